@@ -1,0 +1,6 @@
+"""Allow `python -m cfmonitor`."""
+
+from cfmonitor.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,252 @@
+"""The command line: `cfmonitor` opens the TUI; subcommands report, check and build databases.
+
+Every user-facing failure is a `CfmonitorError` (or a click usage error): one sentence
+on stderr and exit status 2. No traceback ever reaches the user, because tracebacks
+can carry data (names, paths) into terminals and logs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+
+from cfmonitor.errors import CfmonitorError
+
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+class IsoDate(click.ParamType):
+    """A calendar date written YYYY-MM-DD; anything else is refused, naming the value."""
+
+    name = "DATE"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        try:
+            if len(text) != 10:
+                raise ValueError
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-26.", param, ctx)
+
+
+ISO_DATE = IsoDate()
+DB_OPTION = click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite database (default: $CFMONITOR_DB, else the built-in demo data).",
+)
+AS_OF_OPTION = click.option(
+    "--as-of",
+    "as_of",
+    type=ISO_DATE,
+    default=None,
+    help="Judge caseloads on this day (default today).",
+)
+POLICY_OPTION = click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Policy TOML file (default: the built-in policy, see db/policy.toml).",
+)
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@DB_OPTION
+@AS_OF_OPTION
+@POLICY_OPTION
+@click.version_option(package_name="cfmonitor")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None, as_of: dt.date | None, policy_path: Path | None):
+    """A caseload monitor for children's social care.
+
+    Without a command, opens the terminal UI.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from cfmonitor.locate import choose_database
+    from cfmonitor.policy import load_policy
+    from cfmonitor.tui.app import run_app
+
+    policy = load_policy(policy_path)
+    choice = choose_database(db, _today())
+    run_app(choice, policy=policy, as_of=as_of)
+
+
+@cli.command()
+@DB_OPTION
+@AS_OF_OPTION
+@POLICY_OPTION
+@click.option("--team", default=None, help="Only this team (its name).")
+@click.option(
+    "--only",
+    type=click.Choice(["over", "near"]),
+    default=None,
+    help="Only workers at this status or worse (near includes over).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table"
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["over", "near"]),
+    default=None,
+    help="Exit 1 when anyone is at this status or worse (for scheduled checks).",
+)
+def report(
+    db: Path | None,
+    as_of: dt.date | None,
+    policy_path: Path | None,
+    team: str | None,
+    only: str | None,
+    fmt: str,
+    fail_on: str | None,
+) -> None:
+    """Who is over their threshold? Caseloads by worker and team, without the TUI."""
+    from rich.console import Console
+
+    from cfmonitor import report as reports
+    from cfmonitor.data.caseload import load_snapshot
+    from cfmonitor.locate import choose_database
+    from cfmonitor.policy import load_policy
+
+    policy = load_policy(policy_path)
+    day = as_of or _today()
+    choice = choose_database(db, _today())
+    snapshot = load_snapshot(choice.path, policy, day, is_demo=choice.is_demo)
+    chosen = reports.select(snapshot, team=team, only=only)
+    reports.render(chosen, fmt, Console(soft_wrap=fmt != "table", highlight=False))
+    if fail_on is not None and reports.fails(chosen, fail_on):
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command()
+@DB_OPTION
+@AS_OF_OPTION
+@POLICY_OPTION
+def check(db: Path | None, as_of: dt.date | None, policy_path: Path | None) -> None:
+    """Check a database: schema version, SQLite's quick_check, and data problems."""
+    from rich.console import Console
+
+    from cfmonitor.data.caseload import compute_snapshot
+    from cfmonitor.data.store import load_frames, quick_check
+    from cfmonitor.locate import choose_database
+    from cfmonitor.policy import load_policy
+    from cfmonitor.safe_text import safe_text
+
+    policy = load_policy(policy_path)
+    choice = choose_database(db, _today())
+    console = Console(highlight=False)
+    damage = quick_check(choice.path)
+    frames = load_frames(choice.path, as_of=None, is_demo=choice.is_demo)
+    console.print(safe_text(f"{choice.path}: schema version {frames.source.schema_version}"))
+    if damage:
+        for line in damage:
+            console.print(safe_text(f"quick_check: {line}", "red"))
+        sys.exit(EXIT_PROBLEMS)
+    console.print("quick_check: ok")
+    snapshot = compute_snapshot(frames, policy, as_of or _today())
+    problems = snapshot.problems
+    if problems.is_empty():
+        console.print("problems: none")
+        return
+    console.print(f"problems: {problems.height}")
+    for kind, detail in problems.select("kind", "detail").iter_rows():
+        console.print(safe_text(f"  {kind}: {detail}"))
+    sys.exit(EXIT_PROBLEMS)
+
+
+def _create_private_file(path: Path) -> None:
+    """Create `path` empty and readable by its owner only; refuse if it exists."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise CfmonitorError(f"{path}: already exists; cfmonitor will not overwrite it.") from None
+    except FileNotFoundError:
+        raise CfmonitorError(f"{path}: the folder does not exist.") from None
+    except PermissionError:
+        raise CfmonitorError(f"{path}: permission denied.") from None
+    os.close(descriptor)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def init(path: Path) -> None:
+    """Create an empty cfmonitor database at PATH (never overwrites)."""
+    from cfmonitor.data.schema import create_schema
+
+    _create_private_file(path)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        create_schema(connection)
+    except BaseException:
+        connection.close()
+        path.unlink(missing_ok=True)
+        raise
+    connection.close()
+    click.echo(f"Created an empty cfmonitor database at {path}")
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--seed", type=int, default=7, show_default=True, help="Random seed.")
+@click.option("--today", type=ISO_DATE, default=None, help="The demo's 'today' (default today).")
+def demo(path: Path | None, seed: int, today: dt.date | None) -> None:
+    """Write the invented demo database to PATH (default: the built-in demo location)."""
+    from cfmonitor.data.demo import write_demo_database
+    from cfmonitor.locate import demo_database
+
+    day = today or _today()
+    if path is None:
+        target = demo_database(day)
+        click.echo(f"The built-in demo database is at {target}")
+        return
+    _create_private_file(path)
+    try:
+        summary = write_demo_database(path, seed=seed, today=day)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    click.echo(f"Wrote invented demo data to {path}: {summary}")
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning every failure into one sentence and exit 2."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Abort:
+        click.echo("Interrupted; nothing was changed.", err=True)
+        sys.exit(130)
+    except CfmonitorError as error:
+        click.echo(f"cfmonitor: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; nothing was changed.", err=True)
+        sys.exit(130)
+    except Exception as error:
+        click.echo(
+            f"cfmonitor: unexpected {type(error).__name__}; nothing was changed. "
+            "Please report what you ran.",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)

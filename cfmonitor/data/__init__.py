@@ -1,0 +1,1 @@
+"""The data layer: schema, loading and the caseload computation. Never imports Textual."""

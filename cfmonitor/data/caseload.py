@@ -1,0 +1,547 @@
+"""The caseload computation: (frames, policy, as_of) → Snapshot. Pure; no I/O.
+
+Every figure a manager sees is made here, in Polars, so that the report, the TUI and
+the tests agree by construction. Date ranges are half-open: a record is open on day d
+when start <= d and (end is null or d < end).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from cfmonitor.data.store import Frames, Source, load_frames
+from cfmonitor.policy import Policy
+
+TOLERANCE = 1e-9
+"""Loads are sums of decimal weights; compare with this slack so 18 x 1.0 is not over 18."""
+
+STATUS_OVER = "over"
+STATUS_NEAR = "near"
+STATUS_OK = "ok"
+STATUS_UNKNOWN_COHORT = "unknown-cohort"
+STATUSES = (STATUS_OVER, STATUS_NEAR, STATUS_OK, STATUS_UNKNOWN_COHORT)
+STATUS_RANK = {STATUS_OVER: 0, STATUS_UNKNOWN_COHORT: 1, STATUS_NEAR: 2, STATUS_OK: 3}
+"""Most urgent first: used to sort so the overloaded are seen before anyone else."""
+
+WORKER_FIELDS = (
+    "staff_ref",
+    "name",
+    "team",
+    "service_area",
+    "cohort",
+    "fte",
+    "employment",
+    "cases",
+    "weighted_load",
+    "capacity",
+    "utilisation",
+    "status",
+)
+SUMMARY_FIELDS = (
+    "workers_in_post",
+    "fte_in_post",
+    "establishment_fte",
+    "vacancy_fte",
+    "vacancy_rate",
+    "agency_fte",
+    "agency_rate",
+    "open_cases",
+    "allocated_cases",
+    "unallocated_cases",
+    "average_caseload",
+    "over",
+    "near",
+)
+TEAM_FIELDS = ("team", "service_area", *SUMMARY_FIELDS)
+
+PROBLEM_SCHEMA = {
+    "kind": pl.String(),
+    "table": pl.String(),
+    "rows": pl.List(pl.Int64()),
+    "detail": pl.String(),
+}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything known about caseloads on one day. Screens and reports are views of it."""
+
+    as_of: dt.date
+    policy: Policy
+    source: Source | None
+    workers: pl.DataFrame
+    """One row per worker in post, most urgent first within each team."""
+    teams: pl.DataFrame
+    """One row per team (every team, even one with nobody in post)."""
+    service_areas: pl.DataFrame
+    """The team figures summed by service area."""
+    organisation: pl.DataFrame
+    """One row: the team figures summed for the whole organisation."""
+    worker_cases: pl.DataFrame
+    """One row per (worker in post, open case allocated to them)."""
+    unallocated_cases: pl.DataFrame
+    """Open cases with no open allocation to a worker in post."""
+    reductions: pl.DataFrame
+    """Reductions open on the day, for workers in post."""
+    problems: pl.DataFrame
+    """What could not be judged: kind, table, row ids and a plain sentence."""
+
+    @property
+    def organisation_row(self) -> dict[str, Any]:
+        return self.organisation.row(0, named=True)
+
+
+def open_on(start: str, end: str, day: dt.date) -> pl.Expr:
+    """True where the half-open range [start, end) contains `day`."""
+    when = pl.lit(day, dtype=pl.Date)
+    return (pl.col(start) <= when) & (pl.col(end).is_null() | (when < pl.col(end)))
+
+
+def _problem(frame: pl.DataFrame, kind: str, table: str, rows: pl.Expr, detail: pl.Expr):
+    return frame.select(
+        pl.lit(kind).alias("kind"),
+        pl.lit(table).alias("table"),
+        rows.cast(pl.List(pl.Int64())).alias("rows"),
+        detail.alias("detail"),
+    )
+
+
+def _weights(cases: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+    return cases.with_columns(
+        pl.col("complexity")
+        .replace_strict(dict(policy.weights), default=None, return_dtype=pl.Float64)
+        .alias("weight")
+    )
+
+
+def _cohort_maximum(policy: Policy) -> pl.Expr:
+    return pl.col("cohort").replace_strict(
+        dict(policy.cohorts), default=None, return_dtype=pl.Float64
+    )
+
+
+def _overlapping_allocations(allocations: pl.DataFrame) -> pl.DataFrame:
+    """Pairs of allocations of one case to one worker whose date ranges overlap."""
+    far_future = pl.lit(dt.date(9999, 12, 31), dtype=pl.Date)
+    valid = allocations.filter(
+        pl.col("end_date").is_null() | (pl.col("end_date") > pl.col("start_date"))
+    )
+    ordered = valid.sort(["case_id", "worker_id", "start_date", "id"]).with_columns(
+        pl.col("end_date").fill_null(far_future).alias("_end")
+    )
+    pair = ["case_id", "worker_id"]
+    ordered = ordered.with_columns(
+        pl.col("_end").cum_max().shift(1).over(pair).alias("_previous_end"),
+        pl.col("id").shift(1).over(pair).alias("_previous_id"),
+    )
+    return ordered.filter(pl.col("start_date") < pl.col("_previous_end"))
+
+
+def _find_problems(
+    frames: Frames,
+    policy: Policy,
+    day: dt.date,
+    workers_in_post: pl.DataFrame,
+    open_allocations: pl.DataFrame,
+    cases: pl.DataFrame,
+) -> pl.DataFrame:
+    staff = frames.workers.select(pl.col("id").alias("worker_id"), "staff_ref")
+    refs = cases.select(pl.col("id").alias("case_id"), "case_ref")
+    allocations = frames.allocations.join(staff, on="worker_id", how="left").join(
+        refs, on="case_id", how="left"
+    )
+    open_with_refs = open_allocations.join(staff, on="worker_id", how="left").join(
+        refs, on="case_id", how="left"
+    )
+    day_text = day.isoformat()
+    parts: list[pl.DataFrame] = []
+
+    unknown_cohort = workers_in_post.filter(_cohort_maximum(policy).is_null())
+    parts.append(
+        _problem(
+            unknown_cohort,
+            "unknown-cohort",
+            "workers",
+            pl.concat_list("id"),
+            pl.format(
+                "worker {} has cohort '{}', which the policy does not define",
+                "staff_ref",
+                "cohort",
+            ),
+        )
+    )
+
+    unknown_team = frames.workers.join(frames.teams, left_on="team_id", right_on="id", how="anti")
+    parts.append(
+        _problem(
+            unknown_team,
+            "unknown-team",
+            "workers",
+            pl.concat_list("id"),
+            pl.format(
+                "worker {} belongs to team id {}, which does not exist", "staff_ref", "team_id"
+            ),
+        )
+    )
+
+    missing_refs = allocations.filter(pl.col("staff_ref").is_null() | pl.col("case_ref").is_null())
+    parts.append(
+        _problem(
+            missing_refs,
+            "unknown-reference",
+            "allocations",
+            pl.concat_list("id"),
+            pl.format(
+                "allocation {} refers to case id {} and worker id {}, one of which does not exist",
+                "id",
+                "case_id",
+                "worker_id",
+            ),
+        )
+    )
+
+    in_post_ids = workers_in_post.select(pl.col("id").alias("worker_id"))
+    not_in_post = open_with_refs.filter(pl.col("staff_ref").is_not_null()).join(
+        in_post_ids, on="worker_id", how="anti"
+    )
+    parts.append(
+        _problem(
+            not_in_post,
+            "worker-not-in-post",
+            "allocations",
+            pl.concat_list("id"),
+            pl.format(
+                "allocation {} of case {} is open on {} but worker {} is not in post then",
+                "id",
+                "case_ref",
+                pl.lit(day_text),
+                "staff_ref",
+            ),
+        )
+    )
+
+    open_case_ids = cases.filter(open_on("opened_on", "closed_on", day)).select(
+        pl.col("id").alias("case_id")
+    )
+    closed_case = open_with_refs.filter(pl.col("case_ref").is_not_null()).join(
+        open_case_ids, on="case_id", how="anti"
+    )
+    parts.append(
+        _problem(
+            closed_case,
+            "case-not-open",
+            "allocations",
+            pl.concat_list("id"),
+            pl.format(
+                "allocation {} to worker {} is open on {} but case {} is not open then",
+                "id",
+                "staff_ref",
+                pl.lit(day_text),
+                "case_ref",
+            ),
+        )
+    )
+
+    overlapping = _overlapping_allocations(allocations)
+    parts.append(
+        _problem(
+            overlapping,
+            "double-allocation",
+            "allocations",
+            pl.concat_list("_previous_id", "id"),
+            pl.format(
+                "allocations {} and {} give case {} to worker {} twice at once",
+                "_previous_id",
+                "id",
+                "case_ref",
+                "staff_ref",
+            ),
+        )
+    )
+
+    backwards = allocations.filter(pl.col("end_date") < pl.col("start_date"))
+    parts.append(
+        _problem(
+            backwards,
+            "ends-before-start",
+            "allocations",
+            pl.concat_list("id"),
+            pl.format(
+                "allocation {} of case {} ends on {} before it starts on {}",
+                "id",
+                "case_ref",
+                pl.col("end_date").cast(pl.String),
+                pl.col("start_date").cast(pl.String),
+            ),
+        )
+    )
+
+    backwards_reductions = frames.reductions.join(staff, on="worker_id", how="left").filter(
+        pl.col("end_date") < pl.col("start_date")
+    )
+    parts.append(
+        _problem(
+            backwards_reductions,
+            "ends-before-start",
+            "reductions",
+            pl.concat_list("id"),
+            pl.format(
+                "reduction {} for worker {} ends on {} before it starts on {}",
+                "id",
+                "staff_ref",
+                pl.col("end_date").cast(pl.String),
+                pl.col("start_date").cast(pl.String),
+            ),
+        )
+    )
+
+    unknown_complexity = cases.filter(pl.col("weight").is_null())
+    parts.append(
+        _problem(
+            unknown_complexity,
+            "unknown-complexity",
+            "cases",
+            pl.concat_list("id"),
+            pl.format(
+                "case {} has complexity '{}', which has no weight in the policy",
+                "case_ref",
+                "complexity",
+            ),
+        )
+    )
+
+    return pl.concat(parts, how="vertical")
+
+
+def load_snapshot(
+    path: Path | str, policy: Policy, as_of: dt.date, *, is_demo: bool = False
+) -> Snapshot:
+    """Read the database (read-only) and compute the snapshot for one day."""
+    return compute_snapshot(load_frames(path, as_of=as_of, is_demo=is_demo), policy, as_of)
+
+
+def _summary_columns() -> list[pl.Expr]:
+    """Rates and derived figures, computed from summable columns."""
+    return [
+        (pl.col("establishment_fte") - pl.col("fte_in_post"))
+        .clip(lower_bound=0)
+        .alias("vacancy_fte"),
+        pl.when(pl.col("establishment_fte") > 0)
+        .then(
+            (pl.col("establishment_fte") - pl.col("fte_in_post")).clip(lower_bound=0)
+            / pl.col("establishment_fte")
+        )
+        .otherwise(None)
+        .alias("vacancy_rate"),
+        pl.when(pl.col("fte_in_post") > 0)
+        .then(pl.col("agency_fte") / pl.col("fte_in_post"))
+        .otherwise(None)
+        .alias("agency_rate"),
+        (pl.col("open_cases") - pl.col("allocated_cases")).alias("unallocated_cases"),
+        pl.when(pl.col("caseholding_fte") > 0)
+        .then(pl.col("caseholding_cases") / pl.col("caseholding_fte"))
+        .otherwise(None)
+        .alias("average_caseload"),
+    ]
+
+
+SUMMABLE = (
+    "workers_in_post",
+    "fte_in_post",
+    "establishment_fte",
+    "agency_fte",
+    "agency_workers",
+    "open_cases",
+    "allocated_cases",
+    "caseholding_cases",
+    "caseholding_fte",
+    "over",
+    "near",
+    "unknown_cohort",
+)
+
+
+def _roll_up(teams: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """Sum team figures (by service area, or for everyone) and recompute the rates."""
+    sums = [pl.col(name).sum() for name in SUMMABLE]
+    grouped = teams.group_by(by, maintain_order=True).agg(sums) if by else teams.select(sums)
+    return grouped.with_columns(_summary_columns())
+
+
+def compute_snapshot(frames: Frames, policy: Policy, as_of: dt.date) -> Snapshot:
+    """Judge every worker in post on `as_of` against the policy, and sum up by team."""
+    day = as_of
+    day_lit = pl.lit(day, dtype=pl.Date)
+    teams = frames.teams.select(
+        pl.col("id").alias("team_id"),
+        pl.col("name").alias("team"),
+        "service_area",
+        "establishment_fte",
+    )
+    workers_in_post = frames.workers.filter(open_on("start_date", "end_date", day))
+    cases = _weights(frames.cases, policy)
+    open_cases = cases.filter(open_on("opened_on", "closed_on", day))
+    open_allocations = frames.allocations.filter(open_on("start_date", "end_date", day))
+
+    in_post_ids = workers_in_post.select(pl.col("id").alias("worker_id"))
+    held = (
+        open_allocations.join(in_post_ids, on="worker_id", how="semi")
+        .join(open_cases, left_on="case_id", right_on="id", how="inner")
+        .group_by(["worker_id", "case_id"])
+        .agg(
+            pl.col("start_date").min().alias("allocated_since"),
+            pl.col("case_ref").first(),
+            pl.col("team_id").first().alias("case_team_id"),
+            pl.col("case_type").first(),
+            pl.col("complexity").first(),
+            pl.col("weight").first(),
+            pl.col("opened_on").first(),
+            pl.col("family_ref").first(),
+        )
+    )
+    worker_cases = held.with_columns(
+        (day_lit - pl.col("allocated_since")).dt.total_days().alias("days_held"),
+        pl.when(pl.col("family_ref").is_not_null())
+        .then(pl.len().over(["worker_id", "family_ref"]))
+        .otherwise(1)
+        .cast(pl.Int64)
+        .alias("family_cases"),
+    ).sort(["worker_id", "family_ref", "allocated_since", "case_ref"], nulls_last=True)
+
+    loads = held.group_by("worker_id").agg(
+        pl.len().cast(pl.Int64).alias("cases"),
+        pl.col("weight").sum().alias("weighted_load"),
+        *[
+            (pl.col("complexity") == level).sum().cast(pl.Int64).alias(f"{level}_cases")
+            for level in ("standard", "complex", "intense")
+        ],
+    )
+    active_reductions = (
+        frames.reductions.filter(open_on("start_date", "end_date", day))
+        .join(in_post_ids, on="worker_id", how="semi")
+        .sort(["worker_id", "start_date"])
+    )
+    reduction_totals = active_reductions.group_by("worker_id").agg(
+        pl.col("percent").sum().alias("reduction_percent")
+    )
+
+    maximum = pl.col("cohort_maximum")
+    capacity = pl.col("capacity")
+    load = pl.col("weighted_load")
+    workers = (
+        workers_in_post.rename({"id": "worker_id"})
+        .join(teams, on="team_id", how="left")
+        .join(loads, on="worker_id", how="left")
+        .join(reduction_totals, on="worker_id", how="left")
+        .with_columns(
+            pl.col("cases", "standard_cases", "complex_cases", "intense_cases").fill_null(0),
+            pl.col("weighted_load", "reduction_percent").fill_null(0.0),
+            _cohort_maximum(policy).alias("cohort_maximum"),
+        )
+        .with_columns(
+            (
+                maximum
+                * pl.col("fte")
+                * (1 - pl.col("reduction_percent").clip(upper_bound=100) / 100)
+            ).alias("capacity")
+        )
+        .with_columns(
+            pl.when(capacity > TOLERANCE).then(load / capacity).otherwise(None).alias("utilisation")
+        )
+        .with_columns(
+            pl.when(maximum.is_null())
+            .then(pl.lit(STATUS_UNKNOWN_COHORT))
+            .when(load > capacity + TOLERANCE)
+            .then(pl.lit(STATUS_OVER))
+            .when(pl.col("utilisation") >= policy.near_band - TOLERANCE)
+            .then(pl.lit(STATUS_NEAR))
+            .otherwise(pl.lit(STATUS_OK))
+            .alias("status")
+        )
+        .with_columns(
+            pl.col("status").replace_strict(STATUS_RANK, return_dtype=pl.Int8).alias("status_rank")
+        )
+        .sort(
+            ["team", "status_rank", "utilisation", "weighted_load", "staff_ref"],
+            descending=[False, False, True, True, False],
+            nulls_last=True,
+        )
+    )
+
+    caseholding = workers.filter(maximum > 0)
+    worker_totals = workers.group_by("team_id").agg(
+        pl.len().alias("workers_in_post"),
+        pl.col("fte").sum().alias("fte_in_post"),
+        pl.col("fte").filter(pl.col("employment") == "agency").sum().alias("agency_fte"),
+        (pl.col("employment") == "agency").sum().alias("agency_workers"),
+        (pl.col("status") == STATUS_OVER).sum().alias("over"),
+        (pl.col("status") == STATUS_NEAR).sum().alias("near"),
+        (pl.col("status") == STATUS_UNKNOWN_COHORT).sum().alias("unknown_cohort"),
+    )
+    caseholding_totals = caseholding.group_by("team_id").agg(
+        pl.col("cases").sum().alias("caseholding_cases"),
+        pl.col("fte").sum().alias("caseholding_fte"),
+    )
+    case_totals = open_cases.group_by("team_id").agg(pl.len().alias("open_cases"))
+    allocated_totals = (
+        held.select("case_id", "case_team_id")
+        .unique("case_id")
+        .group_by("case_team_id")
+        .agg(pl.len().alias("allocated_cases"))
+        .rename({"case_team_id": "team_id"})
+    )
+    team_rows = (
+        teams.join(worker_totals, on="team_id", how="left")
+        .join(caseholding_totals, on="team_id", how="left")
+        .join(case_totals, on="team_id", how="left")
+        .join(allocated_totals, on="team_id", how="left")
+        .with_columns(
+            pl.col(
+                "workers_in_post",
+                "agency_workers",
+                "over",
+                "near",
+                "unknown_cohort",
+                "caseholding_cases",
+                "open_cases",
+                "allocated_cases",
+            )
+            .fill_null(0)
+            .cast(pl.Int64),
+            pl.col("fte_in_post", "agency_fte", "caseholding_fte").fill_null(0.0),
+        )
+        .with_columns(_summary_columns())
+        .sort(["service_area", "team"])
+    )
+    service_areas = _roll_up(team_rows, ["service_area"]).sort("service_area")
+    organisation = _roll_up(team_rows, [])
+
+    allocated_ids = held.select(pl.col("case_id").alias("id")).unique()
+    unallocated = (
+        open_cases.join(allocated_ids, on="id", how="anti")
+        .join(teams.select("team_id", "team"), on="team_id", how="left")
+        .with_columns((day_lit - pl.col("opened_on")).dt.total_days().alias("days_open"))
+        .rename({"id": "case_id"})
+        .sort(["team", "opened_on", "case_ref"])
+    )
+
+    problems = _find_problems(frames, policy, day, workers_in_post, open_allocations, cases)
+
+    return Snapshot(
+        as_of=day,
+        policy=policy,
+        source=frames.source,
+        workers=workers,
+        teams=team_rows,
+        service_areas=service_areas,
+        organisation=organisation,
+        worker_cases=worker_cases,
+        unallocated_cases=unallocated,
+        reductions=active_reductions,
+        problems=problems,
+    )

@@ -1,0 +1,305 @@
+"""Open a cfmonitor database read-only, check it, and load its tables as Polars frames.
+
+Every failure becomes a `StoreError` whose message is one plain sentence naming the
+file (and, for bad values, the table, row and column). Nothing here writes: the file
+is opened with SQLite's `mode=ro` URI, so a mistyped path is never created and a WAL
+database is never checkpointed by a reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from cfmonitor.errors import CfmonitorError
+
+# connectorx logs connection errors (with the file's path) from Rust unless told not to.
+os.environ["RUST_LOG"] = "off"
+
+SCHEMA_VERSION = 1
+"""The `PRAGMA user_version` this build reads; kept in step with data/schema.py by a test."""
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+LOCK_WAIT_SECONDS = 2.0
+
+FRAME_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "teams": {
+        "id": pl.Int64(),
+        "name": pl.String(),
+        "service_area": pl.String(),
+        "establishment_fte": pl.Float64(),
+    },
+    "workers": {
+        "id": pl.Int64(),
+        "staff_ref": pl.String(),
+        "name": pl.String(),
+        "team_id": pl.Int64(),
+        "cohort": pl.String(),
+        "fte": pl.Float64(),
+        "employment": pl.String(),
+        "start_date": pl.Date(),
+        "end_date": pl.Date(),
+    },
+    "reductions": {
+        "id": pl.Int64(),
+        "worker_id": pl.Int64(),
+        "reason": pl.String(),
+        "percent": pl.Float64(),
+        "start_date": pl.Date(),
+        "end_date": pl.Date(),
+    },
+    "cases": {
+        "id": pl.Int64(),
+        "case_ref": pl.String(),
+        "team_id": pl.Int64(),
+        "case_type": pl.String(),
+        "complexity": pl.String(),
+        "opened_on": pl.Date(),
+        "closed_on": pl.Date(),
+        "family_ref": pl.String(),
+    },
+    "allocations": {
+        "id": pl.Int64(),
+        "case_id": pl.Int64(),
+        "worker_id": pl.Int64(),
+        "start_date": pl.Date(),
+        "end_date": pl.Date(),
+    },
+}
+TABLE_NAMES = tuple(FRAME_SCHEMAS)
+
+
+class StoreError(CfmonitorError):
+    """A database that cannot be read; the message is meant for the user as it is."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a snapshot's data came from, for banners and change detection."""
+
+    path: Path
+    is_demo: bool
+    schema_version: int
+    modified_ns: int
+    size: int
+
+    @property
+    def label(self) -> str:
+        return f"DEMO DATA ({self.path.name})" if self.is_demo else str(self.path)
+
+
+@dataclass(frozen=True)
+class Frames:
+    """The five tables as typed Polars frames, plus where they came from."""
+
+    teams: pl.DataFrame
+    workers: pl.DataFrame
+    reductions: pl.DataFrame
+    cases: pl.DataFrame
+    allocations: pl.DataFrame
+    source: Source
+
+
+def readonly_uri(path: Path) -> str:
+    """A SQLite URI that opens `path` read-only; `#`, `?` and spaces are escaped."""
+    return path.resolve().as_uri() + "?mode=ro"
+
+
+def file_signature(path: Path) -> tuple[int, int] | None:
+    """(mtime_ns, size) of the database and its WAL, used to notice another writer."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    wal = path.with_name(path.name + "-wal")
+    try:
+        wal_stat = wal.stat()
+        return (max(stat.st_mtime_ns, wal_stat.st_mtime_ns), stat.st_size + wal_stat.st_size)
+    except OSError:
+        return (stat.st_mtime_ns, stat.st_size)
+
+
+def _check_file(path: Path) -> os.stat_result:
+    where = str(path)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise StoreError(f"{where}: no such database file.") from None
+    except PermissionError:
+        raise StoreError(f"{where}: permission denied.") from None
+    except OSError as error:
+        raise StoreError(f"{where}: cannot be read ({error.strerror}).") from None
+    if path.is_dir():
+        raise StoreError(f"{where}: is a folder, not a database file.")
+    if stat.st_size == 0:
+        raise StoreError(f"{where}: the file is empty, not a cfmonitor database.")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except PermissionError:
+        raise StoreError(f"{where}: permission denied.") from None
+    except OSError as error:
+        raise StoreError(f"{where}: cannot be read ({error.strerror}).") from None
+    if header != SQLITE_HEADER:
+        raise StoreError(f"{where}: not a SQLite database.")
+    return stat
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """Open an existing database read-only, waiting briefly for a writer's lock."""
+    _check_file(path)
+    try:
+        return sqlite3.connect(readonly_uri(path), uri=True, timeout=LOCK_WAIT_SECONDS)
+    except sqlite3.Error as error:
+        raise _explain(path, error) from None
+
+
+def _explain(path: Path, error: BaseException) -> StoreError:
+    """Turn a SQLite or connectorx error into one plain sentence."""
+    text = str(error).lower()
+    where = str(path)
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            f"{where}: the database is locked by another program writing to it; "
+            "try again in a moment."
+        )
+    if "malformed" in text or "corrupt" in text or "disk image" in text:
+        return StoreError(f"{where}: the database is damaged or truncated ({error}).")
+    if "not a database" in text or "file is encrypted" in text:
+        return StoreError(f"{where}: not a SQLite database.")
+    if "unable to open" in text:
+        return StoreError(f"{where}: cannot be opened (check it exists and can be read).")
+    return StoreError(f"{where}: cannot be read ({error}).")
+
+
+def inspect(path: Path | str, *, is_demo: bool = False) -> Source:
+    """Check that `path` is a readable cfmonitor database of our schema version."""
+    db_path = Path(path)
+    where = str(db_path)
+    stat = _check_file(db_path)
+    connection = connect_readonly(db_path)
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        names = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    except sqlite3.Error as error:
+        raise _explain(db_path, error) from None
+    finally:
+        connection.close()
+    missing = [name for name in TABLE_NAMES if name not in names]
+    if len(missing) == len(TABLE_NAMES):
+        raise StoreError(
+            f"{where}: has none of cfmonitor's tables; "
+            "create one with `cfmonitor init` or `cfmonitor import`."
+        )
+    if version != SCHEMA_VERSION:
+        raise StoreError(
+            f"{where}: has schema version {version}; this cfmonitor reads version {SCHEMA_VERSION}."
+        )
+    if missing:
+        raise StoreError(f"{where}: is missing the table(s) {', '.join(missing)}.")
+    signature = file_signature(db_path) or (stat.st_mtime_ns, stat.st_size)
+    return Source(
+        path=db_path,
+        is_demo=is_demo,
+        schema_version=version,
+        modified_ns=signature[0],
+        size=signature[1],
+    )
+
+
+def quick_check(path: Path | str) -> list[str]:
+    """SQLite's `PRAGMA quick_check`: an empty list when the file is sound."""
+    db_path = Path(path)
+    connection = connect_readonly(db_path)
+    try:
+        rows = [row[0] for row in connection.execute("PRAGMA quick_check")]
+    except sqlite3.Error as error:
+        raise _explain(db_path, error) from None
+    finally:
+        connection.close()
+    return [] if rows == ["ok"] else rows
+
+
+def _select(table: str, as_of: dt.date | None) -> str:
+    columns = ", ".join(FRAME_SCHEMAS[table])
+    sql = f"SELECT {columns} FROM {table}"
+    if table == "allocations" and as_of is not None:
+        # Only what can matter on the day: allocations open then, and broken ones
+        # (ending before they start) so they are still reported as problems.
+        day = as_of.isoformat()
+        sql += (
+            f" WHERE (start_date <= '{day}' AND (end_date IS NULL OR end_date > '{day}'))"
+            " OR end_date < start_date"
+        )
+    return sql + " ORDER BY id"
+
+
+def _diagnose(connection: sqlite3.Connection, path: Path, table: str) -> StoreError | None:
+    """Find the first value SQLite holds that does not fit the contract's type."""
+    checks: list[str] = []
+    for column, dtype in FRAME_SCHEMAS[table].items():
+        if column == "id":
+            continue
+        if dtype == pl.Date():
+            checks.append(
+                f"SELECT id, '{column}', {column} FROM {table} WHERE {column} IS NOT NULL "
+                f"AND (typeof({column}) != 'text' OR date({column}) IS NOT {column})"
+            )
+        elif dtype in (pl.Int64(), pl.Float64()):
+            allowed = "'integer'" if dtype == pl.Int64() else "'integer', 'real'"
+            checks.append(
+                f"SELECT id, '{column}', {column} FROM {table} WHERE {column} IS NOT NULL "
+                f"AND typeof({column}) NOT IN ({allowed})"
+            )
+        else:
+            checks.append(
+                f"SELECT id, '{column}', {column} FROM {table} WHERE {column} IS NOT NULL "
+                f"AND typeof({column}) != 'text'"
+            )
+    row = connection.execute(" UNION ALL ".join(checks) + " LIMIT 1").fetchone()
+    if row is None:
+        return None
+    row_id, column, value = row
+    expected = FRAME_SCHEMAS[table][column]
+    wanted = "an ISO date (YYYY-MM-DD)" if expected == pl.Date() else f"a {expected}"
+    return StoreError(
+        f"{path}: table {table}, row id {row_id}, column {column}: {value!r} is not {wanted}."
+    )
+
+
+def _read_table(path: Path, table: str, as_of: dt.date | None) -> pl.DataFrame:
+    import connectorx
+
+    url = "sqlite://" + urllib.parse.quote(readonly_uri(path), safe="")
+    try:
+        frame = connectorx.read_sql(url, _select(table, as_of), return_type="polars")
+    except Exception as error:
+        connection = connect_readonly(path)
+        try:
+            diagnosis = _diagnose(connection, path, table)
+        except sqlite3.Error as sqlite_error:
+            raise _explain(path, sqlite_error) from None
+        finally:
+            connection.close()
+        raise (diagnosis or _explain(path, error)) from None
+    schema = FRAME_SCHEMAS[table]
+    if frame.is_empty():
+        return pl.DataFrame(schema=schema)
+    return frame.select(pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items())
+
+
+def load_frames(path: Path | str, *, as_of: dt.date | None = None, is_demo: bool = False) -> Frames:
+    """Load every table. With `as_of`, allocations are limited to those that matter then."""
+    db_path = Path(path)
+    source = inspect(db_path, is_demo=is_demo)
+    frames = {table: _read_table(db_path, table, as_of) for table in TABLE_NAMES}
+    return Frames(source=source, **frames)

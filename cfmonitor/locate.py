@@ -1,0 +1,54 @@
+"""Decide which database to open: --db, then $CFMONITOR_DB, then the built-in demo.
+
+The demo database lives outside the source tree, in the user's cache folder, and is
+made on first use each day so its dates always look current.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENVIRONMENT_VARIABLE = "CFMONITOR_DB"
+DEMO_SEED = 7
+
+
+@dataclass(frozen=True)
+class DatabaseChoice:
+    path: Path
+    is_demo: bool
+
+
+def demo_folder() -> Path:
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "cfmonitor"
+
+
+def demo_database(today: dt.date) -> Path:
+    """The built-in demo database for `today`, generated if it is not there yet."""
+    folder = demo_folder()
+    path = folder / f"demo-{today.isoformat()}.db"
+    if path.exists():
+        return path
+    from cfmonitor.data.demo import write_demo_database
+
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    write_demo_database(partial, seed=DEMO_SEED, today=today)
+    partial.replace(path)
+    for old in folder.glob("demo-*.db"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
+
+
+def choose_database(db: str | Path | None, today: dt.date) -> DatabaseChoice:
+    if db is not None:
+        return DatabaseChoice(Path(db), is_demo=False)
+    from_environment = os.environ.get(ENVIRONMENT_VARIABLE)
+    if from_environment:
+        return DatabaseChoice(Path(from_environment), is_demo=False)
+    return DatabaseChoice(demo_database(today), is_demo=True)

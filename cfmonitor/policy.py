@@ -1,0 +1,135 @@
+"""The caseload policy: cohort maximums, complexity weights and the "near" band.
+
+Defaults come from the council's recovery plan (experienced social workers up to 18
+cases, NQSWs around 15). `db/policy.toml` documents them; an organisation can pass
+its own TOML file with `--policy`. Anything unrecognised is refused, naming the key,
+so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from cfmonitor.errors import CfmonitorError
+
+COMPLEXITY_LEVELS = ("standard", "complex", "intense")
+
+DEFAULT_COHORTS: Mapping[str, float] = MappingProxyType({"experienced": 18.0, "nqsw": 15.0})
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {"standard": 1.0, "complex": 1.2, "intense": 1.5}
+)
+DEFAULT_NEAR_BAND = 0.90
+DEFAULT_SUSTAINED_WEEKS = 4
+
+_TOP_LEVEL_KEYS = ("near_band", "sustained_weeks", "cohorts", "weights")
+
+
+class PolicyError(CfmonitorError):
+    """A policy file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Thresholds a worker's caseload is judged against."""
+
+    cohorts: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_COHORTS))
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    near_band: float = DEFAULT_NEAR_BAND
+    sustained_weeks: int = DEFAULT_SUSTAINED_WEEKS
+    source: str = "built-in defaults"
+
+    def cohort_maximum(self, cohort: str) -> float | None:
+        """The maximum caseload for a cohort, or None when the policy does not know it."""
+        return self.cohorts.get(cohort)
+
+
+def _number(value: object, key: str, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PolicyError(f"{where}: '{key}' must be a number, not {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise PolicyError(f"{where}: '{key}' must be a finite number, not {value!r}")
+    if number < 0:
+        raise PolicyError(f"{where}: '{key}' must not be negative (got {value!r})")
+    return number
+
+
+def _table(value: object, key: str, where: str) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise PolicyError(f"{where}: '{key}' must be a table like [{key}]")
+    return value
+
+
+def policy_from_mapping(data: Mapping[str, object], where: str = "policy") -> Policy:
+    """Validate parsed TOML and build a Policy; missing sections keep their defaults."""
+    for key in data:
+        if key not in _TOP_LEVEL_KEYS:
+            allowed = ", ".join(_TOP_LEVEL_KEYS)
+            raise PolicyError(f"{where}: unknown key '{key}' (allowed: {allowed})")
+
+    cohorts = dict(DEFAULT_COHORTS)
+    if "cohorts" in data:
+        table = _table(data["cohorts"], "cohorts", where)
+        cohorts = {
+            name.strip(): _number(limit, f"cohorts.{name}", where) for name, limit in table.items()
+        }
+        if not cohorts:
+            raise PolicyError(f"{where}: 'cohorts' must name at least one cohort")
+
+    weights = dict(DEFAULT_WEIGHTS)
+    if "weights" in data:
+        table = _table(data["weights"], "weights", where)
+        for name, weight in table.items():
+            if name not in COMPLEXITY_LEVELS:
+                allowed = ", ".join(COMPLEXITY_LEVELS)
+                raise PolicyError(f"{where}: unknown key 'weights.{name}' (allowed: {allowed})")
+            weights[name] = _number(weight, f"weights.{name}", where)
+
+    near_band = DEFAULT_NEAR_BAND
+    if "near_band" in data:
+        near_band = _number(data["near_band"], "near_band", where)
+        if not 0 < near_band <= 1:
+            raise PolicyError(f"{where}: 'near_band' must be above 0 and at most 1")
+
+    sustained_weeks = DEFAULT_SUSTAINED_WEEKS
+    if "sustained_weeks" in data:
+        value = data["sustained_weeks"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise PolicyError(f"{where}: 'sustained_weeks' must be a whole number of at least 1")
+        sustained_weeks = value
+
+    return Policy(
+        cohorts=cohorts,
+        weights=weights,
+        near_band=near_band,
+        sustained_weeks=sustained_weeks,
+        source=where,
+    )
+
+
+def load_policy(path: Path | str | None) -> Policy:
+    """Read a policy TOML file, or return the built-in defaults when no path is given."""
+    if path is None:
+        return Policy()
+    policy_path = Path(path)
+    where = str(policy_path)
+    try:
+        text = policy_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PolicyError(f"{where}: no such policy file") from None
+    except IsADirectoryError:
+        raise PolicyError(f"{where}: is a folder, not a policy file") from None
+    except PermissionError:
+        raise PolicyError(f"{where}: permission denied reading the policy file") from None
+    except UnicodeDecodeError:
+        raise PolicyError(f"{where}: not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError(f"{where}: not valid TOML ({error})") from None
+    return policy_from_mapping(data, where)

@@ -1,0 +1,280 @@
+"""Render a Snapshot for the terminal (Rich) and as CSV, JSON or Markdown.
+
+The figures are the snapshot's, only rounded: loads, capacities and FTE to 2 places,
+rates and utilisation to 4. Data goes into Rich tables as `Text`, never as markup.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import polars as pl
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from cfmonitor.data.caseload import (
+    STATUS_RANK,
+    SUMMARY_FIELDS,
+    TEAM_FIELDS,
+    WORKER_FIELDS,
+    Snapshot,
+)
+from cfmonitor.errors import CfmonitorError
+from cfmonitor.presentation import (
+    STATUS_STYLES,
+    STATUS_SYMBOLS,
+    format_count,
+    format_number,
+    format_percent,
+    status_label,
+)
+from cfmonitor.safe_text import safe_text, visible
+
+FORMATS = ("table", "csv", "json", "markdown")
+TWO_PLACES = ("fte", "weighted_load", "capacity", "fte_in_post", "establishment_fte")
+TWO_PLACES += ("vacancy_fte", "agency_fte", "average_caseload")
+FOUR_PLACES = ("utilisation", "vacancy_rate", "agency_rate")
+
+
+class ReportError(CfmonitorError):
+    """A report request that cannot be met (an unknown team, say)."""
+
+
+def _rounded(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        *[pl.col(name).round(2) for name in TWO_PLACES if name in frame.columns],
+        *[pl.col(name).round(4) for name in FOUR_PLACES if name in frame.columns],
+    )
+
+
+def worker_rows(snapshot: Snapshot) -> pl.DataFrame:
+    """The report's worker fields, rounded."""
+    return _rounded(snapshot.workers.select(WORKER_FIELDS))
+
+
+def team_rows(snapshot: Snapshot) -> pl.DataFrame:
+    return _rounded(snapshot.teams.select(TEAM_FIELDS))
+
+
+def organisation_row(snapshot: Snapshot) -> dict[str, Any]:
+    return _rounded(snapshot.organisation.select(SUMMARY_FIELDS)).row(0, named=True)
+
+
+def at_least(status: str) -> list[str]:
+    """Statuses as bad as `status` or worse (`near` → over, unknown-cohort, near)."""
+    rank = STATUS_RANK[status]
+    return [name for name, value in STATUS_RANK.items() if value <= rank]
+
+
+def select(snapshot: Snapshot, team: str | None = None, only: str | None = None) -> Snapshot:
+    """Narrow a snapshot to one team and/or to workers at a status or worse."""
+    workers, teams = snapshot.workers, snapshot.teams
+    if team is not None:
+        names = snapshot.teams.get_column("team").to_list()
+        if team not in names:
+            folded = {name.casefold(): name for name in names}
+            if team.casefold() in folded:
+                team = folded[team.casefold()]
+            else:
+                raise ReportError(f"--team: no team is called {visible(team)!r}.")
+        workers = workers.filter(pl.col("team") == team)
+        teams = teams.filter(pl.col("team") == team)
+    if only is not None:
+        workers = workers.filter(pl.col("status").is_in(at_least(only)))
+    return Snapshot(
+        as_of=snapshot.as_of,
+        policy=snapshot.policy,
+        source=snapshot.source,
+        workers=workers,
+        teams=teams,
+        service_areas=snapshot.service_areas,
+        organisation=snapshot.organisation,
+        worker_cases=snapshot.worker_cases,
+        unallocated_cases=snapshot.unallocated_cases,
+        reductions=snapshot.reductions,
+        problems=snapshot.problems,
+    )
+
+
+def fails(snapshot: Snapshot, status: str) -> bool:
+    """True when any worker has `status` or worse: the exit code for scheduled checks."""
+    return snapshot.workers.filter(pl.col("status").is_in(at_least(status))).height > 0
+
+
+# --- JSON -------------------------------------------------------------------------
+
+
+def as_json(snapshot: Snapshot) -> str:
+    document = {
+        "as_of": snapshot.as_of.isoformat(),
+        "workers": worker_rows(snapshot).to_dicts(),
+        "teams": team_rows(snapshot).to_dicts(),
+        "organisation": organisation_row(snapshot),
+        "problems": snapshot.problems.to_dicts(),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+# --- CSV ----------------------------------------------------------------------------
+
+
+def as_csv(snapshot: Snapshot) -> str:
+    """Workers as CSV: the table a manager most often takes elsewhere."""
+    buffer = io.StringIO()
+    worker_rows(snapshot).write_csv(buffer)
+    return buffer.getvalue()
+
+
+# --- Markdown -----------------------------------------------------------------------
+
+
+def _markdown_cell(value: object) -> str:
+    if value is None:
+        return ""
+    return visible(value).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def markdown_table(frame: pl.DataFrame) -> str:
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    rows = ["| " + " | ".join(_markdown_cell(v) for v in row) + " |" for row in frame.iter_rows()]
+    return "\n".join([header, rule, *rows])
+
+
+def as_markdown(snapshot: Snapshot) -> str:
+    organisation = pl.DataFrame([organisation_row(snapshot)])
+    parts = [
+        f"# Caseloads as of {snapshot.as_of.isoformat()}",
+        "## Organisation",
+        markdown_table(organisation),
+        "## Teams",
+        markdown_table(team_rows(snapshot)),
+        "## Workers",
+        markdown_table(worker_rows(snapshot)),
+    ]
+    if snapshot.problems.height:
+        parts += ["## Problems", markdown_table(snapshot.problems.select("kind", "detail"))]
+    return "\n\n".join(parts) + "\n"
+
+
+# --- Rich table -----------------------------------------------------------------------
+
+
+def status_text(status: str | None) -> Text:
+    return Text(status_label(status), style=STATUS_STYLES.get(status or "", ""))
+
+
+def _right(value: str) -> Text:
+    return Text(value, justify="right")
+
+
+def _headline(snapshot: Snapshot) -> Table:
+    org = snapshot.organisation_row
+    table = Table(box=box.SIMPLE_HEAD, show_header=False, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row(
+        "FTE in post / establishment", f"{org['fte_in_post']:.1f} / {org['establishment_fte']:.1f}"
+    )
+    table.add_row(
+        "Vacancy gap",
+        f"{format_number(org['vacancy_fte'])} FTE ({format_percent(org['vacancy_rate'], 1)})",
+    )
+    table.add_row(
+        "Agency workers",
+        f"{format_count(org['agency_workers'])} ({format_percent(org['agency_rate'], 1)} of FTE)",
+    )
+    table.add_row(
+        "Open cases (unallocated)",
+        f"{format_count(org['open_cases'])} ({format_count(org['unallocated_cases'])})",
+    )
+    table.add_row("Average caseload per FTE", format_number(org["average_caseload"]))
+    table.add_row("Workers over / near", f"{org['over']} / {org['near']}")
+    return table
+
+
+def _teams_table(snapshot: Snapshot) -> Table:
+    table = Table(title="Teams", box=box.SIMPLE_HEAD, title_justify="left")
+    for name in ("Team", "Service area"):
+        table.add_column(name, overflow="fold")
+    for name in ("Workers", "FTE", "Vacancy", "Agency", "Open", "Unalloc.", "Avg", "Over", "Near"):
+        table.add_column(name, justify="right")
+    for row in snapshot.teams.iter_rows(named=True):
+        style = STATUS_STYLES["over"] if row["over"] else ""
+        table.add_row(
+            safe_text(row["team"], style),
+            safe_text(row["service_area"]),
+            _right(format_count(row["workers_in_post"])),
+            _right(format_number(row["fte_in_post"])),
+            _right(format_percent(row["vacancy_rate"])),
+            _right(format_percent(row["agency_rate"])),
+            _right(format_count(row["open_cases"])),
+            _right(format_count(row["unallocated_cases"])),
+            _right(format_number(row["average_caseload"])),
+            Text(
+                f"{STATUS_SYMBOLS['over']} {row['over']}" if row["over"] else "0",
+                style=style,
+                justify="right",
+            ),
+            _right(format_count(row["near"])),
+        )
+    return table
+
+
+def _workers_table(snapshot: Snapshot) -> Table:
+    table = Table(title="Workers", box=box.SIMPLE_HEAD, title_justify="left")
+    for name in ("Staff ref", "Name", "Team", "Cohort"):
+        table.add_column(name, overflow="fold")
+    for name in ("FTE", "Cases", "Load", "Capacity", "Util."):
+        table.add_column(name, justify="right")
+    table.add_column("Status")
+    for row in snapshot.workers.iter_rows(named=True):
+        table.add_row(
+            safe_text(row["staff_ref"]),
+            safe_text(row["name"]),
+            safe_text(row["team"]),
+            safe_text(row["cohort"]),
+            _right(format_number(row["fte"], 2)),
+            _right(format_count(row["cases"])),
+            _right(format_number(row["weighted_load"])),
+            _right(format_number(row["capacity"])),
+            _right(format_percent(row["utilisation"])),
+            status_text(row["status"]),
+        )
+    return table
+
+
+def _problems_table(problems: pl.DataFrame) -> Table:
+    table = Table(title=f"Problems ({problems.height})", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("Kind")
+    table.add_column("Detail", overflow="fold")
+    for kind, detail in problems.select("kind", "detail").iter_rows():
+        table.add_row(safe_text(kind), safe_text(detail))
+    return table
+
+
+def as_rich(snapshot: Snapshot) -> RenderableType:
+    source = snapshot.source.label if snapshot.source else ""
+    title = Text.assemble(
+        ("Caseloads as of ", "bold"),
+        (snapshot.as_of.isoformat(), "bold"),
+        ("  " + visible(source), "dim"),
+    )
+    parts: list[RenderableType] = [title, _headline(snapshot), _teams_table(snapshot)]
+    parts.append(_workers_table(snapshot))
+    if snapshot.problems.height:
+        parts.append(_problems_table(snapshot.problems))
+    return Group(*parts)
+
+
+def render(snapshot: Snapshot, fmt: str, console: Console) -> None:
+    """Write the report to the console in the chosen format."""
+    if fmt == "table":
+        console.print(as_rich(snapshot))
+        return
+    text = {"csv": as_csv, "json": as_json, "markdown": as_markdown}[fmt](snapshot)
+    console.file.write(text if text.endswith("\n") else text + "\n")
