@@ -259,8 +259,8 @@ def _occupants(
         if not post.size:
             break
         m = post.size
-        agency = rng.random(m) < 0.22
-        gap = np.where(rng.random(m) < 0.35, 0, rng.integers(7, 100, m))
+        agency = rng.random(m) < 0.4
+        gap = np.where(rng.random(m) < 0.55, 0, rng.integers(7, 60, m))
         previous_end = following_start - gap
         tenure = np.where(agency, rng.integers(45, 420, m), rng.integers(200, 1800, m))
         previous_start = previous_end - tenure
