@@ -1,0 +1,1 @@
+"""The Textual app: views of one Snapshot. Imported only when the TUI is opened."""

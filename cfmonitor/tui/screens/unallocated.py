@@ -1,0 +1,91 @@
+"""Open cases with nobody allocated: one team's (from its screen) or everyone's (`u` at the top)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import polars as pl
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import BindingType
+
+from cfmonitor.data.caseload import Snapshot
+from cfmonitor.presentation import format_count
+from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen
+from cfmonitor.tui.widgets.figures import Figure, Figures
+from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
+
+COMPLEXITIES = ("standard", "complex", "intense")
+
+
+class UnallocatedScreen(TableScreen):
+    """The cases waiting for a worker, oldest first within each team."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [BACK_BINDING]
+    TABLE_KEY = "case_ref"
+    TABLE_NAME = "unallocated"
+
+    def __init__(self, team: str | None) -> None:
+        super().__init__()
+        self.team = team
+
+    def crumbs(self) -> list[str]:
+        if self.team is None:
+            return ["Organisation", "Unallocated cases"]
+        return ["Organisation", self.team, "Unallocated cases"]
+
+    def compose_figures(self) -> ComposeResult:
+        yield Figures(id="figures")
+
+    def _cases(self, snapshot: Snapshot) -> pl.DataFrame:
+        cases = snapshot.unallocated_cases
+        if self.team is not None:
+            cases = cases.filter(pl.col("team") == self.team)
+        return cases
+
+    def render_figures(self, snapshot: Snapshot) -> None:
+        cases = self._cases(snapshot)
+        counts = {level: 0 for level in COMPLEXITIES}
+        for level, count in cases.group_by("complexity").len().iter_rows():
+            if level in counts:
+                counts[level] = count
+        oldest = cases.get_column("days_open").max() if cases.height else None
+        figures = [Figure("Unallocated cases", Text(format_count(cases.height)))]
+        figures += [
+            Figure(level.capitalize(), Text(format_count(n))) for level, n in counts.items()
+        ]
+        figures.append(Figure("Longest waiting", Text(f"{format_count(oldest)} days")))
+        self.query_one(Figures).show(figures)
+
+    def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
+        return self._cases(snapshot).select(
+            "case_ref",
+            pl.col("team").fill_null("–"),
+            "case_type",
+            "complexity",
+            "weight",
+            "opened_on",
+            "days_open",
+            "family_ref",
+        )
+
+    def table_columns(self) -> list[Column]:
+        columns = [
+            Column("case_ref", "Case", 12, render=text_cell, priority=9, min_width=8),
+            Column("team", "Team", 22, render=text_cell, priority=5, min_width=10),
+            Column("case_type", "Type", 8, render=text_cell, priority=6, min_width=4),
+            Column("complexity", "Complexity", 10, render=text_cell, priority=7, min_width=7),
+            Column("weight", "Weight", 6, "right", number_cell(1), priority=4),
+            Column(
+                "opened_on",
+                "Opened",
+                10,
+                render=lambda value, row: Text(value.isoformat() if value else "–"),
+                priority=5,
+            ),
+            Column("days_open", "Waiting", 7, "right", count_cell, priority=8),
+            Column("family_ref", "Family", 10, render=text_cell, priority=3, min_width=6),
+        ]
+        if self.team is not None:
+            columns = [column for column in columns if column.key != "team"]
+        return columns
