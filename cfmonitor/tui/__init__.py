@@ -1,1 +1,1 @@
-"""The Textual app: views of one Snapshot. Imported only when the TUI is opened."""
+"""The Textual terminal UI: screens are views of one Snapshot."""

@@ -1,1 +1,1 @@
-"""Widgets of the terminal UI: the caseload table, headline figures, the top bar."""
+"""Widgets shared by the screens."""
