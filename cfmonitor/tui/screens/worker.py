@@ -66,11 +66,11 @@ class WorkerScreen(TableScreen):
     def __init__(self, staff_ref: str) -> None:
         super().__init__()
         self.staff_ref = staff_ref
-        self._name = staff_ref
+        self._worker_name = staff_ref
         self._team = ""
 
     def crumbs(self) -> list[str]:
-        return ["Organisation", self._team or "…", self._name]
+        return ["Organisation", self._team or "…", self._worker_name]
 
     def compose_figures(self) -> ComposeResult:
         yield Static(id="supervision")
@@ -82,7 +82,7 @@ class WorkerScreen(TableScreen):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         row = self._worker_row(snapshot)
         if row is not None:
-            self._name, self._team = row["name"], row["team"]
+            self._worker_name, self._team = row["name"], row["team"]
         super().show_snapshot(snapshot)
 
     def render_figures(self, snapshot: Snapshot) -> None:
