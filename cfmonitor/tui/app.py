@@ -12,6 +12,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -27,6 +28,9 @@ from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy
 from cfmonitor.safe_text import visible
 from cfmonitor.tui.commands import NavigationProvider
+
+if TYPE_CHECKING:
+    from cfmonitor.tui.screens.base import TableScreen
 
 WATCH_SECONDS = 2.0
 """How often the database file's signature is compared with the one last read."""
@@ -259,32 +263,48 @@ class CfmonitorApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
+    def _reused(self, name: str, factory: type[TableScreen]) -> TableScreen:
+        """One installed instance per kind of drill-down screen: opening another team or
+        worker re-points it instead of composing a new screen (a drill-down is one
+        `set_frame`, not a dozen new widgets to style)."""
+        if not self.is_screen_installed(name):
+            self.install_screen(factory(), name)
+        return self.get_screen(name)  # type: ignore[return-value]
+
     def open_team(self, team: str) -> None:
         """Show a team's screen on top of the overview, whatever screen is open now."""
         from cfmonitor.tui.screens.team import TeamScreen
 
         self._to_overview()
-        self.push_screen(TeamScreen(team))
+        screen = self._reused("team", TeamScreen)
+        screen.show_subject(team)
+        self.push_screen(screen)
 
-    def open_worker(self, staff_ref: str) -> None:
-        """Show a worker's screen above their team's, so going back goes to the team."""
+    def open_worker(self, staff_ref: str, *, from_team: bool = False) -> None:
+        """Show a worker's supervision view; from the palette, above their team's screen
+        so that going back goes to the team."""
         import polars as pl
 
-        from cfmonitor.tui.screens.team import TeamScreen
         from cfmonitor.tui.screens.worker import WorkerScreen
 
         if self.snapshot is None:
             return
-        row = self.snapshot.workers.filter(pl.col("staff_ref") == staff_ref)
-        self._to_overview()
-        if row.height:
-            self.push_screen(TeamScreen(row.item(0, "team")))
-        self.push_screen(WorkerScreen(staff_ref))
+        if not from_team:
+            row = self.snapshot.workers.filter(pl.col("staff_ref") == staff_ref)
+            if row.height:
+                self.open_team(row.item(0, "team"))
+            else:
+                self._to_overview()
+        screen = self._reused("worker", WorkerScreen)
+        screen.show_subject(staff_ref)
+        self.push_screen(screen)
 
     def open_unallocated(self, team: str | None) -> None:
         from cfmonitor.tui.screens.unallocated import UnallocatedScreen
 
-        self.push_screen(UnallocatedScreen(team))
+        screen = self._reused("unallocated", UnallocatedScreen)
+        screen.show_subject(team)
+        self.push_screen(screen)
 
     # --- the command palette ------------------------------------------------------
 

@@ -74,7 +74,9 @@ async def test_reloads_when_the_file_changes_and_keeps_the_cursor_row(demo_db, m
         await settle(pilot)
         await pilot.press("enter", "down", "down", "down")
         staff_ref = table(pilot).cursor_key
-        cases_before = app.snapshot.workers.filter(pl.col("staff_ref") == staff_ref).item(0, "cases")
+        cases_before = app.snapshot.workers.filter(pl.col("staff_ref") == staff_ref).item(
+            0, "cases"
+        )
         first = app.snapshot
         _add_case_for(demo_db, staff_ref)
         for _ in range(100):

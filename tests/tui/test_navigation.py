@@ -197,10 +197,7 @@ async def test_every_binding_shows_in_the_footer_with_an_id_and_tooltip(demo_db,
                         assert binding.id, (cls.__name__, binding.key)
                         assert binding.tooltip, (cls.__name__, binding.key)
             footer = screen.query_one(Footer)
-            shown = {
-                str(item.description)
-                for item in footer.query("FooterKey")
-            }
+            shown = {str(item.description) for item in footer.query("FooterKey")}
             for active in screen.active_bindings.values():
                 binding = active.binding
                 if binding.system or binding.action == "command_palette":

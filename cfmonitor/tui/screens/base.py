@@ -276,6 +276,30 @@ class TableScreen(SnapshotScreen):
 
         self.app.push_screen(ExportDialog(self.table.visible_frame, self.TABLE_NAME))
 
+    subject: object = None
+    """What the screen shows (a team name, a staff reference); None for everything."""
+
+    def show_subject(self, subject: object) -> None:
+        """Re-point a reused screen at another team or worker, starting afresh: no filter,
+        every row, the screen's own order."""
+        self.subject = subject
+        if not self._ready:
+            return
+        self.filter_input.value = ""
+        self.filter_input.display = False
+        self.flagged_only = False
+        self.set_class(False, "-flagged-only")
+        table = self.table
+        table.filter_text("")
+        table.set_flagged_only(None)
+        table.sort_by(None)
+        self.show_as_of(self.cfapp.as_of)
+        if self.cfapp.snapshot is not None:
+            self.show_snapshot(self.cfapp.snapshot)
+        table.move_cursor(0)
+        table.scroll_home(animate=False)
+        table.focus()
+
     def open_row(self, key: object) -> None:
         """Enter (or a click) on a row: subclasses drill down."""
 

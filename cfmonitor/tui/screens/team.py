@@ -34,9 +34,13 @@ class TeamScreen(TableScreen):
     TABLE_KEY = "staff_ref"
     TABLE_NAME = "workers"
 
-    def __init__(self, team: str) -> None:
+    def __init__(self, team: str | None = None) -> None:
         super().__init__()
-        self.team = team
+        self.subject = team
+
+    @property
+    def team(self) -> str:
+        return str(self.subject)
 
     def crumbs(self) -> list[str]:
         return ["Organisation", self.team]
@@ -105,9 +109,7 @@ class TeamScreen(TableScreen):
         ]
 
     def open_row(self, key: object) -> None:
-        from cfmonitor.tui.screens.worker import WorkerScreen
-
-        self.app.push_screen(WorkerScreen(str(key)))
+        self.cfapp.open_worker(str(key), from_team=True)
 
     def action_unallocated(self) -> None:
         self.cfapp.open_unallocated(self.team)

@@ -25,9 +25,13 @@ class UnallocatedScreen(TableScreen):
     TABLE_KEY = "case_ref"
     TABLE_NAME = "unallocated"
 
-    def __init__(self, team: str | None) -> None:
+    def __init__(self, team: str | None = None) -> None:
         super().__init__()
-        self.team = team
+        self.subject = team
+
+    @property
+    def team(self) -> str | None:
+        return None if self.subject is None else str(self.subject)
 
     def crumbs(self) -> list[str]:
         if self.team is None:

@@ -63,14 +63,22 @@ class WorkerScreen(TableScreen):
     TABLE_KEY = "case_ref"
     TABLE_NAME = "cases"
 
-    def __init__(self, staff_ref: str) -> None:
+    def __init__(self, staff_ref: str | None = None) -> None:
         super().__init__()
-        self.staff_ref = staff_ref
-        self._worker_name = staff_ref
+        self.subject = staff_ref
+        self._worker_name = ""
         self._team = ""
 
+    @property
+    def staff_ref(self) -> str:
+        return str(self.subject)
+
+    def show_subject(self, subject: object) -> None:
+        self._worker_name = self._team = ""
+        super().show_subject(subject)
+
     def crumbs(self) -> list[str]:
-        return ["Organisation", self._team or "…", self._worker_name]
+        return ["Organisation", self._team or "…", self._worker_name or self.staff_ref]
 
     def compose_figures(self) -> ComposeResult:
         yield Static(id="supervision")
