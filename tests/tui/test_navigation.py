@@ -15,8 +15,12 @@ from cfmonitor.tui.widgets.topbar import TopBar
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait for the loading worker and the messages it posted."""
-    await pilot.app.workers.wait_for_complete()
+    """Wait for the loading worker (whether it succeeds or fails) and what it posted."""
+    await pilot.pause()
+    for _ in range(400):
+        if not pilot.app.is_loading:
+            break
+        await pilot.pause(0.025)
     await pilot.pause()
     await pilot.pause()
 
@@ -26,7 +30,7 @@ def table(pilot: Pilot) -> CaseloadTable:
 
 
 def crumbs(pilot: Pilot) -> str:
-    return str(pilot.app.screen.query_one(TopBar).query_one("#crumbs").render())
+    return pilot.app.screen.query_one(TopBar).query_one("#crumbs").plain
 
 
 async def test_overview_shows_every_team_and_the_date(demo_db, make_app):
@@ -204,3 +208,13 @@ async def test_every_binding_shows_in_the_footer_with_an_id_and_tooltip(demo_db,
                     continue
                 if binding.show:
                     assert binding.description in shown, binding
+
+
+def test_breadcrumbs_keep_the_screens_own_subject_when_short_of_room():
+    from cfmonitor.tui.widgets.topbar import breadcrumb_text
+
+    crumbs = ["Organisation", "Arun Assessment and Intervention", "Ulnor Sorrelbrook"]
+    assert breadcrumb_text(crumbs, 200).plain == " › ".join(crumbs)
+    assert breadcrumb_text(crumbs, 40).plain == "… › … › Ulnor Sorrelbrook"
+    assert breadcrumb_text(crumbs, 8).plain == "…elbrook"
+    assert breadcrumb_text(["[/]", "\x1b[2J"], 50).plain == "[/] › \\x1b[2J"

@@ -68,6 +68,14 @@ FLAGGED_BINDING = Binding(
 )
 
 
+def text_width(frame: pl.DataFrame, column: str, least: int, most: int) -> int:
+    """A text column's width from its longest value (references differ by source)."""
+    if frame.is_empty():
+        return least
+    longest = frame.get_column(column).cast(pl.String).str.len_chars().max()
+    return max(least, min(most, int(longest or 0)))
+
+
 class SnapshotScreen(Screen):
     """A screen that shows part of the app's Snapshot, with the top bar and Footer."""
 
@@ -205,17 +213,15 @@ class TableScreen(SnapshotScreen):
     def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
         raise NotImplementedError
 
-    def table_columns(self) -> list[Column]:
+    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
         raise NotImplementedError
 
     def render_snapshot(self, snapshot: Snapshot) -> None:
         self.render_figures(snapshot)
         # The table keeps its filter, sort and the cursor's row (by key) across frames.
+        frame = self.table_frame(snapshot)
         self.table.set_frame(
-            self.table_frame(snapshot),
-            self.TABLE_KEY,
-            self.table_columns(),
-            row_style=self.row_style(),
+            frame, self.TABLE_KEY, self.table_columns(frame), row_style=self.row_style()
         )
 
     def row_style(self) -> pl.Expr | None:

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.presentation import STATUS_SYMBOLS, format_count, format_number, format_percent
-from cfmonitor.tui.screens.base import FLAGGED_BINDING, TableScreen
+from cfmonitor.tui.screens.base import FLAGGED_BINDING, TableScreen, text_width
 from cfmonitor.tui.widgets.cells import flag_text
 from cfmonitor.tui.widgets.figures import Figure, Figures
 from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
@@ -121,14 +121,28 @@ class OverviewScreen(TableScreen):
         ).with_columns(((pl.col("over") + pl.col("near")) > 0).alias("flagged"))
 
     def row_style(self) -> pl.Expr:
-        """Teams with anyone over stand out: bold in the theme's error colour."""
-        return pl.when(pl.col("over") > 0).then(pl.lit(self.status_styles()["over"]))
+        """Teams with anyone over stand out in bold (their ▲ count is in the error colour)."""
+        return pl.when(pl.col("over") > 0).then(pl.lit("bold"))
 
-    def table_columns(self) -> list[Column]:
+    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
         styles = self.status_styles()
         return [
-            Column("service_area", "Service area", 28, render=text_cell, priority=3, min_width=12),
-            Column("team", "Team", 40, render=text_cell, priority=9, min_width=18),
+            Column(
+                "service_area",
+                "Service area",
+                text_width(frame, "service_area", 12, 30),
+                render=text_cell,
+                priority=3,
+                min_width=12,
+            ),
+            Column(
+                "team",
+                "Team",
+                text_width(frame, "team", 16, 44),
+                render=text_cell,
+                priority=9,
+                min_width=16,
+            ),
             Column("workers_in_post", "Workers", 7, "right", count_cell, priority=5),
             Column("fte_in_post", "FTE", 6, "right", number_cell(1), priority=4),
             Column("vacancy_fte", "Vacancy", 7, "right", number_cell(1), priority=2),

@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from cfmonitor.data.caseload import Snapshot
-from cfmonitor.tui.screens.base import BACK_BINDING, FLAGGED_BINDING, TableScreen
+from cfmonitor.tui.screens.base import BACK_BINDING, FLAGGED_BINDING, TableScreen, text_width
 from cfmonitor.tui.screens.overview import summary_figures
-from cfmonitor.tui.widgets.cells import status_text, utilisation_bar
+from cfmonitor.tui.widgets.cells import status_text, utilisation_bar, utilisation_percent
 from cfmonitor.tui.widgets.figures import Figure, Figures
 from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
 
@@ -73,29 +73,37 @@ class TeamScreen(TableScreen):
             "weighted_load",
             "capacity",
             "utilisation",
+            pl.col("utilisation").alias("utilisation_bar"),
             "status",
             "status_rank",
             pl.col("status").is_in(["over", "near"]).alias("flagged"),
         )
 
-    def table_columns(self) -> list[Column]:
+    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
         styles = self.status_styles()
         return [
-            Column("name", "Name", 22, render=text_cell, priority=9, min_width=12),
-            Column("staff_ref", "Staff ref", 9, render=text_cell, priority=2),
-            Column("cohort", "Cohort", 11, render=text_cell, priority=4, min_width=6),
+            Column("name", "Name", text_width(frame, "name", 14, 30), priority=9, min_width=14),
+            Column("staff_ref", "Staff ref", text_width(frame, "staff_ref", 9, 16), priority=2),
+            Column("cohort", "Cohort", 11, render=text_cell, priority=4, min_width=5),
             Column("fte", "FTE", 4, "right", number_cell(2), priority=5),
             Column("employment", "Employ", 9, render=text_cell, priority=1),
             Column("cases", "Cases", 5, "right", count_cell, priority=7),
             Column("weighted_load", "Load", 5, "right", number_cell(1), priority=6),
-            Column("capacity", "Capacity", 8, "right", number_cell(1), priority=6),
+            Column("capacity", "Capacity", 8, "right", number_cell(1), priority=6, min_width=5),
             Column(
                 "utilisation",
-                "Utilisation",
-                17,
-                render=lambda value, row: utilisation_bar(value, row["status"], styles),
+                "Util",
+                5,
+                "right",
+                lambda value, row: utilisation_percent(value, row["status"], styles),
                 priority=8,
-                min_width=6,
+            ),
+            Column(
+                "utilisation_bar",
+                "",
+                11,
+                render=lambda value, row: utilisation_bar(value, row["status"], styles),
+                priority=3,
             ),
             Column(
                 "status_rank",

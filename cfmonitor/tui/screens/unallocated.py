@@ -11,7 +11,7 @@ from textual.binding import BindingType
 
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.presentation import format_count
-from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen
+from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, text_width
 from cfmonitor.tui.widgets.figures import Figure, Figures
 from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
 
@@ -73,11 +73,13 @@ class UnallocatedScreen(TableScreen):
             "family_ref",
         )
 
-    def table_columns(self) -> list[Column]:
+    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
         columns = [
-            Column("case_ref", "Case", 12, render=text_cell, priority=9, min_width=8),
-            Column("team", "Team", 22, render=text_cell, priority=5, min_width=10),
-            Column("case_type", "Type", 8, render=text_cell, priority=6, min_width=4),
+            Column("case_ref", "Case", text_width(frame, "case_ref", 8, 20), priority=9),
+            Column("team", "Team", text_width(frame, "team", 10, 40), priority=5, min_width=10),
+            Column(
+                "case_type", "Type", text_width(frame, "case_type", 4, 16), priority=6, min_width=4
+            ),
             Column("complexity", "Complexity", 10, render=text_cell, priority=7, min_width=7),
             Column("weight", "Weight", 6, "right", number_cell(1), priority=4),
             Column(
@@ -88,7 +90,13 @@ class UnallocatedScreen(TableScreen):
                 priority=5,
             ),
             Column("days_open", "Waiting", 7, "right", count_cell, priority=8),
-            Column("family_ref", "Family", 10, render=text_cell, priority=3, min_width=6),
+            Column(
+                "family_ref",
+                "Family",
+                text_width(frame, "family_ref", 6, 20),
+                priority=3,
+                min_width=6,
+            ),
         ]
         if self.team is not None:
             columns = [column for column in columns if column.key != "team"]

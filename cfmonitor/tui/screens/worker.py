@@ -14,8 +14,8 @@ from textual.widgets import Static
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.presentation import format_count, format_number
 from cfmonitor.safe_text import safe_text, visible
-from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen
-from cfmonitor.tui.widgets.cells import status_text, utilisation_bar
+from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, text_width
+from cfmonitor.tui.widgets.cells import status_text, utilisation_bar, utilisation_percent
 from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
 
 FAMILY_MARK = "◆"
@@ -112,10 +112,12 @@ class WorkerScreen(TableScreen):
         grid.add_row(Text("Worker"), who)
         grid.add_row(Text("Capacity"), capacity_line(row))
         grid.add_row(Text("Load"), load_line(row, dict(snapshot.policy.weights)))
-        judged = utilisation_bar(row["utilisation"], row["status"], styles)
-        judged.append("  ")
+        judged = utilisation_percent(row["utilisation"], row["status"], styles)
+        judged.append(" ")
+        judged.append_text(utilisation_bar(row["utilisation"], row["status"], styles))
+        judged.append(" ")
         judged.append_text(status_text(row["status"], styles))
-        judged.append(f"  ({format_count(row['cases'])} cases)", "dim")
+        judged.append(f" · {format_count(row['cases'])} cases", "dim")
         grid.add_row(Text("Utilisation"), judged)
         reductions = snapshot.reductions.filter(pl.col("worker_id") == row["worker_id"])
         if reductions.is_empty():
@@ -147,10 +149,12 @@ class WorkerScreen(TableScreen):
             "family_cases",
         )
 
-    def table_columns(self) -> list[Column]:
+    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
         return [
-            Column("case_ref", "Case", 12, render=text_cell, priority=9, min_width=8),
-            Column("case_type", "Type", 8, render=text_cell, priority=6, min_width=4),
+            Column("case_ref", "Case", text_width(frame, "case_ref", 8, 20), priority=9),
+            Column(
+                "case_type", "Type", text_width(frame, "case_type", 4, 16), priority=6, min_width=4
+            ),
             Column("complexity", "Complexity", 10, render=text_cell, priority=7, min_width=7),
             Column("weight", "Weight", 6, "right", number_cell(1), priority=5),
             Column(
@@ -161,6 +165,12 @@ class WorkerScreen(TableScreen):
                 priority=4,
             ),
             Column("days_held", "Days", 5, "right", count_cell, priority=6),
-            Column("family_ref", "Family", 10, render=text_cell, priority=5, min_width=6),
+            Column(
+                "family_ref",
+                "Family",
+                text_width(frame, "family_ref", 6, 20),
+                priority=5,
+                min_width=6,
+            ),
             Column("family_cases", "Shared", 6, render=family_cell, priority=8),
         ]

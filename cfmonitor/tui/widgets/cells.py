@@ -46,19 +46,22 @@ def status_text(status: str | None, styles: Mapping[str, str]) -> Text:
     return safe_text(status_label(status), styles.get(status or "", ""))
 
 
+def utilisation_percent(
+    utilisation: float | None, status: str | None, styles: Mapping[str, str]
+) -> Text:
+    """`92%` in the status colour; a dash when there is no capacity to divide by."""
+    return Text(format_percent(utilisation), styles.get(status or "", ""), no_wrap=True)
+
+
 def utilisation_bar(
     utilisation: float | None, status: str | None, styles: Mapping[str, str]
 ) -> Text:
-    """The percentage, then a ten-cell bar up to 100% that ends in `▶` when over.
-
-    The percentage comes first so that a narrow column cuts the bar, never the figure.
-    """
+    """A ten-cell bar up to 100%, ending in `▶` when over: a picture of the percentage."""
+    bar = Text(no_wrap=True)
     if utilisation is None:
-        return Text(f"{'–':>5}", no_wrap=True)
+        return bar
     filled = max(0, min(BAR_CELLS, round(utilisation * BAR_CELLS)))
     style = styles.get(status or "", "")
-    bar = Text(no_wrap=True)
-    bar.append(f"{format_percent(utilisation):>5} ", style)
     bar.append(FULL * filled, style)
     bar.append(EMPTY * (BAR_CELLS - filled), "dim")
     bar.append("▶" if utilisation > 1 else "", style)

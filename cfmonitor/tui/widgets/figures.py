@@ -10,6 +10,9 @@ from textual.widget import Widget
 
 TILE_WIDTH = 19
 """Wide enough for `FTE in post` and `1,234.5 / 1,300.0`."""
+INLINE_BELOW = 100
+"""Narrower than this, figures run on as `label value` pairs to save lines."""
+GAP = "   "
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,33 @@ class Figures(Widget):
     def figures(self) -> list[Figure]:
         return list(self._figures)
 
+    def _inline_lines(self, width: int) -> list[Text]:
+        """`label value   label value` packed into as few lines as fit `width`."""
+        lines: list[Text] = []
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for figure in self._figures:
+            chunk = Text(no_wrap=True)
+            chunk.append(figure.label + " ", "dim")
+            chunk.append_text(figure.value)
+            needed = chunk.cell_len + (len(GAP) if line.cell_len else 0)
+            if line.cell_len and line.cell_len + needed > width:
+                lines.append(line)
+                line = Text(no_wrap=True, overflow="ellipsis")
+            if line.cell_len:
+                line.append(GAP)
+            line.append_text(chunk)
+        if line.cell_len:
+            lines.append(line)
+        return lines
+
     def _columns(self, width: int) -> int:
         return max(1, min(len(self._figures) or 1, width // TILE_WIDTH))
 
     def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[override]
         if not self._figures:
             return 1
+        if width < INLINE_BELOW:
+            return len(self._inline_lines(width))
         columns = self._columns(width)
         rows = -(-len(self._figures) // columns)
         return rows * 2
@@ -52,7 +76,10 @@ class Figures(Widget):
     def render(self) -> Table | Text:
         if not self._figures:
             return Text("")
-        columns = self._columns(self.content_size.width or self.size.width)
+        width = self.content_size.width or self.size.width
+        if width < INLINE_BELOW:
+            return Text("\n").join(self._inline_lines(width))
+        columns = self._columns(width)
         grid = Table.grid(expand=True, padding=(0, 1))
         for _ in range(columns):
             grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Static
 
 from cfmonitor.safe_text import visible
@@ -16,28 +17,65 @@ from cfmonitor.tui.widgets.cells import long_date
 SEPARATOR = " › "
 
 
-def breadcrumb_text(crumbs: Sequence[str]) -> Text:
-    """`Organisation › Team › Worker`, each part shown literally, the last in bold."""
-    text = Text(no_wrap=True, overflow="ellipsis")
-    for index, crumb in enumerate(crumbs):
-        if index:
-            text.append(SEPARATOR, "dim")
-        last = index == len(crumbs) - 1
-        text.append(visible(crumb), "bold" if last else "")
+def breadcrumb_text(crumbs: Sequence[str], width: int = 0) -> Text:
+    """`Organisation › Team › Worker`, each part shown literally, the last in bold.
+
+    When `width` is too small, the parts before the last become `…` first, so the
+    screen's own subject (the worker, the team) is the part that stays readable.
+    """
+    parts = [visible(crumb) for crumb in crumbs]
+
+    def build(shown: list[str]) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for index, part in enumerate(shown):
+            if index:
+                text.append(SEPARATOR, "dim")
+            text.append(part, "bold" if index == len(shown) - 1 else "")
+        return text
+
+    text = build(parts)
+    for index in range(len(parts) - 1):
+        if not width or text.cell_len <= width:
+            break
+        parts[index] = "…"
+        text = build(parts)
+    if width and text.cell_len > width:
+        text = Text("…" + visible(crumbs[-1])[-(width - 1) :], "bold", no_wrap=True)
     return text
+
+
+class Crumbs(Widget):
+    """The breadcrumbs, shortened to fit the width they are given."""
+
+    DEFAULT_CSS = "Crumbs { height: 1; width: 1fr; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._crumbs: list[str] = []
+
+    def show(self, crumbs: Sequence[str]) -> None:
+        self._crumbs = list(crumbs)
+        self.refresh()
+
+    @property
+    def plain(self) -> str:
+        return breadcrumb_text(self._crumbs).plain
+
+    def render(self) -> Text:
+        return breadcrumb_text(self._crumbs, self.size.width)
 
 
 class TopBar(Horizontal):
     """Breadcrumbs on the left; the DEMO DATA label and the as-of date on the right."""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="crumbs")
+        yield Crumbs(id="crumbs")
         yield Static(Text("reloading…"), id="busy")
         yield Static(Text("DEMO DATA"), id="demo")
         yield Static(id="as-of")
 
     def show(self, crumbs: Sequence[str], as_of: dt.date | None, is_demo: bool) -> None:
-        self.query_one("#crumbs", Static).update(breadcrumb_text(crumbs))
+        self.query_one("#crumbs", Crumbs).show(crumbs)
         self.query_one("#demo", Static).display = is_demo
         day = Text("as of ", "dim")
         day.append(long_date(as_of) if as_of else "…", "bold")
