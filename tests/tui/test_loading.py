@@ -11,7 +11,8 @@ from cfmonitor.tui.screens.as_of import AsOfDialog
 from cfmonitor.tui.screens.error import ErrorScreen
 from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.team import TeamScreen
-from tests.tui.test_navigation import settle, table
+from cfmonitor.tui.screenshots import settle
+from tests.tui.test_navigation import table
 
 
 async def test_as_of_dialog_recomputes_every_screen(demo_db, make_app):

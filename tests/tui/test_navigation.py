@@ -10,19 +10,9 @@ from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.team import TeamScreen
 from cfmonitor.tui.screens.unallocated import UnallocatedScreen
 from cfmonitor.tui.screens.worker import WorkerScreen
+from cfmonitor.tui.screenshots import settle
 from cfmonitor.tui.widgets.table import CaseloadTable
 from cfmonitor.tui.widgets.topbar import TopBar
-
-
-async def settle(pilot: Pilot) -> None:
-    """Wait for the loading worker (whether it succeeds or fails) and what it posted."""
-    await pilot.pause()
-    for _ in range(400):
-        if not pilot.app.is_loading:
-            break
-        await pilot.pause(0.025)
-    await pilot.pause()
-    await pilot.pause()
 
 
 def table(pilot: Pilot) -> CaseloadTable:

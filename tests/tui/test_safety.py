@@ -16,8 +16,9 @@ from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.team import TeamScreen
 from cfmonitor.tui.screens.unallocated import UnallocatedScreen
 from cfmonitor.tui.screens.worker import WorkerScreen
+from cfmonitor.tui.screenshots import settle
 from tests.factory import DatabaseBuilder
-from tests.tui.test_navigation import settle, table
+from tests.tui.test_navigation import table
 
 HOSTILE = (
     "[@click=app.quit]x",

@@ -7,61 +7,9 @@ and look at the report before committing.
 from __future__ import annotations
 
 import pytest
-from textual.pilot import Pilot
 
+from cfmonitor.tui.screenshots import SCREENS, settle
 from tests.tui.conftest import SIZES
-from tests.tui.test_navigation import settle
-
-
-async def _overview(pilot: Pilot) -> None:
-    await settle(pilot)
-
-
-async def _team(pilot: Pilot) -> None:
-    await settle(pilot)
-    await pilot.press("down", "down", "enter")
-    await pilot.pause()
-
-
-async def _worker(pilot: Pilot) -> None:
-    await _team(pilot)
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-async def _unallocated(pilot: Pilot) -> None:
-    await settle(pilot)
-    await pilot.press("u")
-    await pilot.pause()
-
-
-async def _help(pilot: Pilot) -> None:
-    await _team(pilot)
-    await pilot.press("question_mark")
-    await pilot.pause()
-
-
-async def _as_of(pilot: Pilot) -> None:
-    await settle(pilot)
-    await pilot.press("a")
-    await pilot.pause()
-
-
-async def _flagged_filtered(pilot: Pilot) -> None:
-    await settle(pilot)
-    await pilot.press("f", "slash", *"family", "enter")
-    await pilot.pause()
-
-
-SCREENS = {
-    "overview": _overview,
-    "team": _team,
-    "worker": _worker,
-    "unallocated": _unallocated,
-    "help": _help,
-    "as_of": _as_of,
-    "flagged_filtered": _flagged_filtered,
-}
 
 
 @pytest.fixture(autouse=True)

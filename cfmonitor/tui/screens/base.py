@@ -8,6 +8,7 @@ redraws from it without going back to the database.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
@@ -58,6 +59,24 @@ BACK_BINDING = Binding(
     id="back",
     tooltip="Up one level (esc, backspace or q); with a filter open, close it first.",
 )
+
+EXPORT_AVAILABLE = importlib.util.find_spec("cfmonitor.export") is not None
+"""`e` is bound only where cfmonitor.export (the safe file writers) is installed."""
+EXPORT_BINDINGS: list[BindingType] = (
+    [
+        Binding(
+            "e",
+            "export",
+            "Export",
+            id="export",
+            tooltip="Write the rows shown (filtered, sorted) to a CSV, Excel or Markdown file.",
+        )
+    ]
+    if EXPORT_AVAILABLE
+    else []
+)
+HELPER_COLUMNS = ("flagged", "status_rank", "utilisation_bar")
+"""Columns a screen adds for flagging and sorting; not part of an export."""
 
 FLAGGED_BINDING = Binding(
     "f",
@@ -129,12 +148,9 @@ class SnapshotScreen(Screen):
         self.watch(self.app, "theme", self._theme_changed, init=False)
 
     def _theme_changed(self) -> None:
-        self.refresh_styles()
-
-    def refresh_styles(self) -> None:
-        """Cells take status colours from the theme; redraw them when it changes."""
-        for table in self.query(CaseloadTable):
-            table.refresh()
+        """Status colours come from the theme: redraw from the Snapshot when it changes."""
+        if self.snapshot is not None:
+            self.render_snapshot(self.snapshot)
 
     def status_styles(self) -> dict[str, str]:
         return status_styles(self.app.theme_variables)
@@ -177,6 +193,7 @@ class TableScreen(SnapshotScreen):
     """A screen whose main part is one CaseloadTable: filter, flagged-only, sort, open a row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        *EXPORT_BINDINGS,
         Binding(
             "slash",
             "filter",
@@ -276,11 +293,16 @@ class TableScreen(SnapshotScreen):
     TABLE_NAME: ClassVar[str] = "table"
     """Names the default export file (`cfmonitor-teams.csv`)."""
 
+    def export_frame(self) -> pl.DataFrame:
+        """The rows shown, in the order shown, without the screen's helper columns."""
+        frame = self.table.visible_frame
+        return frame.drop([name for name in HELPER_COLUMNS if name in frame.columns])
+
     def action_export(self) -> None:
-        """`e` (bound once cfmonitor.export is merged): the visible rows to a file."""
+        """`e`: the rows shown (filter, flagged-only and sort applied) to a file."""
         from cfmonitor.tui.screens.export import ExportDialog
 
-        self.app.push_screen(ExportDialog(self.table.visible_frame, self.TABLE_NAME))
+        self.app.push_screen(ExportDialog(self.export_frame(), self.TABLE_NAME))
 
     subject: object = None
     """What the screen shows (a team name, a staff reference); None for everything."""

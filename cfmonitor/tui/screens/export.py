@@ -42,12 +42,12 @@ class ExportDialog(ModalScreen[Path | None]):
     def __init__(self, frame: pl.DataFrame, name: str) -> None:
         super().__init__()
         self.frame = frame
-        self.name = name
+        self.table_name = name
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(f"Export the {self.frame.height:,} rows shown", style="bold"))
-            yield Input(str(Path.cwd() / f"cfmonitor-{self.name}.csv"), id="export-path")
+            yield Input(str(Path.cwd() / f"cfmonitor-{self.table_name}.csv"), id="export-path")
             with Horizontal(id="export-options"):
                 yield Select(FORMATS, value="csv", allow_blank=False, id="export-format")
                 yield Checkbox("Replace an existing file", id="export-force")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.table import Table
@@ -23,11 +24,20 @@ INTRO = (
 def key_rows(screen: Screen) -> list[tuple[str, str, str]]:
     """(key, name, what it does) for every binding active on `screen`, app keys included."""
     rows: dict[str, tuple[str, str, str]] = {}
-    for key, active in screen.active_bindings.items():
+    actives = sorted(
+        screen.active_bindings.items(), key=lambda item: item[1].binding.id is None
+    )  # cfmonitor's own keys (they have ids) first, then the widgets' movement keys
+    for key, active in actives:
         binding = active.binding
         if binding.system:
             continue
-        shown = screen.app.get_key_display(binding)
+        # One binding may have several keys (esc, backspace, q) that share its key_display:
+        # show each key by its own name.
+        shown = (
+            "esc"
+            if key == "escape"
+            else screen.app.get_key_display(replace(binding, key=key, key_display=None))
+        )
         description = binding.description or binding.action
         name = (description, binding.tooltip or "")
         if name in {(row[1], row[2]) for row in rows.values()}:

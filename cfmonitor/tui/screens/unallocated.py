@@ -76,18 +76,18 @@ class UnallocatedScreen(TableScreen):
     def table_columns(self, frame: pl.DataFrame) -> list[Column]:
         columns = [
             Column("case_ref", "Case", text_width(frame, "case_ref", 8, 20), priority=9),
-            Column("team", "Team", text_width(frame, "team", 10, 40), priority=5, min_width=10),
+            Column("team", "Team", text_width(frame, "team", 16, 40), priority=6, min_width=16),
             Column(
                 "case_type", "Type", text_width(frame, "case_type", 4, 16), priority=6, min_width=4
             ),
             Column("complexity", "Complexity", 10, render=text_cell, priority=7, min_width=7),
-            Column("weight", "Weight", 6, "right", number_cell(1), priority=4),
+            Column("weight", "Weight", 6, "right", number_cell(1), priority=2),
             Column(
                 "opened_on",
                 "Opened",
                 10,
                 render=lambda value, row: Text(value.isoformat() if value else "–"),
-                priority=5,
+                priority=4,
             ),
             Column("days_open", "Waiting", 7, "right", count_cell, priority=8),
             Column(
