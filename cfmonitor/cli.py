@@ -225,6 +225,92 @@ def demo(path: Path | None, seed: int, today: dt.date | None) -> None:
     click.echo(f"Wrote invented demo data to {path}: {summary}")
 
 
+# --- import / dump (issue 4) -----------------------------------------------------------
+
+
+def _file_option(table: str):
+    return click.option(
+        f"--{table}",
+        table,
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=f"{table.capitalize()} file (.csv or .xlsx).",
+    )
+
+
+@cli.command("import")
+@click.option(
+    "--db",
+    "db",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The database to write (created, owner-only, if it does not exist).",
+)
+@_file_option("teams")
+@_file_option("workers")
+@_file_option("reductions")
+@_file_option("cases")
+@_file_option("allocations")
+@POLICY_OPTION
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@click.option(
+    "--replace",
+    "mode",
+    flag_value="replace",
+    default=None,
+    help="Make the tables given exactly the files.",
+)
+@click.option(
+    "--update", "mode", flag_value="update", help="Add and change rows by their natural key."
+)
+def import_(
+    db: Path,
+    teams: Path | None,
+    workers: Path | None,
+    reductions: Path | None,
+    cases: Path | None,
+    allocations: Path | None,
+    policy_path: Path | None,
+    dry_run: bool,
+    mode: str | None,
+) -> None:
+    """Import CSV/XLSX exports into a cfmonitor database: all or nothing, after a backup."""
+    from rich.console import Console
+
+    from cfmonitor.importing.problems import ImportProblems, print_problems
+    from cfmonitor.importing.run import run_import
+    from cfmonitor.importing.summary import ImportProgress, print_outcome
+    from cfmonitor.policy import load_policy
+
+    policy = load_policy(policy_path)
+    given = {
+        "teams": teams,
+        "workers": workers,
+        "reductions": reductions,
+        "cases": cases,
+        "allocations": allocations,
+    }
+    files = {table: path for table, path in given.items() if path is not None}
+    console = Console(highlight=False, stderr=False)
+    try:
+        with ImportProgress(console) as progress:
+            outcome = run_import(
+                db,
+                files,
+                mode=mode,
+                policy=policy,
+                dry_run=dry_run,
+                step=progress.step,
+                progress=progress.advance,
+                on_plan=progress.planned,
+            )
+    except ImportProblems as problems:
+        print_problems(problems.problems, console)
+        raise
+    print_problems(outcome.problems, console)
+    print_outcome(outcome, str(db), console)
+
+
 def main() -> None:
     """Entry point: run the CLI, turning every failure into one sentence and exit 2."""
     try:
