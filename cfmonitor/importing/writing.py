@@ -67,17 +67,25 @@ def backup_path(path: Path, now: dt.datetime) -> Path:
     return candidate
 
 
-def take_backup(connection: sqlite3.Connection, path: Path) -> Path:
-    """A consistent copy of the database beside it (SQLite's backup API), owner-only."""
+def take_backup(path: Path) -> Path:
+    """A consistent copy of the database beside it (SQLite's backup API), owner-only.
+
+    Called while the writer holds its lock but before it writes, so the copy is exactly
+    the state the import starts from. It reads through its own read-only connection: a
+    backup from the connection holding the write transaction would wait for itself.
+    """
     target = backup_path(path, dt.datetime.now())
     create_private(target)
+    source = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     copy = sqlite3.connect(target)
     try:
-        connection.backup(copy)
+        source.backup(copy)
     except BaseException:
         copy.close()
         target.unlink(missing_ok=True)
         raise
+    finally:
+        source.close()
     copy.close()
     return target
 
@@ -184,7 +192,7 @@ def write_changes(
         wal = _switch_to_wal(connection)
         connection.execute("BEGIN IMMEDIATE")
         if not create:
-            backup = take_backup(connection, path)
+            backup = take_backup(path)
         _apply(connection, changes, progress)
         _check_integrity(connection)
         connection.execute("COMMIT")
