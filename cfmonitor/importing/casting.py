@@ -34,6 +34,8 @@ _ISO = r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
 _UK = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"
 _SHORT_YEAR = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$"
 _DECIMAL = r"^(?:\d+(?:\.\d*)?|\.\d+)$"
+_NEUTRALISED = r"^'([=+\-@\t\r])"
+"""A cell an export made safe for Excel (`'=…`); the quote is removed on the way back."""
 _EARLIEST_YEAR = 1900
 _LATEST_YEAR = 2199
 
@@ -136,7 +138,10 @@ MESSAGE_PREFIX = "_problem_"
 def cast_table(raw: RawTable, file_format: FileFormat) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The file's rows typed (bad cells null) and every problem found, warnings included."""
     names = file_format.names
-    trimmed = raw.frame.with_columns(
+    unquoted = raw.frame.with_columns(
+        pl.col(name).str.replace(_NEUTRALISED, "$1") for name in names
+    )
+    trimmed = unquoted.with_columns(
         *[pl.col(key).alias(RAW_PREFIX + key) for key in file_format.key],
         *[pl.col(name).str.strip_chars() for name in names],
     ).with_columns(
