@@ -135,6 +135,15 @@ def _overlapping_allocations(allocations: pl.DataFrame) -> pl.DataFrame:
         pl.col("end_date").fill_null(far_future).alias("_end")
     )
     pair = ["case_id", "worker_id"]
+    # Nearly every pair has one allocation; a window over hundreds of thousands of tiny
+    # groups is slow, so keep only pairs that repeat (neighbours once sorted).
+    same_as_previous = (pl.col("case_id") == pl.col("case_id").shift(1)) & (
+        pl.col("worker_id") == pl.col("worker_id").shift(1)
+    )
+    same_as_next = (pl.col("case_id") == pl.col("case_id").shift(-1)) & (
+        pl.col("worker_id") == pl.col("worker_id").shift(-1)
+    )
+    ordered = ordered.filter(same_as_previous.fill_null(False) | same_as_next.fill_null(False))
     ordered = ordered.with_columns(
         pl.col("_end").cum_max().shift(1).over(pair).alias("_previous_end"),
         pl.col("id").shift(1).over(pair).alias("_previous_id"),
