@@ -232,56 +232,67 @@ def quick_check(path: Path | str) -> list[str]:
 def _select(table: str, as_of: dt.date | None) -> str:
     columns = ", ".join(FRAME_SCHEMAS[table])
     sql = f"SELECT {columns} FROM {table}"
-    if table == "allocations" and as_of is not None:
+    if as_of is None:
+        return sql + " ORDER BY id"
+    day = as_of.isoformat()
+    if table == "allocations":
         # Only what can matter on the day: allocations open then, and broken ones
         # (ending before they start) so they are still reported as problems.
-        day = as_of.isoformat()
         sql += (
             f" WHERE (start_date <= '{day}' AND (end_date IS NULL OR end_date > '{day}'))"
             " OR end_date < start_date"
         )
+    elif table == "cases":
+        # Cases open on the day; closed ones that a loaded allocation points at are
+        # fetched afterwards (`_referenced_cases`). Years of closed cases stay on disk.
+        sql += f" WHERE opened_on <= '{day}' AND (closed_on IS NULL OR closed_on > '{day}')"
     return sql + " ORDER BY id"
 
 
+def _fits(value: object, kind: str, dtype: pl.DataType) -> bool:
+    if dtype == pl.Date():
+        if kind != "text" or len(value) != 10:  # type: ignore[arg-type]
+            return False
+        try:
+            dt.date.fromisoformat(value)  # type: ignore[arg-type]
+        except ValueError:
+            return False
+        return True
+    if dtype == pl.Int64():
+        return kind == "integer"
+    if dtype == pl.Float64():
+        return kind in ("integer", "real")
+    return kind == "text"
+
+
+_WANTED = {pl.Date(): "an ISO date (YYYY-MM-DD)", pl.Int64(): "a whole number"}
+
+
 def _diagnose(connection: sqlite3.Connection, path: Path, table: str) -> StoreError | None:
-    """Find the first value SQLite holds that does not fit the contract's type."""
-    checks: list[str] = []
+    """Find the first value that does not fit the contract's type.
+
+    Runs only after a fast load has failed, so a plain scan is fine here.
+    """
     for column, dtype in FRAME_SCHEMAS[table].items():
-        if column == "id":
-            continue
-        if dtype == pl.Date():
-            checks.append(
-                f"SELECT id, '{column}', {column} FROM {table} WHERE {column} IS NOT NULL "
-                f"AND (typeof({column}) != 'text' OR date({column}) IS NOT {column})"
-            )
-        elif dtype in (pl.Int64(), pl.Float64()):
-            allowed = "'integer'" if dtype == pl.Int64() else "'integer', 'real'"
-            checks.append(
-                f"SELECT id, '{column}', {column} FROM {table} WHERE {column} IS NOT NULL "
-                f"AND typeof({column}) NOT IN ({allowed})"
-            )
-        else:
-            checks.append(
-                f"SELECT id, '{column}', {column} FROM {table} WHERE {column} IS NOT NULL "
-                f"AND typeof({column}) != 'text'"
-            )
-    row = connection.execute(" UNION ALL ".join(checks) + " LIMIT 1").fetchone()
-    if row is None:
-        return None
-    row_id, column, value = row
-    expected = FRAME_SCHEMAS[table][column]
-    wanted = "an ISO date (YYYY-MM-DD)" if expected == pl.Date() else f"a {expected}"
-    return StoreError(
-        f"{path}: table {table}, row id {row_id}, column {column}: {value!r} is not {wanted}."
-    )
+        query = f"SELECT id, {column}, typeof({column}) FROM {table} WHERE {column} IS NOT NULL"
+        for row_id, value, kind in connection.execute(query):
+            if not _fits(value, kind, dtype):
+                wanted = _WANTED.get(dtype, "a number" if dtype == pl.Float64() else "text")
+                return StoreError(
+                    f"{path}: table {table}, row id {row_id}, column {column}: "
+                    f"{value!r} is not {wanted}."
+                )
+    return None
 
 
-def _read_table(path: Path, table: str, as_of: dt.date | None) -> pl.DataFrame:
+def _read_table(
+    path: Path, table: str, as_of: dt.date | None, *, sql: str | None = None
+) -> pl.DataFrame:
     import connectorx
 
     url = "sqlite://" + urllib.parse.quote(readonly_uri(path), safe="")
     try:
-        frame = connectorx.read_sql(url, _select(table, as_of), return_type="polars")
+        frame = connectorx.read_sql(url, sql or _select(table, as_of), return_type="polars")
     except Exception as error:
         connection = connect_readonly(path)
         try:
@@ -298,8 +309,32 @@ def _read_table(path: Path, table: str, as_of: dt.date | None) -> pl.DataFrame:
 
 
 def load_frames(path: Path | str, *, as_of: dt.date | None = None, is_demo: bool = False) -> Frames:
-    """Load every table. With `as_of`, allocations are limited to those that matter then."""
+    """Load every table. With `as_of`, only the allocations and cases that matter then."""
     db_path = Path(path)
     source = inspect(db_path, is_demo=is_demo)
     frames = {table: _read_table(db_path, table, as_of) for table in TABLE_NAMES}
+    if as_of is not None:
+        frames["cases"] = _with_referenced_cases(db_path, frames["cases"], frames["allocations"])
     return Frames(source=source, **frames)
+
+
+def _with_referenced_cases(
+    path: Path, cases: pl.DataFrame, allocations: pl.DataFrame
+) -> pl.DataFrame:
+    """Add the (closed or not yet open) cases that loaded allocations point at.
+
+    They are what the problems list names ("allocated to a closed case"); usually none.
+    """
+    wanted = (
+        allocations.select(pl.col("case_id").alias("id"))
+        .unique()
+        .join(cases.select("id"), on="id", how="anti")
+        .sort("id")
+    )
+    if wanted.is_empty():
+        return cases
+    columns = ", ".join(FRAME_SCHEMAS["cases"])
+    ids = ", ".join(str(case_id) for case_id in wanted["id"])
+    sql = f"SELECT {columns} FROM cases WHERE id IN ({ids}) ORDER BY id"
+    extra = _read_table(path, "cases", None, sql=sql)
+    return pl.concat([cases, extra]).sort("id")
