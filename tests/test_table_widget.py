@@ -404,3 +404,19 @@ def test_number_renderers_write_figures_for_people() -> None:
     assert number_cell(2)(3.14159, {}).plain == "3.14"
     assert count_cell(1234, {}).plain == "1,234"
     assert percent_cell(None, {}).plain == "–"
+
+
+async def test_a_table_with_no_frame_yet_says_so_and_takes_keys() -> None:
+    class BareApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield CaseloadTable()
+
+    app = BareApp()
+    async with app.run_test(size=(60, 8)) as pilot:
+        table = app.query_one(CaseloadTable)
+        table.focus()
+        await pilot.press("down", "enter", "s", "S", "end")
+        await pilot.pause()
+        assert "No rows." in lines(table)[1]
+        assert table.cursor_key is None and table.visible_frame.is_empty()
+        assert app.is_running

@@ -279,7 +279,7 @@ class CaseloadTable(ScrollView, can_focus=True):
     @property
     def total_count(self) -> int:
         """How many rows the frame has, shown or not."""
-        return self._rows.frame.height
+        return self._rows.total
 
     @property
     def columns(self) -> tuple[Column, ...]:

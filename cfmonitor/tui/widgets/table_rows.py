@@ -31,7 +31,13 @@ class TableRows:
     """A frame and the view of it the user asked for (filter text, flagged only, sort)."""
 
     def __init__(self) -> None:
-        self._frame = pl.DataFrame({ROW_ID: pl.Series([], dtype=pl.UInt32)})
+        self._frame = pl.DataFrame(
+            {
+                ROW_ID: pl.Series([], dtype=pl.UInt32),
+                ROW_STYLE: pl.Series([], dtype=pl.String),
+                SEARCH: pl.Series([], dtype=pl.String),
+            }
+        )
         self._sorted = self._frame
         self._view = self._frame
         self.key = ROW_ID
@@ -120,6 +126,11 @@ class TableRows:
 
     def __len__(self) -> int:
         return self._view.height
+
+    @property
+    def total(self) -> int:
+        """How many rows the frame has, shown or not."""
+        return self._frame.height
 
     @property
     def frame(self) -> pl.DataFrame:
