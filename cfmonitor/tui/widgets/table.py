@@ -40,6 +40,7 @@ from cfmonitor.tui.widgets.table_columns import (
     fit_columns,
     number_cell,
     percent_cell,
+    status_cell,
     text_cell,
 )
 from cfmonitor.tui.widgets.table_rows import TableRows
@@ -51,6 +52,7 @@ __all__ = [
     "count_cell",
     "number_cell",
     "percent_cell",
+    "status_cell",
     "text_cell",
 ]
 
@@ -86,15 +88,15 @@ class CaseloadTable(ScrollView, can_focus=True):
     """A sortable, filterable table of one Polars frame that draws only the visible lines."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open", show=False),
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "cursor_first", "First row", show=False),
-        Binding("end", "cursor_last", "Last row", show=False),
-        Binding("s", "sort_next", "Sort", tooltip="Sort by the next column"),
-        Binding("S", "reverse_sort", "Reverse", tooltip="Reverse the sort"),
+        Binding("enter", "select_cursor", "Open", show=False, id="table.select"),
+        Binding("up", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("down", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("home", "cursor_first", "First row", show=False, id="table.first"),
+        Binding("end", "cursor_last", "Last row", show=False, id="table.last"),
+        Binding("s", "sort_next", "Sort", tooltip="Sort by the next column", id="table.sort"),
+        Binding("S", "reverse_sort", "Reverse", tooltip="Reverse the sort", id="table.reverse"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -102,6 +104,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         "table--header-sorted",
         "table--cursor",
         "table--empty",
+        "table--flagged",
     }
 
     DEFAULT_CSS = """
@@ -114,8 +117,12 @@ class CaseloadTable(ScrollView, can_focus=True):
             background: $panel;
             color: $foreground;
         }
+        &:ansi > .table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
         & > .table--header-sorted {
-            color: $accent;
+            color: $text-accent;
         }
         & > .table--cursor {
             background: $block-cursor-blurred-background;
@@ -130,6 +137,9 @@ class CaseloadTable(ScrollView, can_focus=True):
         & > .table--empty {
             color: $text-muted;
             text-style: italic;
+        }
+        & > .table--flagged {
+            text-style: bold;
         }
     }
     """
@@ -193,7 +203,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         The filter, flagged-only predicate and sort are kept, and so is the cursor row (by
         key) when it is still there. `row_style` is a frame column or an expression giving,
         per row, a Rich style such as "bold" or one of this widget's component classes
-        (e.g. "table--header"), or null for none.
+        (e.g. "table--flagged", bold unless the app's stylesheet says otherwise), or null.
         """
         columns = tuple(columns)
         for column in columns:
@@ -424,6 +434,11 @@ class CaseloadTable(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
         self._scroll_cursor_into_view()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        # The scrollbar takes cells from the columns: fit them again, or a needless
+        # horizontal scrollbar appears.
+        self._update_virtual_size()
 
     # ---- drawing ------------------------------------------------------------------------
 

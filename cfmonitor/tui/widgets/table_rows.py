@@ -151,7 +151,7 @@ class TableRows:
             return None
         try:
             return self._view.get_column(self.key).index_of(key)
-        except (TypeError, pl.exceptions.InvalidOperationError, OverflowError):
+        except (TypeError, OverflowError, pl.exceptions.PolarsError):  # a key of another type
             return None
 
     def row_id(self, index: int) -> int:
