@@ -84,6 +84,19 @@ def _cell_segments(text: object, width: int, align: str, console: Console) -> li
     return list(Strip(segments).adjust_cell_length(width))
 
 
+class _RowMessage(Message):
+    """A message about one row of a table, named by the row's key."""
+
+    def __init__(self, table: CaseloadTable, key: object) -> None:
+        super().__init__()
+        self.table = table
+        self.key = key
+
+    @property
+    def control(self) -> CaseloadTable:
+        return self.table
+
+
 class CaseloadTable(ScrollView, can_focus=True):
     """A sortable, filterable table of one Polars frame that draws only the visible lines."""
 
@@ -144,29 +157,11 @@ class CaseloadTable(ScrollView, can_focus=True):
     }
     """
 
-    class RowHighlighted(Message):
+    class RowHighlighted(_RowMessage):
         """The cursor moved to another row (`key` is None when no row is shown)."""
 
-        def __init__(self, table: CaseloadTable, key: object) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> CaseloadTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """The user chose the row under the cursor (enter, or a click on the cursor row)."""
-
-        def __init__(self, table: CaseloadTable, key: object) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> CaseloadTable:
-            return self.table
 
     def __init__(
         self,
