@@ -43,7 +43,7 @@ from cfmonitor.tui.widgets.table_columns import (
     status_cell,
     text_cell,
 )
-from cfmonitor.tui.widgets.table_rows import TableRows
+from cfmonitor.tui.widgets.table_rows import TableRows, holds_text
 
 __all__ = [
     "CaseloadTable",
@@ -210,7 +210,7 @@ class CaseloadTable(ScrollView, can_focus=True):
             if (
                 column.searchable
                 if column.searchable is not None
-                else _holds_text(frame.schema[column.key])
+                else holds_text(frame.schema[column.key])
             )
         ]
         was_at = self.cursor_key
@@ -538,7 +538,3 @@ class CaseloadTable(ScrollView, can_focus=True):
 
 
 _NOTHING_ANNOUNCED = object()
-
-
-def _holds_text(dtype: pl.DataType) -> bool:
-    return isinstance(dtype, pl.String | pl.Categorical | pl.Enum)

@@ -1,9 +1,9 @@
 """The rows a caseload table shows: one Polars frame, filtered, flagged and sorted.
 
-No Textual and no rendering here. Sorting is on the raw values (numbers as numbers,
-text case-insensitively, nulls and NaN last in both directions) and filtering is a
-case-insensitive substring match over the searchable columns, all done in Polars so a
-35,000-row frame re-sorts or re-filters in milliseconds.
+No Textual and no rendering here. Sorting is on the raw values (numbers as numbers, text
+case-insensitively, an Enum in its own order, nulls and NaN last in both directions) and
+filtering is a case-insensitive substring match over the searchable columns, all done in
+Polars so a 35,000-row frame re-sorts or re-filters in milliseconds.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ HIDDEN = (ROW_ID, ROW_STYLE, SEARCH)
 _SEARCH_SEPARATOR = "\x00"
 
 
-def _is_text(dtype: pl.DataType) -> bool:
+def holds_text(dtype: pl.DataType) -> bool:
+    """Whether a column of this type is text a user might type (searched by default)."""
     return isinstance(dtype, pl.String | pl.Categorical | pl.Enum)
 
 
@@ -105,8 +106,9 @@ class TableRows:
             dtype = self._frame.schema[self.sort_key]
             if dtype.is_float():
                 column = column.fill_nan(None)
-            elif _is_text(dtype):
+            elif isinstance(dtype, pl.String | pl.Categorical):
                 column = column.cast(pl.String).str.to_lowercase()
+            # An Enum sorts in the order of its categories (e.g. over, near, ok): its meaning.
             self._sorted = self._frame.sort(
                 [column, pl.col(ROW_ID)],
                 descending=[self.sort_descending, False],
