@@ -472,3 +472,24 @@ async def test_a_frame_without_the_named_columns_is_refused_clearly() -> None:
             table.set_frame(people(), "nokey", COLUMNS)
         with pytest.raises(ValueError, match="'nope'"):
             table.sort_by("nope")
+
+
+async def test_sort_filter_and_flag_chosen_before_the_rows_arrive_apply_to_them() -> None:
+    class LateApp(App[None]):
+        def compose(self) -> ComposeResult:
+            table = CaseloadTable()
+            table.sort_by("cases")
+            table.filter_text("o")
+            table.set_flagged_only(pl.col("status").is_not_null())
+            yield table
+
+    app = LateApp()
+    async with app.run_test(size=(100, 12)) as pilot:
+        table = app.query_one(CaseloadTable)
+        await pilot.pause()
+        assert table.row_count == 0 and "No rows." in lines(table)[1]
+        table.set_frame(people(), "ref", COLUMNS)
+        await pilot.pause()
+        assert (table.sort_key, table.sort_descending) == ("cases", True)
+        assert shown_keys(table) == ["W1", "W5", "W3"]  # bob 10, Dee 2, Joanne null
+        assert "Cases▼" in lines(table)[0]

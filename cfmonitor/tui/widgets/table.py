@@ -182,6 +182,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         self._layout_for: tuple[int, int] = (-1, -1)
         self._line_cache: LRUCache[tuple[int, int, int], list[Segment]] = LRUCache(2048)
         self._named_styles: dict[str, Style] = {}
+        self._sort_to_come: tuple[str | None, bool | None] | None = None
 
     # ---- data ---------------------------------------------------------------------------
 
@@ -217,6 +218,13 @@ class CaseloadTable(ScrollView, can_focus=True):
         old_index = self._cursor
         self._rows.load(frame, key, search_columns, row_style)
         self._columns = columns
+        if self._sort_to_come is not None:
+            sort_key, descending = self._sort_to_come
+            self._sort_to_come = None
+            if sort_key is None or sort_key in frame.columns:
+                if descending is None:
+                    descending = sort_key is not None and self._descending_first(sort_key)
+                self._rows.set_sort(sort_key, descending)
         self._generation += 1
         self._line_cache.clear()
         self._view_changed(was_at, fallback=old_index)
@@ -237,8 +245,12 @@ class CaseloadTable(ScrollView, can_focus=True):
         """Sort by the raw values of a frame column (nulls last); None restores frame order.
 
         `descending` None means the column's first direction: biggest first for numbers,
-        A to Z for text, unless the `Column` says otherwise.
+        A to Z for text, unless the `Column` says otherwise. Before the first frame, the
+        sort is kept for it (and forgotten if that frame has no such column).
         """
+        if not self._rows.loaded:
+            self._sort_to_come = (column_key, descending)
+            return
         if descending is None:
             descending = column_key is not None and self._descending_first(column_key)
         was_at = self.cursor_key

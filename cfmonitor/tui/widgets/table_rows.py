@@ -46,6 +46,7 @@ class TableRows:
         self.flag: pl.Expr | None = None
         self.sort_key: str | None = None
         self.sort_descending = False
+        self.loaded = False
 
     def load(
         self,
@@ -79,6 +80,7 @@ class TableRows:
             search.alias(SEARCH),
         )
         self.key = key
+        self.loaded = True
         if self.sort_key is not None and self.sort_key not in frame.columns:
             self.sort_key = None
         self._resort()
@@ -118,6 +120,8 @@ class TableRows:
         self._refilter()
 
     def _refilter(self) -> None:
+        if not self.loaded:
+            return  # a flag naming a column of the frame to come cannot be tried yet
         conditions: list[pl.Expr] = []
         needle = self.filter_text.lower().replace(_SEARCH_SEPARATOR, "")
         if needle:
