@@ -287,6 +287,8 @@ async def test_hostile_data_shows_literally_in_exact_cell_widths(hostile: str) -
     async with app.run_test(size=(80, 12)) as pilot:
         table = app.query_one(CaseloadTable)
         await pilot.press("down", "enter", "s", "S", "down", "up")
+        await pilot.click(CaseloadTable, offset=(2, 1))
+        await pilot.click(CaseloadTable, offset=(2, 1))  # a click on the cursor row selects
         table.filter_text(hostile[:3])
         await pilot.pause()
         table.filter_text("")
@@ -302,6 +304,7 @@ async def test_hostile_data_shows_literally_in_exact_cell_widths(hostile: str) -
             strip = table.render_line(y)
             assert strip.cell_length == width
             assert "\x1b" not in strip.text and "\x07" not in strip.text
+            assert all(set(segment.style.meta) == {"row"} for segment in strip)  # no actions
             name_cell = strip.crop(name_start, name_end).text
             assert Text(name_cell).cell_len == name_end - name_start
             names.append(name_cell.rstrip())
