@@ -15,6 +15,7 @@ from cfmonitor.tui.widgets.table import (
     count_cell,
     number_cell,
     percent_cell,
+    status_cell,
 )
 
 HOSTILE = [
@@ -286,6 +287,8 @@ async def test_hostile_data_shows_literally_in_exact_cell_widths(hostile: str) -
     async with app.run_test(size=(80, 12)) as pilot:
         table = app.query_one(CaseloadTable)
         await pilot.press("down", "enter", "s", "S", "down", "up")
+        await pilot.click(CaseloadTable, offset=(2, 1))
+        await pilot.click(CaseloadTable, offset=(2, 1))  # a click on the cursor row selects
         table.filter_text(hostile[:3])
         await pilot.pause()
         table.filter_text("")
@@ -301,6 +304,7 @@ async def test_hostile_data_shows_literally_in_exact_cell_widths(hostile: str) -
             strip = table.render_line(y)
             assert strip.cell_length == width
             assert "\x1b" not in strip.text and "\x07" not in strip.text
+            assert all(set(segment.style.meta) == {"row"} for segment in strip)  # no actions
             name_cell = strip.crop(name_start, name_end).text
             assert Text(name_cell).cell_len == name_end - name_start
             names.append(name_cell.rstrip())
@@ -400,7 +404,95 @@ async def test_visible_frame_is_what_is_shown_without_helper_columns() -> None:
         assert table.visible_frame.equals(expected)
 
 
-def test_number_renderers_write_figures_for_people() -> None:
+def test_renderers_write_figures_and_statuses_for_people() -> None:
     assert number_cell(2)(3.14159, {}).plain == "3.14"
     assert count_cell(1234, {}).plain == "1,234"
     assert percent_cell(None, {}).plain == "–"
+    assert status_cell("over", {}).plain == "▲ over"
+    assert status_cell("[/]", {}).plain == "? [/]"
+    assert status_cell(None, {}).plain == ""
+
+
+async def test_a_table_with_no_frame_yet_says_so_and_takes_keys() -> None:
+    class BareApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield CaseloadTable()
+
+    app = BareApp()
+    async with app.run_test(size=(60, 8)) as pilot:
+        table = app.query_one(CaseloadTable)
+        table.focus()
+        await pilot.press("down", "enter", "s", "S", "end")
+        await pilot.pause()
+        assert "No rows." in lines(table)[1]
+        assert table.cursor_key is None and table.visible_frame.is_empty()
+        assert app.is_running
+
+
+async def test_scrollbar_appearing_refits_columns_without_a_sideways_scrollbar() -> None:
+    def rows(count: int) -> pl.DataFrame:
+        return pl.DataFrame(
+            {"ref": [f"R{n}" for n in range(count)], "a": ["x" * 60] * count, "b": ["y"] * count}
+        )
+
+    columns = (Column("a", "A", 60, min_width=10), Column("b", "B", 39))
+    app = TableApp(rows(3), columns)
+    async with app.run_test(size=(100, 10)) as pilot:
+        table = app.query_one(CaseloadTable)
+        await pilot.pause()
+        assert not table.show_vertical_scrollbar and cell_span(table, "a") == (0, 60)
+        table.set_frame(rows(100), "ref", columns)
+        await pilot.pause()
+        assert table.show_vertical_scrollbar and not table.show_horizontal_scrollbar
+        assert cell_span(table, "a") == (0, 58)
+        assert all(table.render_line(y).cell_length == 98 for y in range(9))
+
+
+async def test_row_style_may_name_a_theme_component_and_bad_styles_are_ignored() -> None:
+    style = (
+        pl.when(pl.col("status") == "over")
+        .then(pl.lit("table--flagged"))
+        .when(pl.col("status") == "near")
+        .then(pl.lit("not a [style"))
+    )
+    app = TableApp(people(), row_style=style)
+    async with app.run_test(size=(100, 12)) as pilot:
+        table = app.query_one(CaseloadTable)
+        await pilot.pause()
+        over = [s for s in table.render_line(3) if s.text.strip()]  # W3
+        near = [s for s in table.render_line(4) if s.text.strip()]  # W4
+        assert all(segment.style.bold for segment in over)
+        assert not any(segment.style.bold for segment in near)
+
+
+async def test_a_frame_without_the_named_columns_is_refused_clearly() -> None:
+    app = TableApp(people())
+    async with app.run_test(size=(60, 8)):
+        table = app.query_one(CaseloadTable)
+        with pytest.raises(ValueError, match="'missing'"):
+            table.set_frame(people(), "ref", [Column("missing", "M", 5)])
+        with pytest.raises(ValueError, match="'nokey'"):
+            table.set_frame(people(), "nokey", COLUMNS)
+        with pytest.raises(ValueError, match="'nope'"):
+            table.sort_by("nope")
+
+
+async def test_sort_filter_and_flag_chosen_before_the_rows_arrive_apply_to_them() -> None:
+    class LateApp(App[None]):
+        def compose(self) -> ComposeResult:
+            table = CaseloadTable()
+            table.sort_by("cases")
+            table.filter_text("o")
+            table.set_flagged_only(pl.col("status").is_not_null())
+            yield table
+
+    app = LateApp()
+    async with app.run_test(size=(100, 12)) as pilot:
+        table = app.query_one(CaseloadTable)
+        await pilot.pause()
+        assert table.row_count == 0 and "No rows." in lines(table)[1]
+        table.set_frame(people(), "ref", COLUMNS)
+        await pilot.pause()
+        assert (table.sort_key, table.sort_descending) == ("cases", True)
+        assert shown_keys(table) == ["W1", "W5", "W3"]  # bob 10, Dee 2, Joanne null
+        assert "Cases▼" in lines(table)[0]

@@ -40,9 +40,10 @@ from cfmonitor.tui.widgets.table_columns import (
     fit_columns,
     number_cell,
     percent_cell,
+    status_cell,
     text_cell,
 )
-from cfmonitor.tui.widgets.table_rows import TableRows
+from cfmonitor.tui.widgets.table_rows import TableRows, holds_text
 
 __all__ = [
     "CaseloadTable",
@@ -51,6 +52,7 @@ __all__ = [
     "count_cell",
     "number_cell",
     "percent_cell",
+    "status_cell",
     "text_cell",
 ]
 
@@ -82,19 +84,32 @@ def _cell_segments(text: object, width: int, align: str, console: Console) -> li
     return list(Strip(segments).adjust_cell_length(width))
 
 
+class _RowMessage(Message):
+    """A message about one row of a table, named by the row's key."""
+
+    def __init__(self, table: CaseloadTable, key: object) -> None:
+        super().__init__()
+        self.table = table
+        self.key = key
+
+    @property
+    def control(self) -> CaseloadTable:
+        return self.table
+
+
 class CaseloadTable(ScrollView, can_focus=True):
     """A sortable, filterable table of one Polars frame that draws only the visible lines."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open", show=False),
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "cursor_first", "First row", show=False),
-        Binding("end", "cursor_last", "Last row", show=False),
-        Binding("s", "sort_next", "Sort", tooltip="Sort by the next column"),
-        Binding("S", "reverse_sort", "Reverse", tooltip="Reverse the sort"),
+        Binding("enter", "select_cursor", "Open", show=False, id="table.select"),
+        Binding("up", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("down", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("home", "cursor_first", "First row", show=False, id="table.first"),
+        Binding("end", "cursor_last", "Last row", show=False, id="table.last"),
+        Binding("s", "sort_next", "Sort", tooltip="Sort by the next column", id="table.sort"),
+        Binding("S", "reverse_sort", "Reverse", tooltip="Reverse the sort", id="table.reverse"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -102,6 +117,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         "table--header-sorted",
         "table--cursor",
         "table--empty",
+        "table--flagged",
     }
 
     DEFAULT_CSS = """
@@ -114,8 +130,12 @@ class CaseloadTable(ScrollView, can_focus=True):
             background: $panel;
             color: $foreground;
         }
+        &:ansi > .table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
         & > .table--header-sorted {
-            color: $accent;
+            color: $text-accent;
         }
         & > .table--cursor {
             background: $block-cursor-blurred-background;
@@ -131,32 +151,17 @@ class CaseloadTable(ScrollView, can_focus=True):
             color: $text-muted;
             text-style: italic;
         }
+        & > .table--flagged {
+            text-style: bold;
+        }
     }
     """
 
-    class RowHighlighted(Message):
+    class RowHighlighted(_RowMessage):
         """The cursor moved to another row (`key` is None when no row is shown)."""
 
-        def __init__(self, table: CaseloadTable, key: object) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> CaseloadTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """The user chose the row under the cursor (enter, or a click on the cursor row)."""
-
-        def __init__(self, table: CaseloadTable, key: object) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> CaseloadTable:
-            return self.table
 
     def __init__(
         self,
@@ -177,6 +182,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         self._layout_for: tuple[int, int] = (-1, -1)
         self._line_cache: LRUCache[tuple[int, int, int], list[Segment]] = LRUCache(2048)
         self._named_styles: dict[str, Style] = {}
+        self._sort_to_come: tuple[str | None, bool | None] | None = None
 
     # ---- data ---------------------------------------------------------------------------
 
@@ -193,7 +199,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         The filter, flagged-only predicate and sort are kept, and so is the cursor row (by
         key) when it is still there. `row_style` is a frame column or an expression giving,
         per row, a Rich style such as "bold" or one of this widget's component classes
-        (e.g. "table--header"), or null for none.
+        (e.g. "table--flagged", bold unless the app's stylesheet says otherwise), or null.
         """
         columns = tuple(columns)
         for column in columns:
@@ -205,13 +211,20 @@ class CaseloadTable(ScrollView, can_focus=True):
             if (
                 column.searchable
                 if column.searchable is not None
-                else _holds_text(frame.schema[column.key])
+                else holds_text(frame.schema[column.key])
             )
         ]
         was_at = self.cursor_key
         old_index = self._cursor
         self._rows.load(frame, key, search_columns, row_style)
         self._columns = columns
+        if self._sort_to_come is not None:
+            sort_key, descending = self._sort_to_come
+            self._sort_to_come = None
+            if sort_key is None or sort_key in frame.columns:
+                if descending is None:
+                    descending = sort_key is not None and self._descending_first(sort_key)
+                self._rows.set_sort(sort_key, descending)
         self._generation += 1
         self._line_cache.clear()
         self._view_changed(was_at, fallback=old_index)
@@ -232,8 +245,12 @@ class CaseloadTable(ScrollView, can_focus=True):
         """Sort by the raw values of a frame column (nulls last); None restores frame order.
 
         `descending` None means the column's first direction: biggest first for numbers,
-        A to Z for text, unless the `Column` says otherwise.
+        A to Z for text, unless the `Column` says otherwise. Before the first frame, the
+        sort is kept for it (and forgotten if that frame has no such column).
         """
+        if not self._rows.loaded:
+            self._sort_to_come = (column_key, descending)
+            return
         if descending is None:
             descending = column_key is not None and self._descending_first(column_key)
         was_at = self.cursor_key
@@ -279,7 +296,7 @@ class CaseloadTable(ScrollView, can_focus=True):
     @property
     def total_count(self) -> int:
         """How many rows the frame has, shown or not."""
-        return self._rows.frame.height
+        return self._rows.total
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -425,6 +442,11 @@ class CaseloadTable(ScrollView, can_focus=True):
         self._update_virtual_size()
         self._scroll_cursor_into_view()
 
+    def watch_show_vertical_scrollbar(self) -> None:
+        # The scrollbar takes cells from the columns: fit them again, or a needless
+        # horizontal scrollbar appears.
+        self._update_virtual_size()
+
     # ---- drawing ------------------------------------------------------------------------
 
     def _descending_first(self, column_key: str) -> bool:
@@ -528,7 +550,3 @@ class CaseloadTable(ScrollView, can_focus=True):
 
 
 _NOTHING_ANNOUNCED = object()
-
-
-def _holds_text(dtype: pl.DataType) -> bool:
-    return isinstance(dtype, pl.String | pl.Categorical | pl.Enum)

@@ -14,7 +14,13 @@ from typing import Literal
 
 from rich.text import Text
 
-from cfmonitor.presentation import format_count, format_number, format_percent
+from cfmonitor.presentation import (
+    STATUS_STYLES,
+    format_count,
+    format_number,
+    format_percent,
+    status_label,
+)
 from cfmonitor.safe_text import safe_text
 
 CellRenderer = Callable[[object, Mapping[str, object]], Text]
@@ -46,6 +52,17 @@ def number_cell(places: int = 1) -> CellRenderer:
 def percent_cell(value: object, row: Mapping[str, object]) -> Text:
     """A fraction shown as a percentage (0.9 → 90%); a dash for a null."""
     return safe_text(format_percent(value))  # type: ignore[arg-type]
+
+
+def status_cell(value: object, row: Mapping[str, object]) -> Text:
+    """A status as symbol and word (`▲ over`), coloured as well but never by colour alone.
+
+    To sort by severity rather than alphabetically, give the column the key of a rank
+    column and draw the status from the row: `render=lambda _, row: status_cell(row["status"],
+    row)`.
+    """
+    status = None if value is None else str(value)
+    return safe_text(status_label(status), style=STATUS_STYLES.get(status or "", ""))
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """The rows a caseload table shows: one Polars frame, filtered, flagged and sorted.
 
-No Textual and no rendering here. Sorting is on the raw values (numbers as numbers,
-text case-insensitively, nulls and NaN last in both directions) and filtering is a
-case-insensitive substring match over the searchable columns, all done in Polars so a
-35,000-row frame re-sorts or re-filters in milliseconds.
+No Textual and no rendering here. Sorting is on the raw values (numbers as numbers, text
+case-insensitively, an Enum in its own order, nulls and NaN last in both directions) and
+filtering is a case-insensitive substring match over the searchable columns, all done in
+Polars so a 35,000-row frame re-sorts or re-filters in milliseconds.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ HIDDEN = (ROW_ID, ROW_STYLE, SEARCH)
 _SEARCH_SEPARATOR = "\x00"
 
 
-def _is_text(dtype: pl.DataType) -> bool:
+def holds_text(dtype: pl.DataType) -> bool:
+    """Whether a column of this type is text a user might type (searched by default)."""
     return isinstance(dtype, pl.String | pl.Categorical | pl.Enum)
 
 
@@ -31,7 +32,13 @@ class TableRows:
     """A frame and the view of it the user asked for (filter text, flagged only, sort)."""
 
     def __init__(self) -> None:
-        self._frame = pl.DataFrame({ROW_ID: pl.Series([], dtype=pl.UInt32)})
+        self._frame = pl.DataFrame(
+            {
+                ROW_ID: pl.Series([], dtype=pl.UInt32),
+                ROW_STYLE: pl.Series([], dtype=pl.String),
+                SEARCH: pl.Series([], dtype=pl.String),
+            }
+        )
         self._sorted = self._frame
         self._view = self._frame
         self.key = ROW_ID
@@ -39,6 +46,7 @@ class TableRows:
         self.flag: pl.Expr | None = None
         self.sort_key: str | None = None
         self.sort_descending = False
+        self.loaded = False
 
     def load(
         self,
@@ -72,6 +80,7 @@ class TableRows:
             search.alias(SEARCH),
         )
         self.key = key
+        self.loaded = True
         if self.sort_key is not None and self.sort_key not in frame.columns:
             self.sort_key = None
         self._resort()
@@ -99,8 +108,9 @@ class TableRows:
             dtype = self._frame.schema[self.sort_key]
             if dtype.is_float():
                 column = column.fill_nan(None)
-            elif _is_text(dtype):
+            elif isinstance(dtype, pl.String | pl.Categorical):
                 column = column.cast(pl.String).str.to_lowercase()
+            # An Enum sorts in the order of its categories (e.g. over, near, ok): its meaning.
             self._sorted = self._frame.sort(
                 [column, pl.col(ROW_ID)],
                 descending=[self.sort_descending, False],
@@ -110,6 +120,8 @@ class TableRows:
         self._refilter()
 
     def _refilter(self) -> None:
+        if not self.loaded:
+            return  # a flag naming a column of the frame to come cannot be tried yet
         conditions: list[pl.Expr] = []
         needle = self.filter_text.lower().replace(_SEARCH_SEPARATOR, "")
         if needle:
@@ -120,6 +132,11 @@ class TableRows:
 
     def __len__(self) -> int:
         return self._view.height
+
+    @property
+    def total(self) -> int:
+        """How many rows the frame has, shown or not."""
+        return self._frame.height
 
     @property
     def frame(self) -> pl.DataFrame:
@@ -140,7 +157,7 @@ class TableRows:
             return None
         try:
             return self._view.get_column(self.key).index_of(key)
-        except (TypeError, pl.exceptions.InvalidOperationError, OverflowError):
+        except (TypeError, OverflowError, pl.exceptions.PolarsError):  # a key of another type
             return None
 
     def row_id(self, index: int) -> int:
