@@ -312,7 +312,7 @@ class CfmonitorApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The app's own actions. Textual's silent "Screenshot" is replaced by one that
         asks for a file name and says where it wrote."""
-        from cfmonitor.tui.screens.base import EXPORT_AVAILABLE, TableScreen
+        from cfmonitor.tui.screens.base import TableScreen
 
         yield SystemCommand("Reload", "Read the database again now", self.action_reload)
         yield SystemCommand(
@@ -332,10 +332,9 @@ class CfmonitorApp(App[None]):
                 "Flagged only", "Show only rows that are over or near", screen.action_toggle_flagged
             )
             yield SystemCommand("Filter", "Filter this table as you type", screen.action_filter)
-            if EXPORT_AVAILABLE:
-                yield SystemCommand(
-                    "Export table…", "Write the rows shown to a file you name", screen.action_export
-                )
+            yield SystemCommand(
+                "Export table…", "Write the rows shown to a file you name", screen.action_export
+            )
         yield SystemCommand("Theme", "Change the colour theme", self.action_change_theme)
         yield SystemCommand(
             "Light / dark", "Switch between the light and dark theme", self.action_toggle_dark

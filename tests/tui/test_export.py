@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import polars as pl
-import pytest
 
 from cfmonitor.tui.screens.export import ExportDialog
 from cfmonitor.tui.screenshots import settle
 from tests.tui.test_navigation import table
-
-pytest.importorskip("cfmonitor.export")
 
 
 async def test_e_exports_the_visible_rows_as_csv(demo_db, make_app, tmp_path):

@@ -8,7 +8,6 @@ redraws from it without going back to the database.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
@@ -60,20 +59,12 @@ BACK_BINDING = Binding(
     tooltip="Up one level (esc, backspace or q); with a filter open, close it first.",
 )
 
-EXPORT_AVAILABLE = importlib.util.find_spec("cfmonitor.export") is not None
-"""`e` is bound only where cfmonitor.export (the safe file writers) is installed."""
-EXPORT_BINDINGS: list[BindingType] = (
-    [
-        Binding(
-            "e",
-            "export",
-            "Export",
-            id="export",
-            tooltip="Write the rows shown (filtered, sorted) to a CSV, Excel or Markdown file.",
-        )
-    ]
-    if EXPORT_AVAILABLE
-    else []
+EXPORT_BINDING = Binding(
+    "e",
+    "export",
+    "Export",
+    id="export",
+    tooltip="Write the rows shown (filtered, sorted) to a CSV, Excel or Markdown file.",
 )
 HELPER_COLUMNS = ("flagged", "status_rank", "utilisation_bar")
 """Columns a screen adds for flagging and sorting; not part of an export."""
@@ -193,7 +184,7 @@ class TableScreen(SnapshotScreen):
     """A screen whose main part is one CaseloadTable: filter, flagged-only, sort, open a row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *EXPORT_BINDINGS,
+        EXPORT_BINDING,
         Binding(
             "slash",
             "filter",
