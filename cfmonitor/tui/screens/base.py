@@ -151,7 +151,16 @@ class SnapshotScreen(Screen):
 
     def _fit(self, width: int, height: int) -> None:
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
-        self.set_class(width <= NARROW_WIDTH, "-narrow")
+        narrow = width <= NARROW_WIDTH
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self.query_one(Footer).compact = narrow
+            if self.snapshot is not None:
+                self.render_snapshot(self.snapshot)  # some screens choose columns by width
+
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
 
     def show_as_of(self, day: dt.date) -> None:
         if not self._ready:

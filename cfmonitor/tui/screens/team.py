@@ -81,7 +81,7 @@ class TeamScreen(TableScreen):
 
     def table_columns(self, frame: pl.DataFrame) -> list[Column]:
         styles = self.status_styles()
-        return [
+        columns = [
             Column("name", "Name", text_width(frame, "name", 14, 30), priority=9, min_width=14),
             Column("staff_ref", "Staff ref", text_width(frame, "staff_ref", 9, 16), priority=2),
             Column("cohort", "Cohort", 11, render=text_cell, priority=4, min_width=5),
@@ -115,6 +115,9 @@ class TeamScreen(TableScreen):
                 sort_descending_first=False,
             ),
         ]
+        if self.narrow:  # the name matters more than the reference and contract type
+            columns = [c for c in columns if c.key not in ("staff_ref", "employment")]
+        return columns
 
     def open_row(self, key: object) -> None:
         self.cfapp.open_worker(str(key), from_team=True)
