@@ -8,12 +8,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from cfmonitor.safe_text import visible
+from cfmonitor.tui.screens.dialog import Dialog, cancel_binding
 
 
 def parse_day(text: str) -> dt.date:
@@ -31,18 +31,11 @@ def parse_day(text: str) -> dt.date:
         ) from None
 
 
-class AsOfDialog(ModalScreen["dt.date | None"]):
+class AsOfDialog(Dialog["dt.date | None"]):
     """Enter applies (the whole app recomputes); esc leaves the date as it was."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape",
-            "cancel",
-            "Cancel",
-            key_display="esc",
-            id="cancel-as-of",
-            tooltip="Keep the current as-of date.",
-        ),
+        cancel_binding("cancel-as-of", "Keep the current as-of date.")
     ]
 
     def __init__(self, current: dt.date) -> None:
@@ -68,6 +61,3 @@ class AsOfDialog(ModalScreen["dt.date | None"]):
             hint.add_class("-error")
             return
         self.dismiss(day)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

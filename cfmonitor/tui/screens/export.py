@@ -13,31 +13,22 @@ import polars as pl
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Select, Static
 
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.safe_text import safe_text
+from cfmonitor.tui.screens.dialog import Dialog, cancel_binding
 
 FORMATS = (("CSV", "csv"), ("Excel (xlsx)", "xlsx"), ("Markdown", "markdown"))
 SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx", "markdown": ".md"}
 
 
-class ExportDialog(ModalScreen[Path | None]):
+class ExportDialog(Dialog[Path | None]):
     """File path, format and whether to replace; enter writes, esc cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape",
-            "cancel",
-            "Cancel",
-            key_display="esc",
-            id="cancel-export",
-            tooltip="Write nothing.",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [cancel_binding("cancel-export", "Write nothing.")]
 
     def __init__(self, frame: pl.DataFrame, name: str) -> None:
         super().__init__()
@@ -75,6 +66,3 @@ class ExportDialog(ModalScreen[Path | None]):
             return
         self.app.notify(safe_text(f"Wrote {self.frame.height:,} rows to {written}"), timeout=8)
         self.dismiss(written)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

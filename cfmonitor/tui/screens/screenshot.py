@@ -15,12 +15,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from cfmonitor.safe_text import safe_text
+from cfmonitor.tui.screens.dialog import Dialog, cancel_binding
 
 
 def write_private(path: Path, text: str) -> None:
@@ -30,19 +30,10 @@ def write_private(path: Path, text: str) -> None:
         handle.write(text)
 
 
-class ScreenshotDialog(ModalScreen[Path | None]):
+class ScreenshotDialog(Dialog[Path | None]):
     """Asks for a file name; writes the SVG of the screen underneath it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape",
-            "cancel",
-            "Cancel",
-            key_display="esc",
-            id="cancel-screenshot",
-            tooltip="Write nothing.",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [cancel_binding("cancel-screenshot", "Write nothing.")]
 
     def __init__(self, svg: str) -> None:
         super().__init__()
@@ -74,6 +65,3 @@ class ScreenshotDialog(ModalScreen[Path | None]):
             return
         self.app.notify(safe_text(f"Screenshot saved to {path.resolve()}"), timeout=8)
         self.dismiss(path)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

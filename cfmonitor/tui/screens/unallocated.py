@@ -11,9 +11,10 @@ from textual.binding import BindingType
 
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.presentation import format_count
-from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, text_width
+from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen
+from cfmonitor.tui.screens.cases import case_columns
 from cfmonitor.tui.widgets.figures import Figure, Figures
-from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
+from cfmonitor.tui.widgets.table import Column
 
 COMPLEXITIES = ("standard", "complex", "intense")
 
@@ -74,30 +75,9 @@ class UnallocatedScreen(TableScreen):
         )
 
     def table_columns(self, frame: pl.DataFrame) -> list[Column]:
-        columns = [
-            Column("case_ref", "Case", text_width(frame, "case_ref", 8, 20), priority=9),
-            Column("team", "Team", text_width(frame, "team", 16, 40), priority=6, min_width=16),
-            Column(
-                "case_type", "Type", text_width(frame, "case_type", 4, 16), priority=6, min_width=4
-            ),
-            Column("complexity", "Complexity", 10, render=text_cell, priority=7, min_width=7),
-            Column("weight", "Weight", 6, "right", number_cell(1), priority=2),
-            Column(
-                "opened_on",
-                "Opened",
-                10,
-                render=lambda value, row: Text(value.isoformat() if value else "–"),
-                priority=4,
-            ),
-            Column("days_open", "Waiting", 7, "right", count_cell, priority=8),
-            Column(
-                "family_ref",
-                "Family",
-                text_width(frame, "family_ref", 6, 20),
-                priority=3,
-                min_width=6,
-            ),
-        ]
-        if self.team is not None:
-            columns = [column for column in columns if column.key != "team"]
-        return columns
+        return case_columns(
+            frame,
+            since=("opened_on", "Opened"),
+            days=("days_open", "Waiting"),
+            with_team=self.team is None,
+        )

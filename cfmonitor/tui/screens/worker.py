@@ -14,11 +14,11 @@ from textual.widgets import Static
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.presentation import format_count, format_number
 from cfmonitor.safe_text import safe_text, visible
-from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, text_width
+from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen
+from cfmonitor.tui.screens.cases import case_columns
 from cfmonitor.tui.widgets.cells import status_text, utilisation_bar, utilisation_percent
-from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
+from cfmonitor.tui.widgets.table import Column
 
-FAMILY_MARK = "◆"
 COMPLEXITIES = ("standard", "complex", "intense")
 
 
@@ -48,12 +48,6 @@ def load_line(row: dict, weights: dict[str, float]) -> Text:
     text = Text(" + ".join(parts) if parts else "no cases")
     text.append(f" = {format_number(row['weighted_load'])}", "bold")
     return text
-
-
-def family_cell(value: object, row: dict) -> Text:
-    """`◆ 3` on each case of a family this worker holds more than one case of."""
-    count = int(value or 1)
-    return Text(f"{FAMILY_MARK} {count}" if count > 1 else "", no_wrap=True)
 
 
 class WorkerScreen(TableScreen):
@@ -150,27 +144,9 @@ class WorkerScreen(TableScreen):
         )
 
     def table_columns(self, frame: pl.DataFrame) -> list[Column]:
-        return [
-            Column("case_ref", "Case", text_width(frame, "case_ref", 8, 20), priority=9),
-            Column(
-                "case_type", "Type", text_width(frame, "case_type", 4, 16), priority=6, min_width=4
-            ),
-            Column("complexity", "Complexity", 10, render=text_cell, priority=7, min_width=7),
-            Column("weight", "Weight", 6, "right", number_cell(1), priority=5),
-            Column(
-                "allocated_since",
-                "Since",
-                10,
-                render=lambda value, row: Text(value.isoformat() if value else "–"),
-                priority=4,
-            ),
-            Column("days_held", "Days", 5, "right", count_cell, priority=6),
-            Column(
-                "family_ref",
-                "Family",
-                text_width(frame, "family_ref", 6, 20),
-                priority=5,
-                min_width=6,
-            ),
-            Column("family_cases", "Shared", 6, render=family_cell, priority=8),
-        ]
+        return case_columns(
+            frame,
+            since=("allocated_since", "Since"),
+            days=("days_held", "Days"),
+            with_family_mark=True,
+        )
