@@ -206,7 +206,7 @@ def _engine(path: Path, code: Path | None) -> tuple[float, dict]:
     if code is not None:
         environment["PYTHONPATH"] = str(code)
     result = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(path), DAY.isoformat()],
+        [sys.executable, "-P", "-c", _CHILD, str(path), DAY.isoformat()],
         capture_output=True,
         text=True,
         check=True,
