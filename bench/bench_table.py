@@ -27,22 +27,24 @@ from textual.widgets import DataTable
 from cfmonitor.tui.widgets.table import CaseloadTable, Column, count_cell, percent_cell
 
 SIZE = (120, 36)
-STATUSES = ["ok", "near", "over", None]
 
 
 def workers(rows: int) -> pl.DataFrame:
     """Deterministic rows shaped like the team screen's (England-sized at 35,000)."""
-    n = pl.int_range(rows, eager=True)
-    return pl.DataFrame(
-        {
-            "ref": n.map_elements(lambda i: f"SW{i:05d}", return_dtype=pl.String),
-            "name": n.map_elements(lambda i: f"Worker {(i * 7919) % rows:05d}", pl.String),
-            "team": n.map_elements(lambda i: f"Team {i % 2000:04d}", return_dtype=pl.String),
-            "cases": (n * 37) % 41,
-            "utilisation": ((n * 13) % 150) / 100,
-            "status": n.map_elements(lambda i: STATUSES[i % 4], return_dtype=pl.String),
-        }
-    ).with_columns(pl.when(pl.col("ref") == "SW00003").then(None).otherwise("cases").alias("cases"))
+    n = pl.int_range(rows, dtype=pl.Int64)
+
+    def numbered(prefix: str, number: pl.Expr, digits: int) -> pl.Expr:
+        return pl.concat_str(pl.lit(prefix), number.cast(pl.String).str.zfill(digits))
+
+    statuses = pl.Series(["ok", "near", "over", None], dtype=pl.String)
+    return pl.select(
+        numbered("SW", n, 5).alias("ref"),
+        numbered("Worker ", (n * 7919) % rows, 5).alias("name"),
+        numbered("Team ", n % 2000, 4).alias("team"),
+        pl.when(n == 3).then(None).otherwise((n * 37) % 41).alias("cases"),
+        (((n * 13) % 150) / 100).alias("utilisation"),
+        pl.lit(statuses).gather(n % 4).alias("status"),
+    )
 
 
 COLUMNS = (

@@ -93,8 +93,7 @@ def shown_keys(table: CaseloadTable) -> list[object]:
 def cell_span(table: CaseloadTable, column_key: str) -> tuple[int, int]:
     """Where a column is drawn on a line: (first cell, end)."""
     start = 0
-    for column in table.shown_columns:
-        width = next(w for c, w in table._current_layout() if c is column)
+    for column, width in table.column_widths:
         if column.key == column_key:
             return start, start + width
         start += width + 1

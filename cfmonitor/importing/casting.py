@@ -86,6 +86,29 @@ def _date(name: str) -> tuple[pl.Expr, pl.Expr]:
     return value, message
 
 
+def _all_iso(frame: pl.DataFrame, names: list[str]) -> set[str]:
+    """Date columns holding only plain ISO dates (or blanks): cast them the quick way."""
+    if not names:
+        return set()
+    checks = frame.select(
+        (
+            pl.col(name).is_null()
+            | (
+                pl.col(name).str.contains(r"^\d{4}-\d{2}-\d{2}$")
+                & pl.col(name).str.to_date("%Y-%m-%d", strict=False).is_not_null()
+                & pl.col(name)
+                .str.slice(0, 4)
+                .cast(pl.Int32, strict=False)
+                .is_between(_EARLIEST_YEAR, _LATEST_YEAR)
+            )
+        )
+        .all()
+        .alias(name)
+        for name in names
+    ).row(0, named=True)
+    return {name for name, fine in checks.items() if fine}
+
+
 def _number_problem(text: pl.Expr, allow_percent: bool) -> pl.Expr:
     checks = pl.when(text.str.contains(r"^\s*-?\d*,\d+\s*%?$")).then(
         pl.lit("decimal comma: write the number with a point, e.g. 0.5")
@@ -133,6 +156,7 @@ def _choice(name: str) -> tuple[pl.Expr, pl.Expr]:
 
 
 MESSAGE_PREFIX = "_problem_"
+VALUE_PREFIX = "_value_"
 
 
 def cast_table(raw: RawTable, file_format: FileFormat) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -149,9 +173,13 @@ def cast_table(raw: RawTable, file_format: FileFormat) -> tuple[pl.DataFrame, pl
     )
     casts: list[pl.Expr] = []
     checks: list[pl.Expr] = []
+    quick = _all_iso(trimmed, [c.name for c in file_format.columns if c.kind == DATE])
     for column in file_format.columns:
         name = column.name
-        if column.kind == DATE:
+        if name in quick:
+            value = pl.col(name).str.to_date("%Y-%m-%d", strict=False)
+            message = pl.lit(None, pl.String)
+        elif column.kind == DATE:
             value, message = _date(name)
         elif column.kind in (FTE, PERCENT, ESTABLISHMENT):
             value, message = _number(name, column.kind)
@@ -162,9 +190,9 @@ def cast_table(raw: RawTable, file_format: FileFormat) -> tuple[pl.DataFrame, pl
         if column.required:
             missing = pl.lit("missing: this column needs a value")
             message = pl.when(_blank(name)).then(missing).otherwise(message)
-        casts.append(value.alias(name))
+        casts.append(value.alias(VALUE_PREFIX + name))
         checks.append(message.alias(MESSAGE_PREFIX + name))
-    checked = trimmed.with_columns(checks)
+    checked = trimmed.with_columns(*casts, *checks)
     parts = []
     for name in names:
         bad = checked.filter(pl.col(MESSAGE_PREFIX + name).is_not_null())
@@ -196,5 +224,7 @@ def cast_table(raw: RawTable, file_format: FileFormat) -> tuple[pl.DataFrame, pl
                 schema=PROBLEM_SCHEMA,
             )
         )
-    typed = trimmed.with_columns(casts)
+    typed = checked.with_columns(pl.col(VALUE_PREFIX + name).alias(name) for name in names).drop(
+        [VALUE_PREFIX + n for n in names] + [MESSAGE_PREFIX + n for n in names]
+    )
     return typed, combine(parts)

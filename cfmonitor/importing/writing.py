@@ -178,8 +178,6 @@ def write_changes(
     progress: Progress = lambda rows: None,
 ) -> WriteResult:
     """Apply `changes` in one transaction; on any failure the database is as it was."""
-    from cfmonitor.data.schema import create_schema
-
     if create:
         create_private(path)
     backup: Path | None = None
@@ -188,6 +186,8 @@ def write_changes(
     try:
         connection = connect(path)
         if create:
+            from cfmonitor.data.schema import create_schema  # slow to import: only when needed
+
             create_schema(connection)
         wal = _switch_to_wal(connection)
         connection.execute("BEGIN IMMEDIATE")

@@ -308,6 +308,11 @@ class CaseloadTable(ScrollView, can_focus=True):
         return tuple(column for column, _ in self._current_layout())
 
     @property
+    def column_widths(self) -> tuple[tuple[Column, int], ...]:
+        """Each column shown, left to right, with the cells it is drawn in."""
+        return self._current_layout()
+
+    @property
     def filter_value(self) -> str:
         return self._rows.filter_text
 
