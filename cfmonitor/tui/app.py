@@ -79,7 +79,7 @@ class CfmonitorApp(App[None]):
             "Palette",
             id="palette",
             tooltip="Jump to any team or worker by name, or run one of the app's actions.",
-            show=False,  # the Footer shows the palette key at its right-hand end
+            show=False,  # the key bar lists the palette key last, on its own terms
             priority=True,
         ),
     ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from textual.pilot import Pilot
 
+from cfmonitor.tui.screens.as_of import AsOfDialog
 from cfmonitor.tui.screens.help import HelpScreen
 from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.team import TeamScreen
@@ -175,29 +177,42 @@ async def test_help_lists_every_key_of_the_screen(demo_db, make_app):
         assert app.screen is team_screen
 
 
-async def test_every_binding_shows_in_the_footer_with_an_id_and_tooltip(demo_db, make_app):
-    from textual.widgets import Footer
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_every_binding_shows_in_the_key_bar_with_an_id_and_tooltip(demo_db, make_app, size):
+    from cfmonitor.tui.widgets.keybar import KeyBar
 
     app = make_app(demo_db)
-    async with app.run_test(size=(200, 50)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        for keys in ((), ("enter",), ("enter",), ("u",)):
+        for keys in ((), ("enter",), ("enter",), ("u",), ("a",)):
             await pilot.press(*keys)
+            await pilot.pause()
             screen = app.screen
-            classes = [type(app), *type(screen).__mro__]
-            for cls in classes:
-                for binding in cls.__dict__.get("BINDINGS", []):
-                    if cls.__module__.startswith("cfmonitor"):
-                        assert binding.id, (cls.__name__, binding.key)
-                        assert binding.tooltip, (cls.__name__, binding.key)
-            footer = screen.query_one(Footer)
-            shown = {str(item.description) for item in footer.query("FooterKey")}
+            for cls in [type(app), *type(screen).__mro__]:
+                if cls.__module__.startswith("cfmonitor"):
+                    for binding in cls.__dict__.get("BINDINGS", []):
+                        assert binding.id and binding.tooltip, (cls.__name__, binding.key)
+            bar = screen.query_one(KeyBar)
+            painted = str(bar.render())
             for active in screen.active_bindings.values():
                 binding = active.binding
-                if binding.system or binding.action == "command_palette":
-                    continue
-                if binding.show:
-                    assert binding.description in shown, binding
+                if binding.show and not binding.system:
+                    assert binding.description in painted, (type(screen).__name__, binding)
+            if not isinstance(screen, AsOfDialog):
+                assert "Palette" in painted
+
+
+async def test_clicking_a_key_in_the_key_bar_presses_it(demo_db, make_app):
+    from cfmonitor.tui.widgets.keybar import KeyBar
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        painted = str(bar.render())
+        await pilot.click(KeyBar, offset=(1 + painted.index("Help"), 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
 
 
 def test_breadcrumbs_keep_the_screens_own_subject_when_short_of_room():
@@ -205,6 +220,9 @@ def test_breadcrumbs_keep_the_screens_own_subject_when_short_of_room():
 
     crumbs = ["Organisation", "Arun Assessment and Intervention", "Ulnor Sorrelbrook"]
     assert breadcrumb_text(crumbs, 200).plain == " › ".join(crumbs)
-    assert breadcrumb_text(crumbs, 40).plain == "… › … › Ulnor Sorrelbrook"
+    for width in (60, 45, 40, 30):
+        shown = breadcrumb_text(crumbs, width).plain
+        assert len(shown) <= width and shown.endswith(" › Ulnor Sorrelbrook"), shown
+    assert breadcrumb_text(crumbs, 45).plain == "… › Arun Assessment and … › Ulnor Sorrelbrook"
     assert breadcrumb_text(crumbs, 8).plain == "…elbrook"
     assert breadcrumb_text(["[/]", "\x1b[2J"], 50).plain == "[/] › \\x1b[2J"

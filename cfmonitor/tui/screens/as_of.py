@@ -10,10 +10,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from cfmonitor.safe_text import visible
 from cfmonitor.tui.screens.dialog import Dialog, cancel_binding
+from cfmonitor.tui.widgets.keybar import KeyBar
 
 
 def parse_day(text: str) -> dt.date:
@@ -49,7 +50,7 @@ class AsOfDialog(Dialog["dt.date | None"]):
             yield Static(
                 Text("YYYY-MM-DD or 'today'; enter applies, esc cancels.", "dim"), id="as-of-hint"
             )
-        yield Footer()
+        yield KeyBar()
 
     @on(Input.Submitted, "#as-of-input")
     def _submitted(self, event: Input.Submitted) -> None:

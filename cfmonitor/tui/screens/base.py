@@ -17,10 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, LoadingIndicator, Static
+from textual.widgets import Input, LoadingIndicator, Static
 
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.tui.widgets.cells import status_styles
+from cfmonitor.tui.widgets.keybar import KeyBar
 from cfmonitor.tui.widgets.table import CaseloadTable, Column
 from cfmonitor.tui.widgets.topbar import TopBar
 
@@ -87,7 +88,7 @@ def text_width(frame: pl.DataFrame, column: str, least: int, most: int) -> int:
 
 
 class SnapshotScreen(Screen):
-    """A screen that shows part of the app's Snapshot, with the top bar and Footer."""
+    """A screen that shows part of the app's Snapshot, with the top bar and the key bar."""
 
     BINDINGS: ClassVar[list[BindingType]] = COMMON_BINDINGS
 
@@ -127,7 +128,7 @@ class SnapshotScreen(Screen):
             ),
             id="too-small",
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._ready = True
@@ -154,7 +155,6 @@ class SnapshotScreen(Screen):
         narrow = width <= NARROW_WIDTH
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
-            self.query_one(Footer).compact = narrow
             if self.snapshot is not None:
                 self.render_snapshot(self.snapshot)  # some screens choose columns by width
 

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cfmonitor.safe_text import safe_text
+from cfmonitor.tui.widgets.keybar import KeyBar
 
 
 class ErrorScreen(Screen[None]):
@@ -43,7 +44,7 @@ class ErrorScreen(Screen[None]):
             yield Static(Text("The database could not be read", style="bold"), id="error-title")
             yield Static(id="error-message")
             yield Static(id="error-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_message(self.message)

@@ -15,11 +15,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Footer, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.safe_text import safe_text
 from cfmonitor.tui.screens.dialog import Dialog, cancel_binding
+from cfmonitor.tui.widgets.keybar import KeyBar
 
 FORMATS = (("CSV", "csv"), ("Excel (xlsx)", "xlsx"), ("Markdown", "markdown"))
 SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx", "markdown": ".md"}
@@ -43,7 +44,7 @@ class ExportDialog(Dialog[Path | None]):
                 yield Select(FORMATS, value="csv", allow_blank=False, id="export-format")
                 yield Checkbox("Replace an existing file", id="export-force")
             yield Static(Text("enter writes, esc cancels.", "dim"), id="export-hint")
-        yield Footer()
+        yield KeyBar()
 
     @on(Select.Changed, "#export-format")
     def _format_changed(self, event: Select.Changed) -> None:

@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from cfmonitor.tui.widgets.keybar import KeyBar
 
 INTRO = (
     "cfmonitor shows caseloads as of the date at the top right. "
@@ -91,7 +93,7 @@ class HelpScreen(ModalScreen[None]):
                     Text("Sort by that column; again to reverse."),
                 )
                 yield Static(table, id="help-keys")
-        yield Footer()
+        yield KeyBar()
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

@@ -17,10 +17,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from cfmonitor.safe_text import safe_text
 from cfmonitor.tui.screens.dialog import Dialog, cancel_binding
+from cfmonitor.tui.widgets.keybar import KeyBar
 
 
 def write_private(path: Path, text: str) -> None:
@@ -49,7 +50,7 @@ class ScreenshotDialog(Dialog[Path | None]):
                 Text("enter saves, esc cancels; an existing file is never replaced.", "dim"),
                 id="screenshot-hint",
             )
-        yield Footer()
+        yield KeyBar()
 
     @on(Input.Submitted, "#screenshot-path")
     def _submitted(self, event: Input.Submitted) -> None:

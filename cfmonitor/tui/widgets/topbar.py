@@ -20,8 +20,8 @@ SEPARATOR = " › "
 def breadcrumb_text(crumbs: Sequence[str], width: int = 0) -> Text:
     """`Organisation › Team › Worker`, each part shown literally, the last in bold.
 
-    When `width` is too small, the parts before the last become `…` first, so the
-    screen's own subject (the worker, the team) is the part that stays readable.
+    When `width` is too small the parts before the last give way first (the top level
+    becomes `…`, a team name is cut short), so the screen's own subject stays readable.
     """
     parts = [visible(crumb) for crumb in crumbs]
 
@@ -37,7 +37,13 @@ def breadcrumb_text(crumbs: Sequence[str], width: int = 0) -> Text:
     for index in range(len(parts) - 1):
         if not width or text.cell_len <= width:
             break
-        parts[index] = "…"
+        room = width - build([*parts[:index], "", *parts[index + 1 :]]).cell_len
+        if room > 4 and index:  # a team name cut short still says which team
+            shortened = Text(parts[index])
+            shortened.truncate(room, overflow="ellipsis")
+            parts[index] = shortened.plain
+        else:
+            parts[index] = "…"
         text = build(parts)
     if width and text.cell_len > width:
         text = Text("…" + visible(crumbs[-1])[-(width - 1) :], "bold", no_wrap=True)
