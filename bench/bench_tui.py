@@ -32,6 +32,8 @@ def demo_database(folder: Path) -> Path:
 
 async def measure(path: Path, as_of: dt.date, size: tuple[int, int]) -> dict[str, float]:
     started = time.perf_counter()
+    from textual.command import CommandList
+
     from cfmonitor.tui.app import CfmonitorApp
     from cfmonitor.tui.widgets.table import CaseloadTable
 
@@ -44,6 +46,16 @@ async def measure(path: Path, as_of: dt.date, size: tuple[int, int]) -> dict[str
             await asyncio.sleep(0.005)
         await pilot.pause()  # one refresh: the overview is painted
         figures["first paint (s)"] = time.perf_counter() - started
+        stalls: list[float] = []
+
+        async def watch_loop() -> None:
+            """How late a 10 ms sleep wakes up: the longest the event loop was blocked."""
+            while True:
+                t = time.perf_counter()
+                await asyncio.sleep(0.01)
+                stalls.append(time.perf_counter() - t - 0.01)
+
+        watcher = asyncio.create_task(watch_loop())
 
         async def cost(*keys: str) -> tuple[float, float]:
             """(wall, CPU) seconds for the keys, each including Pilot's wait for idle."""
@@ -91,6 +103,19 @@ async def measure(path: Path, as_of: dt.date, size: tuple[int, int]) -> dict[str
             cpu = statistics.median(c for _, c in samples)
             figures[f"{name}, wall (ms)"] = wall * 1000
             figures[f"{name}, CPU net of no-op (ms)"] = max(0.0, cpu - idle_cpu) * 1000
+        figures["longest block, drill/filter/sort (ms)"] = max(stalls) * 1000
+        stalls.clear()
+        t = time.perf_counter()
+        await pilot.press("ctrl+p", *"ann")
+        while time.perf_counter() - t < 10 and not (
+            app.screen.query(CommandList) and app.screen.query_one(CommandList).option_count
+        ):
+            await asyncio.sleep(0.01)
+        figures["palette: first hits for 'ann' (ms)"] = (time.perf_counter() - t) * 1000
+        await pilot.pause(0.5)
+        await pilot.press("escape")
+        watcher.cancel()
+        figures["longest block, palette search (ms)"] = max(stalls) * 1000
         figures["workers"] = app.snapshot.workers.height
         figures["teams"] = app.snapshot.teams.height
         figures["open cases"] = int(app.snapshot.organisation.item(0, "open_cases"))

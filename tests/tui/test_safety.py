@@ -197,3 +197,20 @@ async def test_status_survives_no_color(demo_db, make_app):
         for status, label in (("over", "▲ over"), ("near", "● near"), ("ok", "✓ ok")):
             if team.filter(pl.col("status") == status).height:
                 assert label in text
+
+
+def test_the_palette_index_shows_hostile_names_literally_and_shortlists_by_letters():
+    import polars as pl
+
+    from cfmonitor.tui.commands import shortlist, visible_column
+
+    frame = pl.DataFrame({"text": list(HOSTILE)})
+    assert visible_column(frame, "text").get_column("text").to_list() == [
+        visible(bad) for bad in HOSTILE
+    ]
+    index = pl.DataFrame({"text": ["Ann Lee", "Nan Rowe", "Bob Hale"]}).with_columns(
+        pl.col("text").str.to_lowercase().alias("folded")
+    )
+    assert shortlist(index, "ann").get_column("text").to_list() == ["Ann Lee", "Nan Rowe"]
+    assert shortlist(index, "[/").is_empty()
+    assert shortlist(index, "  ").is_empty()
