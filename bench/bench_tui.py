@@ -42,8 +42,12 @@ async def measure(path: Path, as_of: dt.date, size: tuple[int, int]) -> dict[str
     )
     figures: dict[str, float] = {}
     async with app.run_test(size=size) as pilot:
+        loading_stalls: list[float] = []
         while app.snapshot is None or app.screen.has_class("-first-load"):
+            t = time.perf_counter()
             await asyncio.sleep(0.005)
+            loading_stalls.append(time.perf_counter() - t - 0.005)
+        figures["longest block while loading (ms)"] = max(loading_stalls, default=0) * 1000
         await pilot.pause()  # one refresh: the overview is painted
         figures["first paint (s)"] = time.perf_counter() - started
         stalls: list[float] = []
