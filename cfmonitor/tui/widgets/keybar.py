@@ -67,14 +67,24 @@ class KeyBar(Widget):
         return chunks
 
     def _lines(self, width: int) -> list[Text]:
+        """The keys in as few lines as fit: two spaces apart, or one when that saves a line."""
+        chunks = self._chunks()
+        roomy = self._pack(chunks, width, GAP)
+        if len(roomy) == 1:
+            return roomy
+        tight = self._pack(chunks, width, " ")
+        return tight if len(tight) < len(roomy) else roomy
+
+    @staticmethod
+    def _pack(chunks: list[Text], width: int, gap: str) -> list[Text]:
         lines: list[Text] = []
         line = Text(no_wrap=True, overflow="ellipsis")
-        for chunk in self._chunks():
-            if line.cell_len and line.cell_len + len(GAP) + chunk.cell_len > width:
+        for chunk in chunks:
+            if line.cell_len and line.cell_len + len(gap) + chunk.cell_len > width:
                 lines.append(line)
                 line = Text(no_wrap=True, overflow="ellipsis")
             if line.cell_len:
-                line.append(GAP)
+                line.append(gap)
             line.append_text(chunk)
         lines.append(line)
         return lines
