@@ -100,7 +100,6 @@ class CfmonitorApp(App[None]):
         self.loading_text: str = ""
         self.watch_seconds = watch_seconds
         self._signature: tuple[int, int] | None = None
-        self._loads = 0
         self.crashed_with: str | None = None
 
     # --- screens ------------------------------------------------------------------
@@ -136,7 +135,6 @@ class CfmonitorApp(App[None]):
     def reload(self, reason: str = "reload") -> None:
         """Read the database again for `self.as_of`, in the worker; the UI stays live."""
         self.loading_text = f"Reading {visible(self.choice.path)} …"
-        self._loads += 1
         self.load_in_background(self.as_of, reason)
         self._show_progress()
 

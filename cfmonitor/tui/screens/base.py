@@ -182,7 +182,8 @@ class SnapshotScreen(Screen):
             return  # on_mount shows the app's snapshot
         self.snapshot = snapshot
         self.set_class(False, "-first-load")
-        self.query_one(TopBar).show(self.crumbs(), snapshot.as_of, self.cfapp.choice.is_demo)
+        is_demo = snapshot.source.is_demo if snapshot.source else self.cfapp.choice.is_demo
+        self.query_one(TopBar).show(self.crumbs(), snapshot.as_of, is_demo)
         self.render_snapshot(snapshot)
 
     def action_back(self) -> None:

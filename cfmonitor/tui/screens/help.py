@@ -26,9 +26,11 @@ INTRO = (
 def key_rows(screen: Screen) -> list[tuple[str, str, str]]:
     """(key, name, what it does) for every binding active on `screen`, app keys included."""
     rows: dict[str, tuple[str, str, str]] = {}
+    # The screen's and the app's keys first, then those of the focused widget (movement).
     actives = sorted(
-        screen.active_bindings.items(), key=lambda item: item[1].binding.id is None
-    )  # cfmonitor's own keys (they have ids) first, then the widgets' movement keys
+        screen.active_bindings.items(),
+        key=lambda item: item[1].node is not screen and item[1].node is not screen.app,
+    )
     for key, active in actives:
         binding = active.binding
         if binding.system:
