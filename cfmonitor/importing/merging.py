@@ -19,7 +19,7 @@ UPDATE = "update"
 
 def _from_database(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
-        pl.lit(None, pl.String).alias(FILE), pl.lit(None, pl.Int64).alias(ROW)
+        pl.lit(None, pl.Categorical).alias(FILE), pl.lit(None, pl.Int64).alias(ROW)
     )
 
 
@@ -36,9 +36,11 @@ def merge(
             continue
         key = list(file_format.key)
         new = files[table].select(*file_format.names, FILE, ROW)
-        new = new.with_columns(
-            pl.col(name).cast(old.schema[name]) for name in file_format.names
-        ).join(old.select(ID, *key), on=key, how="left", maintain_order="left")
+        new = new.with_columns(pl.col(name).cast(old.schema[name]) for name in file_format.names)
+        if old.height:
+            new = new.join(old.select(ID, *key), on=key, how="left", maintain_order="left")
+        else:
+            new = new.with_columns(pl.lit(None, pl.Int64).alias(ID))
         new = new.select(old.columns)
         if mode == REPLACE:
             final[table] = new

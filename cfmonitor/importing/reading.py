@@ -195,7 +195,10 @@ def read_table(path: Path, file_format: FileFormat) -> RawTable:
         + [pl.lit(None, pl.String).alias(n) for n in file_format.names if n not in renames.values()]
     ).select(file_format.names)
     frame = frame.with_columns(pl.all().cast(pl.String)).with_row_index(ROW, offset=FIRST_DATA_ROW)
-    frame = frame.with_columns(pl.col(ROW).cast(pl.Int64), pl.lit(where).alias(FILE))
+    # The file's name on every row, stored once (categorical), for the problems report.
+    frame = frame.with_columns(
+        pl.col(ROW).cast(pl.Int64), pl.lit(where).cast(pl.Categorical).alias(FILE)
+    )
     # Blank lines (every cell empty) are skipped, keeping the other rows' numbers.
     cells = [
         pl.col(name).is_null() | pl.col(name).str.contains(r"^\s*$") for name in file_format.names
