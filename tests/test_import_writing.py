@@ -97,7 +97,7 @@ def test_replace_refuses_to_orphan_rows_of_tables_not_given(stored: Path, tmp_pa
         run_import(stored, files, mode="replace", policy=Policy(), dry_run=False)
     problems = caught.value.problems
     assert set(problems.get_column("file")) == {"(database)"}
-    assert "which --replace removes" in problems.get_column("message")[0]
+    assert "removed by --replace" in problems.get_column("message")[0]
     assert contents(stored) == before and _backups(stored) == []
 
 

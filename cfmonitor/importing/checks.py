@@ -124,7 +124,8 @@ def unknown_references(final: dict[str, pl.DataFrame]) -> pl.DataFrame:
             words = {"teams": "team", "workers": "worker", "cases": "case"}[target]
             unknown = f"unknown {words}: not in this import nor in the database"
             removed = (
-                f"a stored {table.removesuffix('s')} names this {words}, which --replace removes"
+                f"a {table.removesuffix('s')} already in the database names this {words}, "
+                "which would no longer exist (removed by --replace?)"
             )
             message = (
                 pl.when(pl.col("_hint").is_not_null())

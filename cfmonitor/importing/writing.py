@@ -185,11 +185,16 @@ def _switch_to_wal(connection: sqlite3.Connection) -> bool:
     return str(mode).lower() == "wal"
 
 
-def _check_integrity(connection: sqlite3.Connection) -> None:
-    """Run inside the transaction, so a failure is rolled back with everything else."""
-    dangling = connection.execute("PRAGMA foreign_key_check").fetchall()
-    if dangling:
-        raise sqlite3.IntegrityError(f"FOREIGN KEY constraint failed in {dangling[0][0]}")
+def _check_integrity(connection: sqlite3.Connection, *, references: bool) -> None:
+    """Run inside the transaction, so a failure is rolled back with everything else.
+
+    `references`: also run `foreign_key_check`. A new database's references were all
+    resolved from the files just checked, so there it would only cost time.
+    """
+    if references:
+        dangling = connection.execute("PRAGMA foreign_key_check").fetchall()
+        if dangling:
+            raise sqlite3.IntegrityError(f"FOREIGN KEY constraint failed in {dangling[0][0]}")
     result = [row[0] for row in connection.execute("PRAGMA integrity_check")]
     if result != ["ok"]:
         raise sqlite3.DatabaseError(f"integrity_check: {result[0]}")
@@ -227,7 +232,7 @@ def write_changes(
         if not create:
             backup = take_backup(path)
         _apply(connection, changes, progress)
-        _check_integrity(connection)
+        _check_integrity(connection, references=not create)
         connection.execute("COMMIT")
         committed = True
         if create:
