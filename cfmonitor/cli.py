@@ -8,7 +8,6 @@ can carry data (names, paths) into terminals and logs.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -191,15 +190,9 @@ def check(db: Path | None, as_of: dt.date | None, policy_path: Path | None) -> N
 
 def _create_private_file(path: Path) -> None:
     """Create `path` empty and readable by its owner only; refuse if it exists."""
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise CfmonitorError(f"{path}: already exists; cfmonitor will not overwrite it.") from None
-    except FileNotFoundError:
-        raise CfmonitorError(f"{path}: the folder does not exist.") from None
-    except PermissionError:
-        raise CfmonitorError(f"{path}: permission denied.") from None
-    os.close(descriptor)
+    from cfmonitor.private_file import create_private_file
+
+    create_private_file(path)
 
 
 @cli.command()
@@ -256,14 +249,14 @@ def _file_option(table: str):
     )
 
 
+def _required_db(help_text: str):
+    return click.option(
+        "--db", "db", required=True, type=click.Path(dir_okay=False, path_type=Path), help=help_text
+    )
+
+
 @cli.command("import")
-@click.option(
-    "--db",
-    "db",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The database to write (created, owner-only, if it does not exist).",
-)
+@_required_db("The database to write (created, owner-only, if it does not exist).")
 @_file_option("teams")
 @_file_option("workers")
 @_file_option("reductions")
@@ -330,13 +323,7 @@ def import_(
 
 
 @cli.command()
-@click.option(
-    "--db",
-    "db",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The database to dump (opened read-only).",
-)
+@_required_db("The database to dump (opened read-only).")
 @click.option(
     "--dir",
     "folder",

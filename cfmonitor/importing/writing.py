@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import polars as pl
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.importing.contract import TABLE_ORDER
 from cfmonitor.importing.planning import TableChanges
+from cfmonitor.private_file import create_private_file
 
 LOCK_WAIT_SECONDS = 2.0
 BATCH_ROWS = 20_000
@@ -50,19 +50,6 @@ def connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, isolation_level=None, timeout=LOCK_WAIT_SECONDS)
 
 
-def create_private(path: Path) -> None:
-    """Create `path` empty, readable by its owner only; refuse if it exists."""
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise ImportWriteError(f"{path}: already exists.") from None
-    except FileNotFoundError:
-        raise ImportWriteError(f"{path}: the folder does not exist.") from None
-    except PermissionError:
-        raise ImportWriteError(f"{path}: permission denied.") from None
-    os.close(descriptor)
-
-
 def backup_path(path: Path, now: dt.datetime) -> Path:
     stamp = now.strftime("%Y%m%dT%H%M%S")
     candidate = path.with_name(f"{path.name}.backup-{stamp}")
@@ -81,7 +68,7 @@ def take_backup(path: Path) -> Path:
     backup from the connection holding the write transaction would wait for itself.
     """
     target = backup_path(path, dt.datetime.now())
-    create_private(target)
+    create_private_file(target)
     source = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     copy = sqlite3.connect(target)
     try:
@@ -214,7 +201,7 @@ def write_changes(
     is written twice) and switched to WAL once committed.
     """
     if create:
-        create_private(path)
+        create_private_file(path)
     backup: Path | None = None
     committed = False
     wal = False
