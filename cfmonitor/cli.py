@@ -142,8 +142,10 @@ def report(
     snapshot = load_snapshot(choice.path, policy, day, is_demo=choice.is_demo)
     chosen = reports.select(snapshot, team=team, only=only)
     if output is not None:
+        from cfmonitor.safe_text import visible
+
         written = reports.write_report(chosen, fmt, output, force=force)
-        click.echo(f"Wrote the {fmt} report to {written}")
+        click.echo(f"Wrote the {fmt} report to {visible(written)}")
     elif fmt == "xlsx":
         raise reports.ReportError("--format xlsx needs --output FILE.")
     else:
@@ -335,9 +337,10 @@ def import_(
 def dump(db: Path, folder: Path, force: bool) -> None:
     """Write every table as CSV in the import format (natural keys, ISO dates)."""
     from cfmonitor.dump import dump_database
+    from cfmonitor.safe_text import visible
 
     written = dump_database(db, folder, force=force)
-    click.echo(f"Wrote {', '.join(path.name for path in written)} to {folder}")
+    click.echo(f"Wrote {', '.join(path.name for path in written)} to {visible(folder)}")
 
 
 def main() -> None:
