@@ -8,7 +8,6 @@ can carry data (names, paths) into terminals and logs.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -143,8 +142,10 @@ def report(
     snapshot = load_snapshot(choice.path, policy, day, is_demo=choice.is_demo)
     chosen = reports.select(snapshot, team=team, only=only)
     if output is not None:
+        from cfmonitor.safe_text import visible
+
         written = reports.write_report(chosen, fmt, output, force=force)
-        click.echo(f"Wrote the {fmt} report to {written}")
+        click.echo(f"Wrote the {fmt} report to {visible(written)}")
     elif fmt == "xlsx":
         raise reports.ReportError("--format xlsx needs --output FILE.")
     else:
@@ -191,15 +192,9 @@ def check(db: Path | None, as_of: dt.date | None, policy_path: Path | None) -> N
 
 def _create_private_file(path: Path) -> None:
     """Create `path` empty and readable by its owner only; refuse if it exists."""
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise CfmonitorError(f"{path}: already exists; cfmonitor will not overwrite it.") from None
-    except FileNotFoundError:
-        raise CfmonitorError(f"{path}: the folder does not exist.") from None
-    except PermissionError:
-        raise CfmonitorError(f"{path}: permission denied.") from None
-    os.close(descriptor)
+    from cfmonitor.private_file import create_private_file
+
+    create_private_file(path)
 
 
 @cli.command()
@@ -256,14 +251,14 @@ def _file_option(table: str):
     )
 
 
+def _required_db(help_text: str):
+    return click.option(
+        "--db", "db", required=True, type=click.Path(dir_okay=False, path_type=Path), help=help_text
+    )
+
+
 @cli.command("import")
-@click.option(
-    "--db",
-    "db",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The database to write (created, owner-only, if it does not exist).",
-)
+@_required_db("The database to write (created, owner-only, if it does not exist).")
 @_file_option("teams")
 @_file_option("workers")
 @_file_option("reductions")
@@ -330,13 +325,7 @@ def import_(
 
 
 @cli.command()
-@click.option(
-    "--db",
-    "db",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The database to dump (opened read-only).",
-)
+@_required_db("The database to dump (opened read-only).")
 @click.option(
     "--dir",
     "folder",
@@ -348,9 +337,10 @@ def import_(
 def dump(db: Path, folder: Path, force: bool) -> None:
     """Write every table as CSV in the import format (natural keys, ISO dates)."""
     from cfmonitor.dump import dump_database
+    from cfmonitor.safe_text import visible
 
     written = dump_database(db, folder, force=force)
-    click.echo(f"Wrote {', '.join(path.name for path in written)} to {folder}")
+    click.echo(f"Wrote {', '.join(path.name for path in written)} to {visible(folder)}")
 
 
 def main() -> None:

@@ -35,6 +35,7 @@ VALID = {
 
 
 def write_file(folder: Path, table: str, rows: list[str], header: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{table}.csv"
     path.write_text("\n".join([header or HEADERS[table], *rows]) + "\n", encoding="utf-8")
     return path

@@ -97,7 +97,7 @@ def test_replace_refuses_to_orphan_rows_of_tables_not_given(stored: Path, tmp_pa
         run_import(stored, files, mode="replace", policy=Policy(), dry_run=False)
     problems = caught.value.problems
     assert set(problems.get_column("file")) == {"(database)"}
-    assert "which --replace removes" in problems.get_column("message")[0]
+    assert "removed by --replace" in problems.get_column("message")[0]
     assert contents(stored) == before and _backups(stored) == []
 
 
@@ -224,3 +224,37 @@ def test_a_failed_new_database_is_not_left_behind(
     with pytest.raises(KeyboardInterrupt):
         run_import(db, write_valid(tmp_path), mode=None, policy=Policy(), dry_run=False)
     assert list(tmp_path.glob("new.db*")) == []
+
+
+def _indexes(db: Path) -> list[tuple[str, str]]:
+    connection = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        return connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        ).fetchall()
+    finally:
+        connection.close()
+
+
+def test_bulk_inserts_rebuild_the_same_indexes_and_roll_back_with_them(
+    stored: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writing, "BULK_ROWS", 1)
+    monkeypatch.setattr(writing, "BATCH_ROWS", 100)
+    indexes = _indexes(stored)
+    assert any(name == "ix_cases_team" for name, _ in indexes)
+    monkeypatch.setattr(
+        writing,
+        "connect",
+        lambda path: sqlite3.connect(path, isolation_level=None, factory=_Interrupted),
+    )
+    _Interrupted.calls = 0
+    _fails_and_keeps(stored, _many_cases(tmp_path / "more", 500), KeyboardInterrupt, None)
+    assert _indexes(stored) == indexes
+    monkeypatch.undo()
+    monkeypatch.setattr(writing, "BULK_ROWS", 1)
+    run_import(
+        stored, _many_cases(tmp_path / "again", 500), mode="update", policy=Policy(), dry_run=False
+    )
+    assert _indexes(stored) == indexes
+    assert len(contents(stored)["cases"]) == 503

@@ -28,7 +28,7 @@ from cfmonitor.importing.problems import (
 from cfmonitor.importing.reading import FILE, ROW, RawTable
 
 RAW_PREFIX = "_raw_"
-"""Key cells as they were in the file (untrimmed), to report refs differing only in spaces."""
+"""Key cells as they were in the file when they had surrounding spaces (else null)."""
 
 _ISO = r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
 _UK = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"
@@ -155,6 +155,33 @@ def _choice(name: str) -> tuple[pl.Expr, pl.Expr]:
     return value, message
 
 
+def _tidy(frame: pl.DataFrame, names: tuple[str, ...], key: tuple[str, ...]) -> pl.DataFrame:
+    """Un-neutralise exported cells, trim, blank → null; keep untrimmed keys that had spaces.
+
+    A first cheap pass finds the columns that need each step, so a large clean file
+    is not copied column by column for nothing.
+    """
+    needs = frame.select(
+        *[pl.col(n).str.starts_with("'").any().alias("q" + n) for n in names],
+        *[pl.col(n).str.contains(r"^\s|\s$|^$").any().alias("s" + n) for n in names],
+    ).row(0, named=True)
+    quoted = [n for n in names if needs["q" + n]]
+    spaced = [n for n in names if needs["s" + n]]
+    frame = frame.with_columns(pl.col(n).str.replace(_NEUTRALISED, "$1") for n in quoted)
+    frame = frame.with_columns(
+        (
+            pl.when(pl.col(n) != pl.col(n).str.strip_chars()).then(pl.col(n))
+            if n in spaced
+            else pl.lit(None, pl.String)
+        ).alias(RAW_PREFIX + n)
+        for n in key
+    )
+    stripped = [pl.col(n).str.strip_chars() for n in spaced]
+    return frame.with_columns(stripped).with_columns(
+        pl.when(pl.col(n) == "").then(None).otherwise(pl.col(n)).alias(n) for n in spaced
+    )
+
+
 MESSAGE_PREFIX = "_problem_"
 VALUE_PREFIX = "_value_"
 
@@ -162,15 +189,7 @@ VALUE_PREFIX = "_value_"
 def cast_table(raw: RawTable, file_format: FileFormat) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The file's rows typed (bad cells null) and every problem found, warnings included."""
     names = file_format.names
-    unquoted = raw.frame.with_columns(
-        pl.col(name).str.replace(_NEUTRALISED, "$1") for name in names
-    )
-    trimmed = unquoted.with_columns(
-        *[pl.col(key).alias(RAW_PREFIX + key) for key in file_format.key],
-        *[pl.col(name).str.strip_chars() for name in names],
-    ).with_columns(
-        pl.when(pl.col(name) == "").then(None).otherwise(pl.col(name)).alias(name) for name in names
-    )
+    trimmed = _tidy(raw.frame, names, file_format.key)
     casts: list[pl.Expr] = []
     checks: list[pl.Expr] = []
     quick = _all_iso(trimmed, [c.name for c in file_format.columns if c.kind == DATE])

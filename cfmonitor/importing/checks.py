@@ -37,17 +37,20 @@ def duplicate_keys(table: str, frame: pl.DataFrame, raw_prefix: str) -> pl.DataF
     key = list(FORMATS[table].key)
     folded = [_FOLD + name for name in key]
     rows = frame.filter(pl.all_horizontal(pl.col(name).is_not_null() for name in key))
-    rows = rows.with_columns(_folded(table, key)).sort(ROW)
+    rows = rows.with_columns(_folded(table, key))
+    rows = rows.filter(pl.struct(folded).is_duplicated()).sort(ROW)
+    raw = pl.coalesce(raw_prefix + key[0], key[0])
     first = [pl.col(name).first().over(folded).alias("_first_" + name) for name in key]
     rows = rows.with_columns(
         pl.col(ROW).first().over(folded).alias("_first_row"),
         *first,
-        pl.col(raw_prefix + key[0]).first().over(folded).alias("_first_raw"),
+        raw.first().over(folded).alias("_first_raw"),
+        raw.alias("_raw"),
     ).filter(pl.col(ROW) != pl.col("_first_row"))
     same = pl.all_horizontal(pl.col(name) == pl.col("_first_" + name) for name in key)
-    value = pl.concat_str([pl.col(raw_prefix + key[0]), *key[1:]], separator=" / ")
+    value = pl.concat_str([pl.col("_raw"), *key[1:]], separator=" / ")
     message = (
-        pl.when(same & (pl.col(raw_prefix + key[0]) == pl.col("_first_raw")))
+        pl.when(same & (pl.col("_raw") == pl.col("_first_raw")))
         .then(pl.format("duplicate: the same {} as row {}", pl.lit(_key_words(key)), "_first_row"))
         .when(same)
         .then(
@@ -121,7 +124,8 @@ def unknown_references(final: dict[str, pl.DataFrame]) -> pl.DataFrame:
             words = {"teams": "team", "workers": "worker", "cases": "case"}[target]
             unknown = f"unknown {words}: not in this import nor in the database"
             removed = (
-                f"a stored {table.removesuffix('s')} names this {words}, which --replace removes"
+                f"a {table.removesuffix('s')} already in the database names this {words}, "
+                "which would no longer exist (removed by --replace?)"
             )
             message = (
                 pl.when(pl.col("_hint").is_not_null())
@@ -176,6 +180,7 @@ def double_allocations(allocations: pl.DataFrame) -> pl.DataFrame:
         & pl.col("staff_ref").is_not_null()
         & (pl.col("end_date").is_null() | (pl.col("end_date") >= pl.col("start_date")))
     )
+    rows = rows.filter(pl.struct(pair).is_duplicated())  # most pairs occur once: skip them
     rows = rows.with_columns(pl.col("end_date").fill_null(far_future).alias("_end")).sort(
         [*pair, "start_date", ROW], nulls_last=True
     )

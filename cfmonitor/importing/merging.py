@@ -19,7 +19,7 @@ UPDATE = "update"
 
 def _from_database(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
-        pl.lit(None, pl.String).alias(FILE), pl.lit(None, pl.Int64).alias(ROW)
+        pl.lit(None, pl.Categorical).alias(FILE), pl.lit(None, pl.Int64).alias(ROW)
     )
 
 
@@ -36,13 +36,18 @@ def merge(
             continue
         key = list(file_format.key)
         new = files[table].select(*file_format.names, FILE, ROW)
-        new = new.with_columns(
-            pl.col(name).cast(old.schema[name]) for name in file_format.names
-        ).join(old.select(ID, *key), on=key, how="left", maintain_order="left")
+        new = new.with_columns(pl.col(name).cast(old.schema[name]) for name in file_format.names)
+        # Join the key columns only: the file's other columns are not copied.
+        ids = (
+            new.select(key).join(old.select(ID, *key), on=key, how="left", maintain_order="left")
+            if old.height
+            else pl.DataFrame({ID: pl.Series([None] * new.height, dtype=pl.Int64)})
+        )
+        new = new.with_columns(ids.get_column(ID))
         new = new.select(old.columns)
         if mode == REPLACE:
             final[table] = new
         else:
             kept = old.join(new.select(key), on=key, how="anti", maintain_order="left")
-            final[table] = pl.concat([kept, new], how="vertical")
+            final[table] = pl.concat([kept, new], how="vertical", rechunk=False)
     return final

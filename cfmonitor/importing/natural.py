@@ -14,25 +14,35 @@ from cfmonitor.importing.contract import FORMATS, TABLE_ORDER, dtype_of
 ID = "id"
 
 
+def _named(frame: pl.DataFrame, id_column: str, names: pl.DataFrame) -> pl.Series:
+    """The natural key for each row's reference (null when it points at nothing).
+
+    Only the id column is joined, so a large table is not copied to gain one column.
+    """
+    return (
+        frame.select(id_column)
+        .join(names, on=id_column, how="left", maintain_order="left")
+        .get_column(names.columns[1])
+    )
+
+
 def to_natural(frames: Frames) -> dict[str, pl.DataFrame]:
     """Each table in file format (natural keys, typed dates), keeping the row `id`."""
     team_names = frames.teams.select(pl.col(ID).alias("team_id"), pl.col("name").alias("team"))
     staff = frames.workers.select(pl.col(ID).alias("worker_id"), "staff_ref")
     case_refs = frames.cases.select(pl.col(ID).alias("case_id"), "case_ref")
-    joined = {
+    named = {
         "teams": frames.teams,
-        "workers": frames.workers.join(team_names, on="team_id", how="left", maintain_order="left"),
-        "reductions": frames.reductions.join(
-            staff, on="worker_id", how="left", maintain_order="left"
+        "workers": frames.workers.with_columns(_named(frames.workers, "team_id", team_names)),
+        "reductions": frames.reductions.with_columns(_named(frames.reductions, "worker_id", staff)),
+        "cases": frames.cases.with_columns(_named(frames.cases, "team_id", team_names)),
+        "allocations": frames.allocations.with_columns(
+            _named(frames.allocations, "case_id", case_refs),
+            _named(frames.allocations, "worker_id", staff),
         ),
-        "cases": frames.cases.join(team_names, on="team_id", how="left", maintain_order="left"),
-        "allocations": frames.allocations.join(
-            case_refs, on="case_id", how="left", maintain_order="left"
-        ).join(staff, on="worker_id", how="left", maintain_order="left"),
     }
-    return {
-        table: joined[table].select(ID, *FORMATS[table].names).sort(ID) for table in TABLE_ORDER
-    }
+    # The store reads every table ORDER BY id already: no sort (a sort copies the table).
+    return {table: named[table].select(ID, *FORMATS[table].names) for table in TABLE_ORDER}
 
 
 def empty_natural() -> dict[str, pl.DataFrame]:

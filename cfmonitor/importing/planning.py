@@ -64,13 +64,22 @@ def database_rows(final: dict[str, pl.DataFrame], stored: Frames) -> dict[str, p
 
 
 def diff(table: str, new: pl.DataFrame, old: pl.DataFrame) -> TableChanges:
-    """Rows to insert, update (any column differs) and delete, matched by id."""
+    """Rows to insert, update (any column differs) and delete, matched by id.
+
+    Rows are compared by a hash of all their columns, so only two narrow (id, hash)
+    frames are joined rather than two copies of a large table.
+    """
     insert = new.join(old.select(ID), on=ID, how="anti", maintain_order="left")
     delete = old.join(new.select(ID), on=ID, how="anti").get_column(ID)
     columns = [name for name in new.columns if name != ID]
-    both = new.join(old, on=ID, how="inner", suffix="_old", maintain_order="left")
-    differs = pl.any_horizontal(pl.col(name).ne_missing(pl.col(name + "_old")) for name in columns)
-    update = both.filter(differs).select(new.columns) if columns else both.head(0)
+    fingerprint = pl.struct(columns).hash().alias("_hash")
+    changed = (
+        new.select(ID, fingerprint)
+        .join(old.select(ID, fingerprint), on=ID, how="inner", suffix="_old")
+        .filter(pl.col("_hash") != pl.col("_hash_old"))
+        .select(ID)
+    )
+    update = new.join(changed, on=ID, how="semi", maintain_order="left")
     return TableChanges(table=table, insert=insert, update=update, delete=delete)
 
 

@@ -22,6 +22,7 @@ from cfmonitor.safe_text import visible
 ROW = "_row"
 FILE = "_file"
 FIRST_DATA_ROW = 2
+CHUNK_BYTES = 16 * 1024 * 1024
 
 
 class ImportFileError(CfmonitorError):
@@ -87,10 +88,32 @@ def _ragged_row(data: bytes) -> int | None:
     return None
 
 
+def _is_plain_utf8(path: Path) -> bool:
+    """True for UTF-8 without a byte-order mark, checked in chunks (large files stay on disk)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        chunk = handle.read(CHUNK_BYTES)
+        if chunk.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return False
+        try:
+            while chunk:
+                decoder.decode(chunk)
+                chunk = handle.read(CHUNK_BYTES)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
 def _read_csv(path: Path) -> tuple[pl.DataFrame, list[str]]:
     where = str(path)
     try:
-        raw = path.read_bytes()
+        plain = _is_plain_utf8(path)
+        source: Path | io.BytesIO = path
+        warning = None
+        if not plain:
+            data, warning = decode_check(path, path.read_bytes())
+            source = io.BytesIO(data)
     except FileNotFoundError:
         raise ImportFileError(f"{where}: no such file.") from None
     except IsADirectoryError:
@@ -99,16 +122,12 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, list[str]]:
         raise ImportFileError(f"{where}: permission denied.") from None
     except OSError as error:
         raise ImportFileError(f"{where}: cannot be read ({error.strerror}).") from None
-    data, warning = decode_check(path, raw)
-    if not data.strip():
-        raise ImportFileError(f"{where}: is empty; it needs a header row.")
     try:
-        frame = pl.read_csv(
-            io.BytesIO(data),
-            infer_schema=False,
-            raise_if_empty=True,
-        )
+        frame = pl.read_csv(source, infer_schema=False, raise_if_empty=True)
+    except pl.exceptions.NoDataError:
+        raise ImportFileError(f"{where}: is empty; it needs a header row.") from None
     except pl.exceptions.PolarsError as error:
+        data = source.getvalue() if isinstance(source, io.BytesIO) else path.read_bytes()
         row = _ragged_row(data)
         if row is not None:
             raise ImportFileError(
@@ -176,8 +195,13 @@ def read_table(path: Path, file_format: FileFormat) -> RawTable:
         + [pl.lit(None, pl.String).alias(n) for n in file_format.names if n not in renames.values()]
     ).select(file_format.names)
     frame = frame.with_columns(pl.all().cast(pl.String)).with_row_index(ROW, offset=FIRST_DATA_ROW)
-    frame = frame.with_columns(pl.col(ROW).cast(pl.Int64), pl.lit(where).alias(FILE))
+    # The file's name on every row, stored once (categorical), for the problems report.
+    frame = frame.with_columns(
+        pl.col(ROW).cast(pl.Int64), pl.lit(where).cast(pl.Categorical).alias(FILE)
+    )
     # Blank lines (every cell empty) are skipped, keeping the other rows' numbers.
-    cells = [pl.col(name).str.strip_chars().fill_null("") == "" for name in file_format.names]
+    cells = [
+        pl.col(name).is_null() | pl.col(name).str.contains(r"^\s*$") for name in file_format.names
+    ]
     frame = frame.filter(~pl.all_horizontal(cells))
     return RawTable(path=path, frame=frame, warnings=warnings)

@@ -59,6 +59,33 @@ def _check_mode(db: Path, stored: Frames, tables: list[str], mode: str | None) -
     return UPDATE
 
 
+def _prepare(
+    db: Path, files: dict[str, Path], mode: str | None, policy: Policy, step: Step
+) -> tuple[pl.DataFrame, dict[str, TableChanges], bool]:
+    """(problems, changes, create): everything short of writing. The files' frames are
+    dropped when this returns, so only the rows to write stay in memory."""
+    step("Reading the database")
+    stored, create = _stored(db)
+    tables = [table for table in TABLE_ORDER if table in files]
+    chosen_mode = _check_mode(db, stored, tables, mode)
+    typed: dict[str, pl.DataFrame] = {}
+    problems = []
+    for table in tables:
+        step(f"Reading {files[table].name}")
+        frame, found = cast_table(read_table(files[table], FORMATS[table]), FORMATS[table])
+        typed[table] = frame
+        problems.append(found)
+    step("Checking")
+    existing = to_natural(stored)
+    final = merge(existing, typed, chosen_mode)
+    problems.append(check_state(final, typed, existing, chosen_mode, policy, RAW_PREFIX))
+    found = combine(problems)
+    if has_errors(found):
+        raise ImportProblems(found)
+    step("Comparing with the database")
+    return found, plan(final, stored, tables), create
+
+
 def run_import(
     db: Path,
     files: dict[str, Path],
@@ -78,30 +105,15 @@ def run_import(
         )
     if mode not in (None, REPLACE, UPDATE):
         raise ValueError(mode)
-    step("Reading the database")
-    stored, create = _stored(db)
-    tables = [table for table in TABLE_ORDER if table in files]
-    chosen_mode = _check_mode(db, stored, tables, mode)
-    typed: dict[str, pl.DataFrame] = {}
-    problems = []
-    for table in tables:
-        step(f"Reading {files[table].name}")
-        raw = read_table(files[table], FORMATS[table])
-        frame, found = cast_table(raw, FORMATS[table])
-        typed[table] = frame
-        problems.append(found)
-    step("Checking")
-    existing = to_natural(stored)
-    final = merge(existing, typed, chosen_mode)
-    problems.append(check_state(final, typed, existing, chosen_mode, policy, RAW_PREFIX))
-    found = combine(problems)
-    if has_errors(found):
-        raise ImportProblems(found)
-    changes = plan(final, stored, tables)
+    found, changes, create = _prepare(db, files, mode, policy, step)
     if dry_run:
         return ImportOutcome(problems=found, changes=changes, result=None)
+    rows = sum(c.added + c.changed + c.removed for c in changes.values())
+    if rows == 0 and not create:
+        unchanged = WriteResult(backup=None, created=False, wal=True, unchanged=True)
+        return ImportOutcome(problems=found, changes=changes, result=unchanged)
     if on_plan is not None:
-        on_plan(sum(c.added + c.changed + c.removed for c in changes.values()))
+        on_plan(rows)
     step(f"Writing {db.name}")
     result = write_changes(db, changes, create=create, progress=progress or (lambda rows: None))
     return ImportOutcome(problems=found, changes=changes, result=result)

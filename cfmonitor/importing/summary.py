@@ -36,6 +36,9 @@ def print_outcome(outcome: ImportOutcome, db_label: str, console: Console) -> No
         console.print(Text(f"Dry run: {visible(db_label)} was not touched."))
         return
     result = outcome.result
+    if result.unchanged:
+        console.print(Text(f"{visible(db_label)} already holds exactly this; nothing was written."))
+        return
     if result.backup is not None:
         console.print(Text(f"Backup of the database as it was: {visible(result.backup)}"))
     verb = "Created" if result.created else "Updated"
