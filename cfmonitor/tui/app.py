@@ -26,7 +26,7 @@ from cfmonitor.data.caseload import Snapshot
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy
-from cfmonitor.safe_text import visible
+from cfmonitor.safe_text import safe_text, visible
 from cfmonitor.tui.commands import NavigationProvider
 
 if TYPE_CHECKING:
@@ -54,6 +54,15 @@ class SnapshotLoaded(Message):
         super().__init__()
         self.snapshot = snapshot
         self.reason = reason
+
+
+def error_sentence(error: BaseException | None) -> str:
+    """The engine's own sentence; for anything unexpected, its kind only (a message or a
+    traceback could carry names)."""
+    if isinstance(error, CfmonitorError):
+        return str(error)
+    name = type(error).__name__ if error is not None else "error"
+    return f"Unexpected {name} while reading the database; nothing was changed."
 
 
 class CfmonitorApp(App[None]):
@@ -101,6 +110,7 @@ class CfmonitorApp(App[None]):
         self.watch_seconds = watch_seconds
         self._signature: tuple[int, int] | None = None
         self.crashed_with: str | None = None
+        self._load_reason = "start"
 
     # --- screens ------------------------------------------------------------------
 
@@ -135,6 +145,7 @@ class CfmonitorApp(App[None]):
     def reload(self, reason: str = "reload") -> None:
         """Read the database again for `self.as_of`, in the worker; the UI stays live."""
         self.loading_text = f"Reading {visible(self.choice.path)} …"
+        self._load_reason = reason
         self.load_in_background(self.as_of, reason)
         self._show_progress()
 
@@ -183,6 +194,17 @@ class CfmonitorApp(App[None]):
         if event.state == WorkerState.ERROR:
             self.loading_text = ""
             self._show_progress()
+            if self._load_reason == "changed" and self.snapshot is not None:
+                # Another program is mid-write (say): keep the figures, say so quietly.
+                self.notify(
+                    safe_text(
+                        f"Could not re-read the database: {error_sentence(event.worker.error)}"
+                    ),
+                    title="Showing the figures read before",
+                    severity="warning",
+                    timeout=8,
+                )
+                return
             self.show_error(event.worker.error)
         elif event.state == WorkerState.CANCELLED:
             self._show_progress()
@@ -190,11 +212,7 @@ class CfmonitorApp(App[None]):
     def show_error(self, error: BaseException | None) -> None:
         from cfmonitor.tui.screens.error import ErrorScreen
 
-        if isinstance(error, CfmonitorError):
-            sentence = str(error)
-        else:
-            name = type(error).__name__ if error is not None else "error"
-            sentence = f"Unexpected {name} while reading the database; nothing was changed."
+        sentence = error_sentence(error)
         if isinstance(self.screen, ErrorScreen):
             self.screen.show_message(sentence)
         else:

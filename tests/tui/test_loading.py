@@ -171,3 +171,20 @@ async def test_below_a_usable_size_it_says_so(demo_db, make_app):
         await pilot.pause()
         assert not screen.has_class("-too-small")
         assert screen.has_class("-narrow")
+
+
+async def test_a_failed_reload_after_a_change_keeps_the_figures_and_says_so(demo_db, make_app):
+    app = make_app(demo_db, watch_seconds=0.05)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        good = app.snapshot
+        demo_db.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app._notifications:
+                break
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        assert app.snapshot is good
+        messages = [str(n.message) for n in app._notifications]
+        assert any("Could not re-read the database" in m and str(demo_db) in m for m in messages)
