@@ -14,7 +14,7 @@ from cfmonitor.presentation import STATUS_SYMBOLS, format_count, format_number, 
 from cfmonitor.tui.screens.base import FLAGGED_BINDING, TableScreen, text_width
 from cfmonitor.tui.widgets.cells import flag_text
 from cfmonitor.tui.widgets.figures import Figure, Figures
-from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
+from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, percent_cell, text_cell
 
 
 def summary_figures(row: dict, styles: dict[str, str], problems: int = 0) -> list[Figure]:
@@ -111,8 +111,8 @@ class OverviewScreen(TableScreen):
             "service_area",
             "workers_in_post",
             "fte_in_post",
-            "vacancy_fte",
-            "agency_fte",
+            "vacancy_rate",
+            "agency_rate",
             "open_cases",
             "unallocated_cases",
             "average_caseload",
@@ -132,7 +132,7 @@ class OverviewScreen(TableScreen):
                 "Service area",
                 text_width(frame, "service_area", 12, 30),
                 render=text_cell,
-                priority=3,
+                priority=1,
                 min_width=12,
             ),
             Column(
@@ -145,8 +145,8 @@ class OverviewScreen(TableScreen):
             ),
             Column("workers_in_post", "Workers", 7, "right", count_cell, priority=5),
             Column("fte_in_post", "FTE", 6, "right", number_cell(1), priority=4),
-            Column("vacancy_fte", "Vacancy", 7, "right", number_cell(1), priority=2),
-            Column("agency_fte", "Agency", 6, "right", number_cell(1), priority=1),
+            Column("vacancy_rate", "Vacancy", 7, "right", percent_cell, priority=3),
+            Column("agency_rate", "Agency", 6, "right", percent_cell, priority=2),
             Column("open_cases", "Open", 6, "right", count_cell, priority=6),
             Column("unallocated_cases", "Unalloc", 7, "right", count_cell, priority=5),
             Column("average_caseload", "Avg load", 8, "right", number_cell(1), priority=4),
