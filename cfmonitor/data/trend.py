@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -29,11 +30,12 @@ from cfmonitor.data.caseload import (
     WORKER_ORDER_DESCENDING,
     WORKER_TOTALS,
     Snapshot,
+    compute_snapshot,
     judge_workers,
     roll_up,
     summarise_teams,
 )
-from cfmonitor.data.store import Frames
+from cfmonitor.data.store import Frames, load_frames
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.policy import COMPLEXITY_LEVELS, Policy
 
@@ -446,6 +448,15 @@ def frames_on(frames: Frames, day: dt.date) -> Frames:
         | (pl.col("end_date") < pl.col("start_date"))
     )
     return dataclasses.replace(frames, allocations=allocations)
+
+
+def load_snapshot_with_history(
+    path: Path | str, policy: Policy, as_of: dt.date, *, is_demo: bool = False
+) -> Snapshot:
+    """`load_snapshot` plus `add_history`: the same snapshot, with weeks over."""
+    frames = load_frames(path, as_of=None, is_demo=is_demo)
+    snapshot = compute_snapshot(frames_on(frames, as_of), policy, as_of)
+    return add_history(snapshot, frames)
 
 
 def add_history(snapshot: Snapshot, frames: Frames) -> Snapshot:
