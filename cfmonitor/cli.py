@@ -42,7 +42,7 @@ ISO_DATE = IsoDate()
 DB_OPTION = click.option(
     "--db",
     "db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="SQLite database (default: $CFMONITOR_DB, else the built-in demo data).",
 )
@@ -221,7 +221,7 @@ def check(db: Path | None, as_of: dt.date | None, policy_path: Path | None) -> N
 
     policy = load_policy(policy_path)
     choice = choose_database(db, _today())
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     damage = quick_check(choice.path)
     frames = load_frames(choice.path, as_of=None, is_demo=choice.is_demo)
     console.print(safe_text(f"{choice.path}: schema version {frames.source.schema_version}"))
@@ -298,11 +298,11 @@ def demo(path: Path | None, seed: int, today: dt.date | None) -> None:
 def main() -> None:
     """Entry point: run the CLI, turning every failure into one sentence and exit 2."""
     try:
-        cli.main(standalone_mode=False)
+        cli.main(prog_name="cfmonitor", standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
-        error.show()
+        click.echo(f"cfmonitor: {error.format_message()}", err=True)
         sys.exit(EXIT_USAGE)
     except click.exceptions.Abort:
         click.echo("Interrupted; nothing was changed.", err=True)

@@ -33,7 +33,7 @@ from cfmonitor.presentation import (
     format_percent,
     status_label,
 )
-from cfmonitor.safe_text import safe_text, visible
+from cfmonitor.safe_text import visible
 
 FORMATS = ("table", "csv", "json", "markdown")
 TWO_PLACES = ("fte", "weighted_load", "capacity", "fte_in_post", "establishment_fte")
@@ -145,10 +145,19 @@ def as_json(snapshot: Snapshot) -> str:
 # --- CSV ----------------------------------------------------------------------------
 
 
+def shown_as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text columns with control characters made visible, for output people will read."""
+    return frame.with_columns(
+        pl.col(name).map_elements(visible, return_dtype=pl.String)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String()
+    )
+
+
 def as_csv(snapshot: Snapshot) -> str:
     """Workers as CSV: the table a manager most often takes elsewhere."""
     buffer = io.StringIO()
-    worker_rows(snapshot).write_csv(buffer)
+    shown_as_text(worker_rows(snapshot)).write_csv(buffer)
     return buffer.getvalue()
 
 
@@ -185,6 +194,11 @@ def as_markdown(snapshot: Snapshot) -> str:
 
 
 # --- Rich table -----------------------------------------------------------------------
+
+
+def _cell(value: object, style: str = "") -> Text:
+    """Data for a Rich table cell: literal text that folds rather than being cut off."""
+    return Text(visible(value), style=style, overflow="fold")
 
 
 def status_text(status: str | None) -> Text:
@@ -229,8 +243,8 @@ def _teams_table(snapshot: Snapshot) -> Table:
     for row in snapshot.teams.iter_rows(named=True):
         style = STATUS_STYLES["over"] if row["over"] else ""
         table.add_row(
-            safe_text(row["team"], style),
-            safe_text(row["service_area"]),
+            _cell(row["team"], style),
+            _cell(row["service_area"]),
             _right(format_count(row["workers_in_post"])),
             _right(format_number(row["fte_in_post"])),
             _right(format_percent(row["vacancy_rate"])),
@@ -257,10 +271,10 @@ def _workers_table(snapshot: Snapshot) -> Table:
     table.add_column("Status")
     for row in snapshot.workers.iter_rows(named=True):
         table.add_row(
-            safe_text(row["staff_ref"]),
-            safe_text(row["name"]),
-            safe_text(row["team"]),
-            safe_text(row["cohort"]),
+            _cell(row["staff_ref"]),
+            _cell(row["name"]),
+            _cell(row["team"]),
+            _cell(row["cohort"]),
             _right(format_number(row["fte"], 2)),
             _right(format_count(row["cases"])),
             _right(format_number(row["weighted_load"])),
@@ -276,7 +290,7 @@ def _problems_table(problems: pl.DataFrame) -> Table:
     table.add_column("Kind")
     table.add_column("Detail", overflow="fold")
     for kind, detail in problems.select("kind", "detail").iter_rows():
-        table.add_row(safe_text(kind), safe_text(detail))
+        table.add_row(_cell(kind), _cell(detail))
     return table
 
 
@@ -297,6 +311,8 @@ def as_rich(snapshot: Snapshot) -> RenderableType:
 def render(snapshot: Snapshot, fmt: str, console: Console) -> None:
     """Write the report to the console in the chosen format."""
     if fmt == "table":
+        if not console.is_terminal:
+            console.width = max(console.width, 160)
         console.print(as_rich(snapshot))
         return
     text = {"csv": as_csv, "json": as_json, "markdown": as_markdown}[fmt](snapshot)

@@ -243,37 +243,40 @@ def _select(table: str, as_of: dt.date | None) -> str:
     return sql + " ORDER BY id"
 
 
+def _fits(value: object, kind: str, dtype: pl.DataType) -> bool:
+    if dtype == pl.Date():
+        if kind != "text" or len(value) != 10:  # type: ignore[arg-type]
+            return False
+        try:
+            dt.date.fromisoformat(value)  # type: ignore[arg-type]
+        except ValueError:
+            return False
+        return True
+    if dtype == pl.Int64():
+        return kind == "integer"
+    if dtype == pl.Float64():
+        return kind in ("integer", "real")
+    return kind == "text"
+
+
+_WANTED = {pl.Date(): "an ISO date (YYYY-MM-DD)", pl.Int64(): "a whole number"}
+
+
 def _diagnose(connection: sqlite3.Connection, path: Path, table: str) -> StoreError | None:
-    """Find the first value SQLite holds that does not fit the contract's type."""
-    checks: list[str] = []
+    """Find the first value that does not fit the contract's type.
+
+    Runs only after a fast load has failed, so a plain scan is fine here.
+    """
     for column, dtype in FRAME_SCHEMAS[table].items():
-        if column == "id":
-            continue
-        if dtype == pl.Date():
-            checks.append(
-                f"SELECT id, '{column}', {column} FROM {table} WHERE {column} IS NOT NULL "
-                f"AND (typeof({column}) != 'text' OR date({column}) IS NOT {column})"
-            )
-        elif dtype in (pl.Int64(), pl.Float64()):
-            allowed = "'integer'" if dtype == pl.Int64() else "'integer', 'real'"
-            checks.append(
-                f"SELECT id, '{column}', {column} FROM {table} WHERE {column} IS NOT NULL "
-                f"AND typeof({column}) NOT IN ({allowed})"
-            )
-        else:
-            checks.append(
-                f"SELECT id, '{column}', {column} FROM {table} WHERE {column} IS NOT NULL "
-                f"AND typeof({column}) != 'text'"
-            )
-    row = connection.execute(" UNION ALL ".join(checks) + " LIMIT 1").fetchone()
-    if row is None:
-        return None
-    row_id, column, value = row
-    expected = FRAME_SCHEMAS[table][column]
-    wanted = "an ISO date (YYYY-MM-DD)" if expected == pl.Date() else f"a {expected}"
-    return StoreError(
-        f"{path}: table {table}, row id {row_id}, column {column}: {value!r} is not {wanted}."
-    )
+        query = f"SELECT id, {column}, typeof({column}) FROM {table} WHERE {column} IS NOT NULL"
+        for row_id, value, kind in connection.execute(query):
+            if not _fits(value, kind, dtype):
+                wanted = _WANTED.get(dtype, "a number" if dtype == pl.Float64() else "text")
+                return StoreError(
+                    f"{path}: table {table}, row id {row_id}, column {column}: "
+                    f"{value!r} is not {wanted}."
+                )
+    return None
 
 
 def _read_table(path: Path, table: str, as_of: dt.date | None) -> pl.DataFrame:
