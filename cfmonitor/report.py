@@ -93,17 +93,21 @@ def at_least(status: str) -> list[str]:
     return [name for name, value in STATUS_RANK.items() if value <= rank]
 
 
+def team_name(names: list[str], team: str) -> str:
+    """The team called `team` (ignoring case), or a ReportError naming what was asked."""
+    if team in names:
+        return team
+    folded = {name.casefold(): name for name in names}
+    if team.casefold() in folded:
+        return folded[team.casefold()]
+    raise ReportError(f"--team: no team is called {visible(team)!r}.")
+
+
 def select(snapshot: Snapshot, team: str | None = None, only: str | None = None) -> Snapshot:
     """Narrow a snapshot to one team and/or to workers at a status or worse."""
     workers, teams = snapshot.workers, snapshot.teams
     if team is not None:
-        names = snapshot.teams.get_column("team").to_list()
-        if team not in names:
-            folded = {name.casefold(): name for name in names}
-            if team.casefold() in folded:
-                team = folded[team.casefold()]
-            else:
-                raise ReportError(f"--team: no team is called {visible(team)!r}.")
+        team = team_name(snapshot.teams.get_column("team").to_list(), team)
         workers = workers.filter(pl.col("team") == team)
         teams = teams.filter(pl.col("team") == team)
     if only is not None:
@@ -269,7 +273,11 @@ def _workers_table(snapshot: Snapshot) -> Table:
     for name in ("FTE", "Cases", "Load", "Capacity", "Util."):
         table.add_column(name, justify="right")
     table.add_column("Status")
+    history = "weeks_over" in snapshot.workers.columns
+    if history:
+        table.add_column("Weeks over", justify="right")
     for row in snapshot.workers.iter_rows(named=True):
+        weeks = [_weeks_over_text(row)] if history else []
         table.add_row(
             _cell(row["staff_ref"]),
             _cell(row["name"]),
@@ -281,8 +289,17 @@ def _workers_table(snapshot: Snapshot) -> Table:
             _right(format_number(row["capacity"])),
             _right(format_percent(row["utilisation"])),
             status_text(row["status"]),
+            *weeks,
         )
     return table
+
+
+def _weeks_over_text(row: dict[str, Any]) -> Text:
+    """Weeks over; sustained overload is said in words, not only by style."""
+    if not row["weeks_over"]:
+        return _right("")
+    label = f"{row['weeks_over']} sustained" if row["sustained"] else str(row["weeks_over"])
+    return Text(label, style=STATUS_STYLES["over"] if row["sustained"] else "", justify="right")
 
 
 def _problems_table(problems: pl.DataFrame) -> Table:
@@ -329,7 +346,7 @@ def trend_rows(trend: Trend, team: str | None = None, only: str | None = None):
     """
     workers, teams = trend.workers, trend.teams
     if team is not None:
-        team = _team_name(teams.get_column("team").unique().to_list(), team)
+        team = team_name(teams.get_column("team").unique().to_list(), team)
         workers = workers.filter(pl.col("team") == team)
         teams = teams.filter(pl.col("team") == team)
     if only is not None:
@@ -340,15 +357,6 @@ def trend_rows(trend: Trend, team: str | None = None, only: str | None = None):
         _rounded(teams.select("date", *team_fields(teams))),
         _rounded(workers.select("date", *worker_fields(workers))),
     )
-
-
-def _team_name(names: list[str], team: str) -> str:
-    if team in names:
-        return team
-    folded = {name.casefold(): name for name in names}
-    if team.casefold() in folded:
-        return folded[team.casefold()]
-    raise ReportError(f"--team: no team is called {visible(team)!r}.")
 
 
 def _dated(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -405,7 +413,7 @@ def _change(value: float | None, percent: bool) -> str:
     if value is None:
         return "–"
     arrow = "↑" if value > 1e-9 else "↓" if value < -1e-9 else "→"
-    amount = f"{value * 100:+.1f} pts" if percent else f"{value:+.1f}"
+    amount = f"{value * 100:+.1f} pts" if percent else f"{value:+.1f}".replace(".0", "")
     return f"{arrow} {amount}"
 
 
@@ -427,8 +435,10 @@ def _direction_table(direction: Direction) -> Table:
     for row in direction.organisation.iter_rows(named=True):
         percent = row["measure"].endswith("_rate")
 
-        def shown(value: float | None, percent: bool = percent) -> str:
-            return format_percent(value, 1) if percent else format_number(value)
+        def shown(value: float | None, measure: str = row["measure"]) -> str:
+            if measure.endswith("_rate"):
+                return format_percent(value, 1)
+            return format_count(value) if measure == "over" else format_number(value)
 
         table.add_row(
             labels.get(row["measure"], row["measure"]),
@@ -443,7 +453,7 @@ def _direction_table(direction: Direction) -> Table:
 
 def _series_table(organisation: pl.DataFrame, title: str) -> Table:
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
-    table.add_column("Date")
+    table.add_column("Date", no_wrap=True, min_width=10)
     for name in ("FTE", "Vacancy", "Agency", "Open", "Unalloc.", "Avg", "Over", "Near"):
         table.add_column(name, justify="right")
     table.add_column("Sustained", justify="right")
@@ -473,9 +483,9 @@ def _sustained_table(workers: pl.DataFrame, day: object) -> Table:
         table.add_column(name, justify="right")
     for row in workers.sort("weeks_over", descending=True).iter_rows(named=True):
         table.add_row(
-            safe_text(row["staff_ref"]),
-            safe_text(row["name"]),
-            safe_text(row["team"]),
+            _cell(row["staff_ref"]),
+            _cell(row["name"]),
+            _cell(row["team"]),
             _right(format_count(row["cases"])),
             _right(format_number(row["weighted_load"])),
             _right(format_number(row["capacity"])),
@@ -518,6 +528,8 @@ def render_trend(
 ) -> None:
     """Write the series to the console in the chosen format."""
     if fmt == "table":
+        if not console.is_terminal:
+            console.width = max(console.width, 160)
         console.print(trend_rich(trend, direction, team, only))
         return
     writers = {"csv": trend_csv, "json": trend_json, "markdown": trend_markdown}

@@ -325,14 +325,30 @@ def _runs(over: pl.DataFrame) -> pl.DataFrame:
     """For (worker_id, date) rows at which a worker is over: the run of weekly points it
     is part of (`run_from`) and its length up to the date (`weeks_over`)."""
     day = pl.col("date")
-    ordered = over.select("worker_id", "date").unique().sort(["worker_id", "date"])
-    new_run = (pl.col("worker_id") != pl.col("worker_id").shift(1)) | (
-        (day - day.shift(1)) != pl.duration(weeks=1)
+    # Weekly points d, d−7 … share a weekday; runs never mix points of different weekdays.
+    ordered = (
+        over.select("worker_id", "date")
+        .unique()
+        .with_columns(day.dt.weekday().alias("_weekday"))
+        .sort(["worker_id", "_weekday", "date"])
     )
-    return ordered.with_columns(
-        pl.when(new_run.fill_null(True)).then(day).otherwise(None).forward_fill().alias("run_from")
-    ).with_columns(
-        ((day - pl.col("run_from")).dt.total_days() // 7 + 1).cast(pl.Int64).alias("weeks_over")
+    new_run = (
+        (pl.col("worker_id") != pl.col("worker_id").shift(1))
+        | (pl.col("_weekday") != pl.col("_weekday").shift(1))
+        | ((day - day.shift(1)) != pl.duration(weeks=1))
+    )
+    return (
+        ordered.with_columns(
+            pl.when(new_run.fill_null(True))
+            .then(day)
+            .otherwise(None)
+            .forward_fill()
+            .alias("run_from")
+        )
+        .with_columns(
+            ((day - pl.col("run_from")).dt.total_days() // 7 + 1).cast(pl.Int64).alias("weeks_over")
+        )
+        .drop("_weekday")
     )
 
 
