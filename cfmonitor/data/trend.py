@@ -251,7 +251,7 @@ def _judged_workers(
     )
     reduction_totals = reductions.group_by(["worker_id", "i"]).agg(REDUCTION_TOTAL)
 
-    details = workers.drop("start_date", "end_date").rename({"id": "worker_id"})
+    details = workers.rename({"id": "worker_id"})
     judged = judge_workers(
         counted.join(reduction_totals, on=["worker_id", "i"], how="left")
         .join(details, on="worker_id", how="left")
