@@ -135,6 +135,15 @@ def _overlapping_allocations(allocations: pl.DataFrame) -> pl.DataFrame:
         pl.col("end_date").fill_null(far_future).alias("_end")
     )
     pair = ["case_id", "worker_id"]
+    # Nearly every pair has one allocation; a window over hundreds of thousands of tiny
+    # groups is slow, so keep only pairs that repeat (neighbours once sorted).
+    same_as_previous = (pl.col("case_id") == pl.col("case_id").shift(1)) & (
+        pl.col("worker_id") == pl.col("worker_id").shift(1)
+    )
+    same_as_next = (pl.col("case_id") == pl.col("case_id").shift(-1)) & (
+        pl.col("worker_id") == pl.col("worker_id").shift(-1)
+    )
+    ordered = ordered.filter(same_as_previous.fill_null(False) | same_as_next.fill_null(False))
     ordered = ordered.with_columns(
         pl.col("_end").cum_max().shift(1).over(pair).alias("_previous_end"),
         pl.col("id").shift(1).over(pair).alias("_previous_id"),
@@ -152,12 +161,15 @@ def _find_problems(
 ) -> pl.DataFrame:
     staff = frames.workers.select(pl.col("id").alias("worker_id"), "staff_ref")
     refs = cases.select(pl.col("id").alias("case_id"), "case_ref")
-    allocations = frames.allocations.join(staff, on="worker_id", how="left").join(
-        refs, on="case_id", how="left"
-    )
-    open_with_refs = open_allocations.join(staff, on="worker_id", how="left").join(
-        refs, on="case_id", how="left"
-    )
+
+    def with_refs(found: pl.DataFrame) -> pl.DataFrame:
+        # Find problem rows by id first, then name them: joining the references onto
+        # every allocation costs more than all the checks together on a large database.
+        return found.join(staff, on="worker_id", how="left").join(refs, on="case_id", how="left")
+
+    allocations = frames.allocations
+    known_worker = pl.col("worker_id").is_in(staff["worker_id"].implode())
+    known_case = pl.col("case_id").is_in(refs["case_id"].implode())
     day_text = day.isoformat()
     parts: list[pl.DataFrame] = []
 
@@ -189,7 +201,7 @@ def _find_problems(
         )
     )
 
-    missing_refs = allocations.filter(pl.col("staff_ref").is_null() | pl.col("case_ref").is_null())
+    missing_refs = with_refs(allocations.filter(~known_worker | ~known_case))
     parts.append(
         _problem(
             missing_refs,
@@ -206,8 +218,8 @@ def _find_problems(
     )
 
     in_post_ids = workers_in_post.select(pl.col("id").alias("worker_id"))
-    not_in_post = open_with_refs.filter(pl.col("staff_ref").is_not_null()).join(
-        in_post_ids, on="worker_id", how="anti"
+    not_in_post = with_refs(
+        open_allocations.filter(known_worker).join(in_post_ids, on="worker_id", how="anti")
     )
     parts.append(
         _problem(
@@ -228,8 +240,8 @@ def _find_problems(
     open_case_ids = cases.filter(open_on("opened_on", "closed_on", day)).select(
         pl.col("id").alias("case_id")
     )
-    closed_case = open_with_refs.filter(pl.col("case_ref").is_not_null()).join(
-        open_case_ids, on="case_id", how="anti"
+    closed_case = with_refs(
+        open_allocations.filter(known_case).join(open_case_ids, on="case_id", how="anti")
     )
     parts.append(
         _problem(
@@ -247,7 +259,7 @@ def _find_problems(
         )
     )
 
-    overlapping = _overlapping_allocations(allocations)
+    overlapping = with_refs(_overlapping_allocations(allocations))
     parts.append(
         _problem(
             overlapping,
@@ -264,7 +276,7 @@ def _find_problems(
         )
     )
 
-    backwards = allocations.filter(pl.col("end_date") < pl.col("start_date"))
+    backwards = with_refs(allocations.filter(pl.col("end_date") < pl.col("start_date")))
     parts.append(
         _problem(
             backwards,
@@ -496,19 +508,25 @@ def compute_snapshot(frames: Frames, policy: Policy, as_of: dt.date) -> Snapshot
     open_allocations = frames.allocations.filter(open_on("start_date", "end_date", day))
 
     in_post_ids = workers_in_post.select(pl.col("id").alias("worker_id"))
+    # One row per (worker, case): the same case allocated twice to one worker counts once.
+    # Deduplicate on ids first, then bring in the case's columns.
     held = (
         open_allocations.join(in_post_ids, on="worker_id", how="semi")
-        .join(open_cases, left_on="case_id", right_on="id", how="inner")
         .group_by(["worker_id", "case_id"])
-        .agg(
-            pl.col("start_date").min().alias("allocated_since"),
-            pl.col("case_ref").first(),
-            pl.col("team_id").first().alias("case_team_id"),
-            pl.col("case_type").first(),
-            pl.col("complexity").first(),
-            pl.col("weight").first(),
-            pl.col("opened_on").first(),
-            pl.col("family_ref").first(),
+        .agg(pl.col("start_date").min().alias("allocated_since"))
+        .join(
+            open_cases.select(
+                pl.col("id").alias("case_id"),
+                "case_ref",
+                pl.col("team_id").alias("case_team_id"),
+                "case_type",
+                "complexity",
+                "weight",
+                "opened_on",
+                "family_ref",
+            ),
+            on="case_id",
+            how="inner",
         )
     )
     worker_cases = held.with_columns(

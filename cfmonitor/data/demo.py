@@ -157,6 +157,12 @@ class DemoShape:
 
 
 DEMO_SHAPE = DemoShape()
+BENCH_SHAPES: dict[str, DemoShape] = {
+    "S": DEMO_SHAPE,  # one council: ~560 workers in post, ~7k open cases, ~50k allocations
+    "M": DemoShape(councils=8, team_scale=1.1),  # a region: ~5k workers, ~440k allocations
+    "L": DemoShape(councils=57, team_scale=1.1),  # England: ~35k workers, ~2,000 teams
+}
+"""Sizes for `bench/generate.py`; the same simulation as the demo, more of it."""
 
 
 @dataclass(frozen=True)
@@ -411,11 +417,12 @@ def _slots(
     )
     n = frame.height
     team_ids = teams["id"].to_numpy()
-    team_pressure = dict(zip(team_ids, rng.normal(1.0, 0.07, team_ids.size), strict=True))
-    not_improving = dict(zip(team_ids, rng.random(team_ids.size) < 0.22, strict=True))
+    # Team ids run 1..n, so a team's figure is found at index id - 1.
+    team_pressure = rng.normal(1.0, 0.07, team_ids.size)
+    not_improving = rng.random(team_ids.size) < 0.22
     post_team = frame["team_id"].to_numpy()
-    pressure = np.array([team_pressure[t] for t in post_team])
-    flat = np.array([not_improving[t] for t in post_team])
+    pressure = team_pressure[post_team - 1]
+    flat = not_improving[post_team - 1]
     utilisation = rng.lognormal(np.log(0.80), 0.10, n) * pressure
     tail = rng.random(n) < 0.014
     utilisation[tail] = rng.uniform(1.45, 1.85, tail.sum())
@@ -521,8 +528,8 @@ def _with_siblings(
     siblings[no_family] = 0
     # Teams under pressure take days to allocate a new case; the rest allocate at once.
     team_ids = teams["id"].to_numpy()
-    slow_team = dict(zip(team_ids, rng.random(team_ids.size) < 0.3, strict=True))
-    slow = np.array([slow_team[t] for t in cases["team_id"].to_numpy()], dtype=bool)
+    slow_team = rng.random(team_ids.size) < 0.3
+    slow = slow_team[cases["team_id"].to_numpy() - 1]
     delay = np.where(slow, rng.integers(0, 22, n), 0)
     base = cases.with_columns(
         pl.Series("family", np.where(no_family, -1, np.arange(n))),

@@ -232,14 +232,20 @@ def quick_check(path: Path | str) -> list[str]:
 def _select(table: str, as_of: dt.date | None) -> str:
     columns = ", ".join(FRAME_SCHEMAS[table])
     sql = f"SELECT {columns} FROM {table}"
-    if table == "allocations" and as_of is not None:
+    if as_of is None:
+        return sql + " ORDER BY id"
+    day = as_of.isoformat()
+    if table == "allocations":
         # Only what can matter on the day: allocations open then, and broken ones
         # (ending before they start) so they are still reported as problems.
-        day = as_of.isoformat()
         sql += (
             f" WHERE (start_date <= '{day}' AND (end_date IS NULL OR end_date > '{day}'))"
             " OR end_date < start_date"
         )
+    elif table == "cases":
+        # Cases open on the day; closed ones that a loaded allocation points at are
+        # fetched afterwards (`_referenced_cases`). Years of closed cases stay on disk.
+        sql += f" WHERE opened_on <= '{day}' AND (closed_on IS NULL OR closed_on > '{day}')"
     return sql + " ORDER BY id"
 
 
@@ -279,12 +285,14 @@ def _diagnose(connection: sqlite3.Connection, path: Path, table: str) -> StoreEr
     return None
 
 
-def _read_table(path: Path, table: str, as_of: dt.date | None) -> pl.DataFrame:
+def _read_table(
+    path: Path, table: str, as_of: dt.date | None, *, sql: str | None = None
+) -> pl.DataFrame:
     import connectorx
 
     url = "sqlite://" + urllib.parse.quote(readonly_uri(path), safe="")
     try:
-        frame = connectorx.read_sql(url, _select(table, as_of), return_type="polars")
+        frame = connectorx.read_sql(url, sql or _select(table, as_of), return_type="polars")
     except Exception as error:
         connection = connect_readonly(path)
         try:
@@ -301,8 +309,32 @@ def _read_table(path: Path, table: str, as_of: dt.date | None) -> pl.DataFrame:
 
 
 def load_frames(path: Path | str, *, as_of: dt.date | None = None, is_demo: bool = False) -> Frames:
-    """Load every table. With `as_of`, allocations are limited to those that matter then."""
+    """Load every table. With `as_of`, only the allocations and cases that matter then."""
     db_path = Path(path)
     source = inspect(db_path, is_demo=is_demo)
     frames = {table: _read_table(db_path, table, as_of) for table in TABLE_NAMES}
+    if as_of is not None:
+        frames["cases"] = _with_referenced_cases(db_path, frames["cases"], frames["allocations"])
     return Frames(source=source, **frames)
+
+
+def _with_referenced_cases(
+    path: Path, cases: pl.DataFrame, allocations: pl.DataFrame
+) -> pl.DataFrame:
+    """Add the (closed or not yet open) cases that loaded allocations point at.
+
+    They are what the problems list names ("allocated to a closed case"); usually none.
+    """
+    wanted = (
+        allocations.select(pl.col("case_id").alias("id"))
+        .unique()
+        .join(cases.select("id"), on="id", how="anti")
+        .sort("id")
+    )
+    if wanted.is_empty():
+        return cases
+    columns = ", ".join(FRAME_SCHEMAS["cases"])
+    ids = ", ".join(str(case_id) for case_id in wanted["id"])
+    sql = f"SELECT {columns} FROM cases WHERE id IN ({ids}) ORDER BY id"
+    extra = _read_table(path, "cases", None, sql=sql)
+    return pl.concat([cases, extra]).sort("id")
