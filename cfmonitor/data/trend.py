@@ -453,8 +453,9 @@ def compute_trend(
 
 
 def frames_on(frames: Frames, day: dt.date) -> Frames:
-    """Whole-history frames narrowed as `load_frames(as_of=day)` narrows them, so a
-    snapshot made from them is the same (problems included)."""
+    """Whole-history frames narrowed as `load_frames(as_of=day)` narrows them (allocations
+    open that day or broken; cases open that day or pointed at by those allocations), so
+    a snapshot made from them is the same, problems included."""
     when = pl.lit(day, dtype=pl.Date)
     allocations = frames.allocations.filter(
         (
@@ -463,7 +464,12 @@ def frames_on(frames: Frames, day: dt.date) -> Frames:
         )
         | (pl.col("end_date") < pl.col("start_date"))
     )
-    return dataclasses.replace(frames, allocations=allocations)
+    referenced = pl.col("id").is_in(allocations.get_column("case_id").implode())
+    open_then = (pl.col("opened_on") <= when) & (
+        pl.col("closed_on").is_null() | (pl.col("closed_on") > when)
+    )
+    cases = frames.cases.filter(open_then | referenced)
+    return dataclasses.replace(frames, allocations=allocations, cases=cases)
 
 
 def load_snapshot_with_history(
