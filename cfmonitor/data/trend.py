@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from cfmonitor.data.caseload import (
@@ -26,7 +27,6 @@ from cfmonitor.data.caseload import (
     REDUCTION_TOTAL,
     STATUS_OVER,
     SUMMARY_FIELDS,
-    WORKER_ORDER,
     WORKER_ORDER_DESCENDING,
     WORKER_TOTALS,
     Snapshot,
@@ -116,47 +116,70 @@ def _explode(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _merge(ranges: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """Merge overlapping [lo, hi) ranges that share `keys`, so each date counts once."""
-    ordered = ranges.sort([*keys, "lo"]).with_columns(
-        pl.col("hi").cum_max().over(keys).alias("_reach")
-    )
+    """Merge overlapping [lo, hi) ranges that share `keys`, so each date counts once.
+
+    One sort, then running maxima: the group number is folded into the value
+    (group × width + hi) so a single cumulative maximum never crosses groups.
+    """
+    ordered = ranges.sort([*keys, "lo"])
+    changed = pl.any_horizontal(*[pl.col(key) != pl.col(key).shift(1) for key in keys])
+    new_group = changed.fill_null(True)
+    width = int(ordered.get_column("hi").max() or 0) + 1
+    group = new_group.cast(pl.Int64).cum_sum()
     ordered = ordered.with_columns(
-        (
-            pl.col("_reach").shift(1).over(keys).is_null()
-            | (pl.col("lo") > pl.col("_reach").shift(1).over(keys))
-        )
-        .cum_sum()
-        .alias("_run")
+        ((group * width + pl.col("hi")).cum_max() - group * width).alias("_reach"),
+        new_group.alias("_new_group"),
+    ).with_columns(
+        (pl.col("_new_group") | (pl.col("lo") > pl.col("_reach").shift(1))).alias("_new_run")
     )
-    others = [name for name in ranges.columns if name not in (*keys, "lo", "hi")]
-    return ordered.group_by([*keys, "_run"]).agg(
-        pl.col("lo").min(), pl.col("hi").max(), *[pl.col(name).first() for name in others]
-    )
+    last_of_run = pl.col("_new_run").shift(-1).fill_null(True)
+    starts = ordered.filter(pl.col("_new_run")).drop("hi", "_reach", "_new_group", "_new_run")
+    ends = ordered.filter(last_of_run).get_column("_reach").alias("hi")
+    return starts.with_columns(ends).select(ranges.columns)
 
 
 def _running_totals(
-    grid: pl.DataFrame, ranges: pl.DataFrame, key: str, values: list[str]
-) -> pl.DataFrame:
-    """Add to each (key, i) row of `grid` the sum of `values` over the ranges covering i.
+    spans: pl.DataFrame, ranges: pl.DataFrame, key: str, indicators: list[str]
+) -> dict[str, np.ndarray]:
+    """For each indicator, how many `ranges` cover each (key, date) cell of a grid.
 
-    Each range adds its values at `lo` and takes them away at `hi`; a cumulative sum
-    over each key's consecutive dates gives the total on every date. `grid` must hold
-    each key's dates as one consecutive run, sorted by (key, i).
+    The grid holds, for each row of `spans` (key, lo, hi, offset), the dates [lo, hi)
+    at rows offset … offset + hi − lo. Each range adds 1 where it starts and takes it away
+    where it ends; a cumulative sum within each key's block gives the count on every
+    date. Ranges must lie within their key's span.
     """
-    starts = ranges.select(key, pl.col("lo").alias("i"), *values)
-    ends = ranges.select(key, pl.col("hi").alias("i"), *[-pl.col(v) for v in values])
-    events = pl.concat([starts, ends]).group_by([key, "i"]).agg(pl.col(values).sum())
-    joined = grid.join(events, on=[key, "i"], how="left", maintain_order="left").with_columns(
-        pl.col(values).fill_null(0)
+    size = int((spans.get_column("hi") - spans.get_column("lo")).sum())
+    placed = ranges.join(
+        spans.select(key, pl.col("lo").alias("_lo"), pl.col("hi").alias("_hi"), "offset"),
+        on=key,
+        how="inner",
+    ).select(
+        (pl.col("offset") + pl.col("lo") - pl.col("_lo")).alias("start"),
+        pl.when(pl.col("hi") < pl.col("_hi"))
+        .then(pl.col("offset") + pl.col("hi") - pl.col("_lo"))
+        .otherwise(None)
+        .alias("end"),
+        *indicators,
     )
-    first = pl.col(key) != pl.col(key).shift(1)
-    first = first.fill_null(True)
-    sums = []
-    for value in values:
-        total = pl.col(value).cum_sum()
-        base = pl.when(first).then(total - pl.col(value)).otherwise(None).forward_fill()
-        sums.append((total - base).alias(value))
-    return joined.with_columns(sums)
+    block_starts = spans.get_column("offset").to_numpy()
+    lengths = (spans.get_column("hi") - spans.get_column("lo")).to_numpy()
+    totals: dict[str, np.ndarray] = {}
+    for name in indicators:
+        chosen = placed.filter(pl.col(name) > 0)
+        starts = chosen.get_column("start").to_numpy()
+        ends = chosen.get_column("end").drop_nulls().to_numpy()
+        delta = np.bincount(starts, minlength=size) - np.bincount(ends, minlength=size)
+        running = np.cumsum(delta)
+        before = (running - delta)[block_starts] if size else np.zeros(0, dtype=np.int64)
+        totals[name] = running - np.repeat(before, lengths)
+    return totals
+
+
+def _spans(frame: pl.DataFrame) -> pl.DataFrame:
+    """Number the grid rows of covered ranges: each row's block starts at `offset`."""
+    return frame.with_columns(
+        ((pl.col("hi") - pl.col("lo")).cum_sum() - (pl.col("hi") - pl.col("lo"))).alias("offset")
+    )
 
 
 # --- the series -----------------------------------------------------------------------
@@ -174,24 +197,26 @@ def _teams(frames: Frames) -> pl.DataFrame:
 def _held_ranges(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl.DataFrame:
     """(worker, case) ranges of sample dates on which the case is open, allocated to the
     worker, and the worker in post — each pair once, however many allocations overlap."""
+    first, last = points.min(), points.max()
+    far = pl.lit(FAR_FUTURE, dtype=pl.Date)
+    employment = workers.select(
+        pl.col("id").alias("worker_id"),
+        pl.col("start_date").alias("in_post_from"),
+        pl.col("end_date").alias("in_post_until"),
+    )
     cases = frames.cases.select(
         pl.col("id").alias("case_id"),
         pl.col("team_id").alias("case_team_id"),
         "complexity",
         "opened_on",
         "closed_on",
-    )
-    employment = workers.select(
-        pl.col("id").alias("worker_id"),
-        pl.col("start_date").alias("in_post_from"),
-        pl.col("end_date").alias("in_post_until"),
-    )
+    ).filter((pl.col("opened_on") <= last) & (pl.col("closed_on").fill_null(far) > first))
     allocations = (
         frames.allocations.select("case_id", "worker_id", "start_date", "end_date")
+        .filter((pl.col("start_date") <= last) & (pl.col("end_date").fill_null(far) > first))
         .join(employment, on="worker_id", how="inner")
         .join(cases, on="case_id", how="inner")
     )
-    far = pl.lit(FAR_FUTURE, dtype=pl.Date)
     held = _covered(
         allocations,
         points,
@@ -206,9 +231,8 @@ def _held_ranges(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl
     twice = held.select("worker_id", "case_id").is_duplicated()
     if twice.any():
         held = pl.concat(
-            [held.filter(~twice), _merge(held.filter(twice), ["worker_id", "case_id"])],
-            how="diagonal",
-        ).select("worker_id", "case_id", "case_team_id", "complexity", "lo", "hi")
+            [held.filter(~twice), _merge(held.filter(twice), ["worker_id", "case_id"])]
+        )
     return held
 
 
@@ -219,17 +243,20 @@ def _judged_workers(
     workers = frames.workers
     if worker_ids is not None:
         workers = workers.filter(pl.col("id").is_in(worker_ids.implode()))
-    grid = _explode(
+    spans = _spans(
         _covered(
-            workers.select("id", "start_date", "end_date"),
+            workers.with_row_index("row").select(
+                "row", pl.col("id").alias("worker_id"), "start_date", "end_date"
+            ),
             points,
             pl.col("start_date"),
             pl.col("end_date"),
         )
-    ).select(pl.col("id").alias("worker_id"), "i")
+    )
+    grid = _explode(spans).select("row", "worker_id", "i")
 
     held = _held_ranges(frames, points, workers)
-    levels = [f"{level}_cases" for level in COMPLEXITY_LEVELS]
+    indicators = ["cases", *(f"{level}_cases" for level in COMPLEXITY_LEVELS)]
     held_counts = held.with_columns(
         pl.lit(1, dtype=pl.Int64).alias("cases"),
         *[
@@ -237,7 +264,7 @@ def _judged_workers(
             for level in COMPLEXITY_LEVELS
         ],
     )
-    counted = _running_totals(grid, held_counts, "worker_id", ["cases", *levels])
+    counts = _running_totals(spans, held_counts, "worker_id", indicators)
 
     reductions = _explode(
         _covered(
@@ -251,50 +278,80 @@ def _judged_workers(
     )
     reduction_totals = reductions.group_by(["worker_id", "i"]).agg(REDUCTION_TOTAL)
 
-    details = workers.rename({"id": "worker_id"})
+    # Worker and team details by position (a gather), not by a join per row.
+    teams = _teams(frames).with_row_index("team_row")
+    details = workers.rename({"id": "worker_id"}).join(
+        teams, on="team_id", how="left", maintain_order="left"
+    )
+    order = _order_keys(details)
+    rows = grid.get_column("row")
+    counted = pl.concat(
+        [
+            grid.select("i", *[pl.Series(name, counts[name]) for name in indicators]),
+            details.drop("team_row").gather(rows),
+            order.gather(rows),
+        ],
+        how="horizontal",
+    )
     judged = judge_workers(
-        counted.join(reduction_totals, on=["worker_id", "i"], how="left")
-        .join(details, on="worker_id", how="left")
-        .join(_teams(frames), on="team_id", how="left"),
+        counted.join(reduction_totals, on=["worker_id", "i"], how="left", maintain_order="left"),
         policy,
     ).with_columns(pl.lit(points).gather(pl.col("i")).alias("date"))
-    judged = judged.sort(
-        ["i", *WORKER_ORDER], descending=[False, *WORKER_ORDER_DESCENDING], nulls_last=True
+    keys = ["i", "_team_order", "status_rank", "utilisation", "weighted_load", "_staff_order"]
+    judged = judged.sort(keys, descending=[False, *WORKER_ORDER_DESCENDING], nulls_last=True).drop(
+        "_team_order", "_staff_order"
     )
     return judged, held
+
+
+def _order_keys(details: pl.DataFrame) -> pl.DataFrame:
+    """Whole-number stand-ins for `team` and `staff_ref` in the snapshot's worker order
+    (`caseload.WORKER_ORDER`: team, status_rank, utilisation, weighted_load, staff_ref);
+    sorting numbers is much faster than strings. The property tests compare row order."""
+    return details.select(
+        pl.col("team").rank("dense").alias("_team_order"),
+        pl.col("staff_ref").rank("ordinal").alias("_staff_order"),
+    )
 
 
 def _team_series(
     frames: Frames, points: pl.Series, workers: pl.DataFrame, held: pl.DataFrame
 ) -> pl.DataFrame:
     """Team rows at every sample date (every team, even with nobody in post)."""
-    indices = pl.DataFrame({"i": pl.int_range(0, len(points), eager=True).cast(pl.Int64)})
+    n = len(points)
+    indices = pl.DataFrame({"i": pl.int_range(0, n, eager=True).cast(pl.Int64)})
     teams = _teams(frames)
-    grid = teams.select("team_id").sort("team_id").join(indices, how="cross")
+    spans = teams.select(
+        "team_id",
+        pl.lit(0, dtype=pl.Int64).alias("lo"),
+        pl.lit(n, dtype=pl.Int64).alias("hi"),
+        (pl.int_range(0, pl.len(), dtype=pl.Int64) * n).alias("offset"),
+    )
+    grid = teams.join(indices, how="cross", maintain_order="left_right")
 
     cases = _covered(
-        frames.cases.select(pl.col("team_id"), "opened_on", "closed_on"),
+        frames.cases.select("team_id", "opened_on", "closed_on"),
         points,
         pl.col("opened_on"),
         pl.col("closed_on"),
     ).with_columns(pl.lit(1, dtype=pl.Int64).alias("open_cases"))
-    allocated = _merge(held.select("case_id", "case_team_id", "lo", "hi"), ["case_id"])
-    allocated = allocated.select(
+    allocated = _merge(held.select("case_id", "case_team_id", "lo", "hi"), ["case_id"]).select(
         pl.col("case_team_id").alias("team_id"),
         "lo",
         "hi",
         pl.lit(1, dtype=pl.Int64).alias("allocated_cases"),
     )
-    case_totals = _running_totals(grid, cases, "team_id", ["open_cases"]).join(
-        _running_totals(grid, allocated, "team_id", ["allocated_cases"]),
-        on=["team_id", "i"],
-        how="left",
+    open_cases = _running_totals(spans, cases, "team_id", ["open_cases"])
+    allocated_cases = _running_totals(spans, allocated, "team_id", ["allocated_cases"])
+    case_totals = grid.select(
+        "team_id",
+        "i",
+        pl.Series("open_cases", open_cases["open_cases"]),
+        pl.Series("allocated_cases", allocated_cases["allocated_cases"]),
     )
     worker_totals = workers.group_by(["i", "team_id"]).agg(WORKER_TOTALS)
     return (
-        summarise_teams(
-            teams.join(indices, how="cross"), worker_totals, case_totals, on=["team_id", "i"]
-        )
+        summarise_teams(grid, worker_totals, case_totals, on=["team_id", "i"])
         .with_columns(pl.lit(points).gather(pl.col("i")).alias("date"))
         .sort(["i", "service_area", "team"])
     )
