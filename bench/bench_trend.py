@@ -10,7 +10,8 @@ after one warm-up run, so both read from a warm page cache; the figure is the me
 1. snapshot: `load_snapshot` on the day (read the day's rows + compute);
 2. snapshot + weeks over: what `cfmonitor report` now does (whole history read, the
    snapshot, then `add_history` for the workers over);
-3. trend: `load_frames(as_of=None)` + `compute_trend` weekly over the two years to the day
+3. trend: `load_history` (whole history, only the columns it reads) + `compute_trend`
+   weekly over the two years to the day
    (105 dates), workers, teams and organisation, with weeks over and sustained.
 
 Goal: trend ≤ 3 × snapshot, peak memory < 1 GiB.
@@ -52,7 +53,7 @@ elif mode == "history":
     result = trend.add_history(snapshot, frames)
     rows = result.workers.height
 else:
-    frames = store.load_frames(path, as_of=None)
+    frames = trend.load_history(path)
     loaded = time.perf_counter()
     start, end = trend.default_range(day)
     result = trend.compute_trend(frames, policy, start, end, "week")

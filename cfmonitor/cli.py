@@ -180,8 +180,12 @@ def _report_trend(
     from rich.console import Console
 
     from cfmonitor import report as reports
-    from cfmonitor.data.store import load_frames
-    from cfmonitor.data.trend import compute_trend, default_range, direction_of_travel
+    from cfmonitor.data.trend import (
+        compute_trend,
+        default_range,
+        direction_of_travel,
+        load_history,
+    )
     from cfmonitor.locate import choose_database
     from cfmonitor.policy import load_policy
 
@@ -198,7 +202,7 @@ def _report_trend(
         )
     policy = load_policy(policy_path)
     choice = choose_database(db, _today())
-    frames = load_frames(choice.path, as_of=None, is_demo=choice.is_demo)
+    frames = load_history(choice.path, is_demo=choice.is_demo)
     series = compute_trend(frames, policy, first, last, every or "week")
     direction = direction_of_travel(frames, policy, last) if fmt == "table" else None
     console = Console(soft_wrap=fmt != "table", highlight=False)

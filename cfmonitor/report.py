@@ -347,10 +347,12 @@ def trend_rows(trend: Trend, team: str | None = None, only: str | None = None):
     workers, teams = trend.workers, trend.teams
     if team is not None:
         team = team_name(teams.get_column("team").unique().to_list(), team)
-        workers = workers.filter(pl.col("team") == team)
+        members = trend.worker_details.filter(pl.col("team") == team).get_column("worker_id")
+        workers = workers.filter(pl.col("worker_id").is_in(members.implode()))
         teams = teams.filter(pl.col("team") == team)
     if only is not None:
         workers = workers.filter(pl.col("status").is_in(at_least(only)))
+    workers = trend.worker_rows(workers)
     organisation = trend.organisation
     return (
         _rounded(organisation.select("date", *summary_fields(organisation))),

@@ -94,7 +94,7 @@ def test_long_runs_look_back_as_far_as_they_go(overloaded: Path) -> None:
     snapshot = history(overloaded, Policy(sustained_weeks=4), week(40))
     assert worker_row(snapshot, "Long")["weeks_over"] == 41
     trend = compute_trend(load_frames(overloaded), Policy(), week(38), week(40))
-    long = trend.workers.filter(pl.col("name") == "Long")
+    long = trend.worker_rows().filter(pl.col("name") == "Long")
     assert long.get_column("weeks_over").to_list() == [39, 40, 41]
 
 
@@ -207,6 +207,6 @@ def test_series_rows_match_snapshot_fields(changing: Path) -> None:
     assert trend.dates[-1] == dt.date(2026, 6, 1)
     assert len(trend.dates) == 6
     snapshot = compute_snapshot(frames_on(frames, trend.end), Policy(), trend.end)
-    assert set(snapshot.workers.columns) <= set(trend.workers.columns)
+    assert set(snapshot.workers.columns) <= set(trend.worker_rows().columns)
     assert set(snapshot.teams.columns) <= set(trend.teams.columns)
     assert trend.teams.height == 2 * 6  # every team on every date, even an empty one

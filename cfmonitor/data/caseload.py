@@ -391,7 +391,7 @@ REDUCTION_TOTAL = pl.col("percent").sum().alias("reduction_percent")
 
 WORKER_ORDER = ["team", "status_rank", "utilisation", "weighted_load", "staff_ref"]
 WORKER_ORDER_DESCENDING = [False, False, True, True, False]
-"""Most urgent first within each team; team sums are taken in this order too."""
+"""Most urgent first within each team."""
 
 
 def weighted_load(policy: Policy) -> pl.Expr:
@@ -570,7 +570,8 @@ def compute_snapshot(frames: Frames, policy: Policy, as_of: dt.date) -> Snapshot
     )
     team_rows = summarise_teams(
         teams,
-        workers.group_by("team_id").agg(WORKER_TOTALS),
+        # Summed in worker id order, as the trend series sums them, so floats add alike.
+        workers.sort("worker_id").group_by("team_id").agg(WORKER_TOTALS),
         case_totals.join(allocated_totals, on="team_id", how="full", coalesce=True),
         on=["team_id"],
     ).sort(["service_area", "team"])

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import sqlite3
 import urllib.parse
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,9 +230,8 @@ def quick_check(path: Path | str) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def _select(table: str, as_of: dt.date | None) -> str:
-    columns = ", ".join(FRAME_SCHEMAS[table])
-    sql = f"SELECT {columns} FROM {table}"
+def _select(table: str, as_of: dt.date | None, columns: Sequence[str] | None = None) -> str:
+    sql = f"SELECT {', '.join(columns or FRAME_SCHEMAS[table])} FROM {table}"
     if as_of is None:
         return sql + " ORDER BY id"
     day = as_of.isoformat()
@@ -286,13 +286,24 @@ def _diagnose(connection: sqlite3.Connection, path: Path, table: str) -> StoreEr
 
 
 def _read_table(
-    path: Path, table: str, as_of: dt.date | None, *, sql: str | None = None
+    path: Path,
+    table: str,
+    as_of: dt.date | None,
+    *,
+    sql: str | None = None,
+    columns: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     import connectorx
 
+    schema = {
+        name: dtype
+        for name, dtype in FRAME_SCHEMAS[table].items()
+        if columns is None or name in columns
+    }
     url = "sqlite://" + urllib.parse.quote(readonly_uri(path), safe="")
     try:
-        frame = connectorx.read_sql(url, sql or _select(table, as_of), return_type="polars")
+        query = sql or _select(table, as_of, list(schema))
+        frame = connectorx.read_sql(url, query, return_type="polars")
     except Exception as error:
         connection = connect_readonly(path)
         try:
@@ -302,17 +313,30 @@ def _read_table(
         finally:
             connection.close()
         raise (diagnosis or _explain(path, error)) from None
-    schema = FRAME_SCHEMAS[table]
     if frame.is_empty():
         return pl.DataFrame(schema=schema)
     return frame.select(pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items())
 
 
-def load_frames(path: Path | str, *, as_of: dt.date | None = None, is_demo: bool = False) -> Frames:
-    """Load every table. With `as_of`, only the allocations and cases that matter then."""
+def load_frames(
+    path: Path | str,
+    *,
+    as_of: dt.date | None = None,
+    is_demo: bool = False,
+    columns: Mapping[str, Sequence[str]] | None = None,
+) -> Frames:
+    """Load every table. With `as_of`, only the allocations and cases that matter then.
+
+    `columns` narrows some tables to the columns a computation needs (the trend reads
+    millions of allocations and cases, but not their references or types).
+    """
     db_path = Path(path)
     source = inspect(db_path, is_demo=is_demo)
-    frames = {table: _read_table(db_path, table, as_of) for table in TABLE_NAMES}
+    wanted = columns or {}
+    frames = {
+        table: _read_table(db_path, table, as_of, columns=wanted.get(table))
+        for table in TABLE_NAMES
+    }
     if as_of is not None:
         frames["cases"] = _with_referenced_cases(db_path, frames["cases"], frames["allocations"])
     return Frames(source=source, **frames)

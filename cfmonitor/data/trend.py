@@ -27,6 +27,7 @@ from cfmonitor.data.caseload import (
     REDUCTION_TOTAL,
     STATUS_OVER,
     SUMMARY_FIELDS,
+    WORKER_ORDER,
     WORKER_ORDER_DESCENDING,
     WORKER_TOTALS,
     Snapshot,
@@ -59,11 +60,37 @@ class Trend:
     dates: tuple[dt.date, ...]
     policy: Policy
     workers: pl.DataFrame
-    """`date`, the snapshot's worker columns, `weeks_over` and `sustained`."""
+    """Per (date, worker in post): the figures that change (cases, weighted_load,
+    capacity, utilisation, status …), `weeks_over` and `sustained`; sorted by date and
+    worker id. The details that do not change are in `worker_details`."""
+    worker_details: pl.DataFrame
+    """One row per worker: staff_ref, name, team, cohort, fte, employment …"""
     teams: pl.DataFrame
     """`date`, the snapshot's team columns and `sustained` (workers in sustained overload)."""
     organisation: pl.DataFrame
     """`date`, the organisation's summary columns and `sustained`."""
+
+    def worker_rows(self, series: pl.DataFrame | None = None) -> pl.DataFrame:
+        """Whole worker rows (the snapshot's columns, plus `date`, `weeks_over` and
+        `sustained`) for `series` (default: all of it), in the snapshot's order by date."""
+        chosen = self.workers if series is None else series
+        return chosen.join(self.worker_details, on="worker_id", how="left").sort(
+            ["date", *WORKER_ORDER],
+            descending=[False, *WORKER_ORDER_DESCENDING],
+            nulls_last=True,
+        )
+
+
+HISTORY_COLUMNS = {
+    "cases": ("id", "team_id", "complexity", "opened_on", "closed_on"),
+    "allocations": ("case_id", "worker_id", "start_date", "end_date"),
+}
+"""What the series reads of the two big tables: no references, types or row ids."""
+
+
+def load_history(path: Path | str, *, is_demo: bool = False) -> Frames:
+    """The whole history, for `compute_trend` and `direction_of_travel` (not for snapshots)."""
+    return load_frames(path, as_of=None, is_demo=is_demo, columns=HISTORY_COLUMNS)
 
 
 # --- sample dates ---------------------------------------------------------------------
@@ -228,7 +255,7 @@ def _held_ranges(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl
         ),
     ).select("worker_id", "case_id", "case_team_id", "complexity", "lo", "hi")
     # The same case given twice at once to one worker is still one case (as on a day).
-    twice = held.select("worker_id", "case_id").is_duplicated()
+    twice = _pair_key(held, "worker_id", "case_id").is_duplicated()
     if twice.any():
         held = pl.concat(
             [held.filter(~twice), _merge(held.filter(twice), ["worker_id", "case_id"])]
@@ -236,11 +263,34 @@ def _held_ranges(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl
     return held
 
 
+def _pair_key(frame: pl.DataFrame, first: str, second: str) -> pl.Series | pl.DataFrame:
+    """One whole number per (first, second) pair where ids are small enough (hashing one
+    column is much faster than two), else the two columns."""
+    if frame.is_empty():
+        return frame.select(first, second)
+    low = min(frame.get_column(first).min(), frame.get_column(second).min())
+    top = max(frame.get_column(first).max(), frame.get_column(second).max())
+    if low < 0 or top >= 2**31:
+        return frame.select(first, second)
+    return frame.select(pl.col(first) * 2**31 + pl.col(second)).to_series()
+
+
+def _placed(spans: pl.DataFrame, rows: pl.DataFrame, key: str) -> pl.DataFrame:
+    """Rows keyed (key, i) that fall inside the grid `spans` numbers, with their `position`
+    in it; rows outside (a reduction while not in post, say) are left out."""
+    return (
+        rows.join(spans.select(key, "lo", "hi", "offset"), on=key, how="inner")
+        .filter((pl.col("i") >= pl.col("lo")) & (pl.col("i") < pl.col("hi")))
+        .with_columns((pl.col("offset") + pl.col("i") - pl.col("lo")).alias("position"))
+    )
+
+
 def _judged_workers(
     frames: Frames, policy: Policy, points: pl.Series, worker_ids: pl.Series | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Every worker in post at each sample date, judged; and the held (worker, case) ranges."""
-    workers = frames.workers
+    """Every worker in post at each sample date, judged (without the details that never
+    change; see `_worker_details`), sorted by date and worker id; and the held ranges."""
+    workers = frames.workers.sort("id")
     if worker_ids is not None:
         workers = workers.filter(pl.col("id").is_in(worker_ids.implode()))
     spans = _spans(
@@ -277,41 +327,44 @@ def _judged_workers(
         )
     )
     reduction_totals = reductions.group_by(["worker_id", "i"]).agg(REDUCTION_TOTAL)
+    reduced = np.full(grid.height, np.nan)
+    placed = _placed(spans, reduction_totals, "worker_id")
+    reduced[placed.get_column("position").to_numpy()] = placed.get_column("reduction_percent")
 
-    # Worker and team details by position (a gather), not by a join per row.
-    teams = _teams(frames).with_row_index("team_row")
-    details = workers.rename({"id": "worker_id"}).join(
-        teams, on="team_id", how="left", maintain_order="left"
-    )
-    order = _order_keys(details)
-    rows = grid.get_column("row")
+    # Grid order is (worker, date); turn it to (date, worker) with a stable sort on the
+    # small date numbers, so each team's workers stay in id order: the order in which
+    # the snapshot sums their FTE.
+    dates = grid.get_column("i").to_numpy()
+    order = np.argsort(dates.astype(np.int16 if len(points) < 2**15 else np.int32), kind="stable")
+    rows = grid.get_column("row").to_numpy()[order]
+    # What judging and team totals need of each worker, by position (a gather, not a join).
     counted = pl.concat(
         [
-            grid.select("i", *[pl.Series(name, counts[name]) for name in indicators]),
-            details.drop("team_row").gather(rows),
-            order.gather(rows),
+            pl.DataFrame(
+                {
+                    "worker_id": grid.get_column("worker_id").to_numpy()[order],
+                    "i": dates[order],
+                    **{name: counts[name][order].astype(np.int32) for name in indicators},
+                    "reduction_percent": pl.Series(reduced[order]).fill_nan(None),
+                }
+            ),
+            workers.select("team_id", "cohort", "fte", "employment").gather(rows),
         ],
         how="horizontal",
     )
-    judged = judge_workers(
-        counted.join(reduction_totals, on=["worker_id", "i"], how="left", maintain_order="left"),
-        policy,
-    ).with_columns(pl.lit(points).gather(pl.col("i")).alias("date"))
-    keys = ["i", "_team_order", "status_rank", "utilisation", "weighted_load", "_staff_order"]
-    judged = judged.sort(keys, descending=[False, *WORKER_ORDER_DESCENDING], nulls_last=True).drop(
-        "_team_order", "_staff_order"
-    )
-    return judged, held
+    judged = judge_workers(counted, policy)
+    return judged.with_columns(pl.lit(points).gather(pl.col("i")).alias("date")), held
 
 
-def _order_keys(details: pl.DataFrame) -> pl.DataFrame:
-    """Whole-number stand-ins for `team` and `staff_ref` in the snapshot's worker order
-    (`caseload.WORKER_ORDER`: team, status_rank, utilisation, weighted_load, staff_ref);
-    sorting numbers is much faster than strings. The property tests compare row order."""
-    return details.select(
-        pl.col("team").rank("dense").alias("_team_order"),
-        pl.col("staff_ref").rank("ordinal").alias("_staff_order"),
+def _worker_details(frames: Frames) -> pl.DataFrame:
+    """One row per worker: what does not change from date to date."""
+    return frames.workers.rename({"id": "worker_id"}).join(
+        _teams(frames), on="team_id", how="left", maintain_order="left"
     )
+
+
+LEAN_DROP = ("team_id", "cohort", "fte", "employment", "i")
+"""Columns of the judged series that `worker_details` holds (or that were only working)."""
 
 
 def _team_series(
@@ -379,15 +432,13 @@ def _lookback(targets: pl.Series, weeks: int) -> pl.Series:
 
 
 def _runs(over: pl.DataFrame) -> pl.DataFrame:
-    """For (worker_id, date) rows at which a worker is over: the run of weekly points it
-    is part of (`run_from`) and its length up to the date (`weeks_over`)."""
+    """For (worker_id, date) rows at which a worker is over (one row each, any other
+    columns carried along): the run of weekly points it is part of (`run_from`) and its
+    length up to the date (`weeks_over`)."""
     day = pl.col("date")
     # Weekly points d, d−7 … share a weekday; runs never mix points of different weekdays.
-    ordered = (
-        over.select("worker_id", "date")
-        .unique()
-        .with_columns(day.dt.weekday().alias("_weekday"))
-        .sort(["worker_id", "_weekday", "date"])
+    ordered = over.with_columns(day.dt.weekday().alias("_weekday")).sort(
+        ["worker_id", "_weekday", "date"]
     )
     new_run = (
         (pl.col("worker_id") != pl.col("worker_id").shift(1))
@@ -430,12 +481,14 @@ def _weeks_over(
         ~pl.col("carry_from").is_in(points.implode()) & (pl.col("carry_from") >= earliest)
     ).select("worker_id", pl.col("carry_from").alias("date"))
     if pending.is_empty():
-        return runs.select("worker_id", "date", "weeks_over")
+        return runs.drop("run_from", "carry_from")
     carried = weeks_over_at(frames, policy, pending.unique(), weeks * 2).rename(
         {"date": "carry_from", "weeks_over": "carried"}
     )
-    return runs.join(carried, on=["worker_id", "carry_from"], how="left").select(
-        "worker_id", "date", (pl.col("weeks_over") + pl.col("carried").fill_null(0))
+    return (
+        runs.join(carried, on=["worker_id", "carry_from"], how="left")
+        .with_columns(pl.col("weeks_over") + pl.col("carried").fill_null(0))
+        .drop("run_from", "carry_from", "carried")
     )
 
 
@@ -457,7 +510,9 @@ def weeks_over_at(
     )
     over = judged.filter(pl.col("status") == STATUS_OVER).select("worker_id", "date")
     result = _weeks_over(frames, policy, over, points, targets, weeks)
-    return result.join(pairs.select("worker_id", "date"), on=["worker_id", "date"], how="semi")
+    return result.join(
+        pairs.select("worker_id", "date"), on=["worker_id", "date"], how="semi"
+    ).select("worker_id", "date", "weeks_over")
 
 
 def _sustained_counts(workers: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -470,20 +525,28 @@ def _sustained_counts(workers: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
 def compute_trend(
     frames: Frames, policy: Policy, start: dt.date, end: dt.date, every: str = "week"
 ) -> Trend:
-    """The snapshot rows at each sample date from `start` to `end` (whole-history frames)."""
+    """The snapshot rows at each sample date from `start` to `end`.
+
+    `frames` must hold the whole history (`load_history`, or `load_frames(as_of=None)`).
+    """
     dates = sample_dates(start, end, every)
     targets = pl.Series("date", dates, dtype=pl.Date)
     weeks = max(policy.sustained_weeks, 4)
     points = _lookback(targets, weeks)
     workers, teams, organisation = _levels(frames, policy, points)
-    over = workers.filter(pl.col("status") == STATUS_OVER).select("worker_id", "date")
-    weeks_over = _weeks_over(frames, policy, over, points, targets, weeks)
+    over = (
+        workers.with_row_index("_position")
+        .filter(pl.col("status") == STATUS_OVER)
+        .select("worker_id", "date", "_position")
+    )
+    found = _weeks_over(frames, policy, over, points, targets, weeks)
+    weeks_over = np.zeros(workers.height, dtype=np.int64)
+    weeks_over[found.get_column("_position").to_numpy()] = found.get_column("weeks_over")
 
     wanted = pl.col("date").is_in(targets.implode())
     workers = (
-        workers.filter(wanted)
-        .join(weeks_over, on=["worker_id", "date"], how="left", maintain_order="left")
-        .with_columns(pl.col("weeks_over").fill_null(0))
+        workers.with_columns(pl.Series("weeks_over", weeks_over))
+        .filter(wanted)
         .with_columns((pl.col("weeks_over") >= policy.sustained_weeks).alias("sustained"))
     )
     sustained = _sustained_counts(workers, ["date", "team_id"])
@@ -503,9 +566,10 @@ def compute_trend(
         every=every,
         dates=tuple(dates),
         policy=policy,
-        workers=workers.drop("i"),
-        teams=teams.drop("i"),
-        organisation=organisation.drop("i"),
+        workers=workers.drop(LEAN_DROP).select("date", pl.exclude("date")),
+        worker_details=_worker_details(frames),
+        teams=teams.drop("i").select("date", pl.exclude("date")),
+        organisation=organisation.drop("i").select("date", pl.exclude("date")),
     )
 
 
