@@ -238,9 +238,13 @@ def _held_ranges(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl
         "opened_on",
         "closed_on",
     ).filter((pl.col("opened_on") <= last) & (pl.col("closed_on").fill_null(far) > first))
+    allocations = frames.allocations.select("case_id", "worker_id", "start_date", "end_date")
+    if workers.height < frames.workers.height:  # a few workers, looking back for weeks over
+        allocations = allocations.filter(pl.col("worker_id").is_in(workers["id"].implode()))
     allocations = (
-        frames.allocations.select("case_id", "worker_id", "start_date", "end_date")
-        .filter((pl.col("start_date") <= last) & (pl.col("end_date").fill_null(far) > first))
+        allocations.filter(
+            (pl.col("start_date") <= last) & (pl.col("end_date").fill_null(far) > first)
+        )
         .join(employment, on="worker_id", how="inner")
         .join(cases, on="case_id", how="inner")
     )
@@ -343,7 +347,7 @@ def _judged_workers(
             pl.DataFrame(
                 {
                     "worker_id": grid.get_column("worker_id").to_numpy()[order],
-                    "i": dates[order],
+                    "i": dates[order].astype(np.int32),
                     **{name: counts[name][order].astype(np.int32) for name in indicators},
                     "reduction_percent": pl.Series(reduced[order]).fill_nan(None),
                 }
@@ -368,11 +372,15 @@ LEAN_DROP = ("team_id", "cohort", "fte", "employment", "i")
 
 
 def _team_series(
-    frames: Frames, points: pl.Series, workers: pl.DataFrame, held: pl.DataFrame
+    frames: Frames,
+    points: pl.Series,
+    workers: pl.DataFrame,
+    held: pl.DataFrame,
+    *extra: pl.Expr,
 ) -> pl.DataFrame:
     """Team rows at every sample date (every team, even with nobody in post)."""
     n = len(points)
-    indices = pl.DataFrame({"i": pl.int_range(0, n, eager=True).cast(pl.Int64)})
+    indices = pl.DataFrame({"i": pl.int_range(0, n, eager=True).cast(pl.Int32)})
     teams = _teams(frames)
     spans = teams.select(
         "team_id",
@@ -388,7 +396,10 @@ def _team_series(
         pl.col("opened_on"),
         pl.col("closed_on"),
     ).with_columns(pl.lit(1, dtype=pl.Int64).alias("open_cases"))
-    allocated = _merge(held.select("case_id", "case_team_id", "lo", "hi"), ["case_id"]).select(
+    ranges = held.select("case_id", "case_team_id", "lo", "hi")
+    shared = ranges.get_column("case_id").is_duplicated()  # co-worked or handed over
+    allocated = pl.concat([ranges.filter(~shared), _merge(ranges.filter(shared), ["case_id"])])
+    allocated = allocated.select(
         pl.col("case_team_id").alias("team_id"),
         "lo",
         "hi",
@@ -402,7 +413,7 @@ def _team_series(
         pl.Series("open_cases", open_cases["open_cases"]),
         pl.Series("allocated_cases", allocated_cases["allocated_cases"]),
     )
-    worker_totals = workers.group_by(["i", "team_id"]).agg(WORKER_TOTALS)
+    worker_totals = workers.group_by(["i", "team_id"]).agg(*WORKER_TOTALS, *extra)
     return (
         summarise_teams(grid, worker_totals, case_totals, on=["team_id", "i"])
         .with_columns(pl.lit(points).gather(pl.col("i")).alias("date"))
@@ -482,7 +493,8 @@ def _weeks_over(
     ).select("worker_id", pl.col("carry_from").alias("date"))
     if pending.is_empty():
         return runs.drop("run_from", "carry_from")
-    carried = weeks_over_at(frames, policy, pending.unique(), weeks * 2).rename(
+    # Few runs get this far, and those that do tend to be long: look a year back at once.
+    carried = weeks_over_at(frames, policy, pending.unique(), max(weeks * 4, 52)).rename(
         {"date": "carry_from", "weeks_over": "carried"}
     )
     return (
@@ -533,7 +545,7 @@ def compute_trend(
     targets = pl.Series("date", dates, dtype=pl.Date)
     weeks = max(policy.sustained_weeks, 4)
     points = _lookback(targets, weeks)
-    workers, teams, organisation = _levels(frames, policy, points)
+    workers, held = _judged_workers(frames, policy, points)
     over = (
         workers.with_row_index("_position")
         .filter(pl.col("status") == STATUS_OVER)
@@ -542,34 +554,28 @@ def compute_trend(
     found = _weeks_over(frames, policy, over, points, targets, weeks)
     weeks_over = np.zeros(workers.height, dtype=np.int64)
     weeks_over[found.get_column("_position").to_numpy()] = found.get_column("weeks_over")
+    workers = workers.with_columns(pl.Series("weeks_over", weeks_over)).with_columns(
+        (pl.col("weeks_over") >= policy.sustained_weeks).alias("sustained")
+    )
+    sustained = pl.col("sustained").sum().cast(pl.Int64).alias("sustained")
+    teams = _team_series(frames, points, workers, held, sustained).with_columns(
+        pl.col("sustained").fill_null(0)
+    )
+    organisation = roll_up(teams, ["i", "date"]).join(
+        teams.group_by("i").agg(sustained), on="i", how="left", maintain_order="left"
+    )
 
     wanted = pl.col("date").is_in(targets.implode())
-    workers = (
-        workers.with_columns(pl.Series("weeks_over", weeks_over))
-        .filter(wanted)
-        .with_columns((pl.col("weeks_over") >= policy.sustained_weeks).alias("sustained"))
-    )
-    sustained = _sustained_counts(workers, ["date", "team_id"])
-    teams = (
-        teams.filter(wanted)
-        .join(sustained, on=["date", "team_id"], how="left", maintain_order="left")
-        .with_columns(pl.col("sustained").fill_null(0))
-    )
-    organisation = (
-        organisation.filter(wanted)
-        .join(_sustained_counts(workers, ["date"]), on="date", how="left", maintain_order="left")
-        .with_columns(pl.col("sustained").fill_null(0))
-    )
     return Trend(
         start=start,
         end=end,
         every=every,
         dates=tuple(dates),
         policy=policy,
-        workers=workers.drop(LEAN_DROP).select("date", pl.exclude("date")),
+        workers=workers.filter(wanted).drop(LEAN_DROP).select("date", pl.exclude("date")),
         worker_details=_worker_details(frames),
-        teams=teams.drop("i").select("date", pl.exclude("date")),
-        organisation=organisation.drop("i").select("date", pl.exclude("date")),
+        teams=teams.filter(wanted).drop("i").select("date", pl.exclude("date")),
+        organisation=organisation.filter(wanted).drop("i").select("date", pl.exclude("date")),
     )
 
 
