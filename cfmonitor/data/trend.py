@@ -289,14 +289,11 @@ def _placed(spans: pl.DataFrame, rows: pl.DataFrame, key: str) -> pl.DataFrame:
     )
 
 
-def _judged_workers(
-    frames: Frames, policy: Policy, points: pl.Series, worker_ids: pl.Series | None = None
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Every worker in post at each sample date, judged (without the details that never
-    change; see `_worker_details`), sorted by date and worker id; and the held ranges."""
-    workers = frames.workers.sort("id")
-    if worker_ids is not None:
-        workers = workers.filter(pl.col("id").is_in(worker_ids.implode()))
+def _judge_points(
+    frames: Frames, policy: Policy, points: pl.Series, workers: pl.DataFrame, held: pl.DataFrame
+) -> pl.DataFrame:
+    """Every worker in post at each of `points`, judged, sorted by date and worker id.
+    `held` holds the (worker, case) ranges as positions in `points`."""
     spans = _spans(
         _covered(
             workers.with_row_index("row").select(
@@ -309,7 +306,6 @@ def _judged_workers(
     )
     grid = _explode(spans).select("row", "worker_id", "i")
 
-    held = _held_ranges(frames, points, workers)
     indicators = ["cases", *(f"{level}_cases" for level in COMPLEXITY_LEVELS)]
     held_counts = held.with_columns(
         pl.lit(1, dtype=pl.Int64).alias("cases"),
@@ -357,7 +353,56 @@ def _judged_workers(
         how="horizontal",
     )
     judged = judge_workers(counted, policy)
-    return judged.with_columns(pl.lit(points).gather(pl.col("i")).alias("date")), held
+    return judged.with_columns(pl.lit(points).gather(pl.col("i")).alias("date"))
+
+
+BLOCK_DATES = 27
+"""Dates judged at once: a two-year weekly series is four blocks. Bounds the memory that
+the widest intermediate frames take, at the cost of a few repeated small steps."""
+
+LEAN_COLUMNS = (
+    "date",
+    "i",
+    "worker_id",
+    "team_id",
+    "cases",
+    *(f"{level}_cases" for level in COMPLEXITY_LEVELS),
+    "reduction_percent",
+    "cohort_maximum",
+    "weighted_load",
+    "capacity",
+    "utilisation",
+    "status",
+    "status_rank",
+)
+"""What the series keeps of each judged row; `worker_details` has the rest."""
+
+
+def _judged_workers(
+    frames: Frames, policy: Policy, points: pl.Series, worker_ids: pl.Series | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Every worker in post at each sample date, judged (without the details that never
+    change; see `_worker_details`), sorted by date and worker id; their totals by team
+    and date (`WORKER_TOTALS`); and the held (worker, case) ranges."""
+    workers = frames.workers.sort("id")
+    if worker_ids is not None:
+        workers = workers.filter(pl.col("id").is_in(worker_ids.implode()))
+    held = _held_ranges(frames, points, workers)
+    series, totals = [], []
+    for first in range(0, len(points), BLOCK_DATES):
+        part = points.slice(first, BLOCK_DATES)
+        clipped = held.select(
+            "worker_id",
+            "complexity",
+            (pl.col("lo") - first).clip(lower_bound=0).alias("lo"),
+            (pl.col("hi") - first).clip(upper_bound=len(part)).alias("hi"),
+        ).filter(pl.col("lo") < pl.col("hi"))
+        judged = _judge_points(frames, policy, part, workers, clipped).with_columns(
+            pl.col("i") + first
+        )
+        totals.append(judged.group_by(["i", "team_id"]).agg(WORKER_TOTALS))
+        series.append(judged.select(LEAN_COLUMNS))
+    return pl.concat(series), pl.concat(totals), held
 
 
 def _worker_details(frames: Frames) -> pl.DataFrame:
@@ -367,16 +412,12 @@ def _worker_details(frames: Frames) -> pl.DataFrame:
     )
 
 
-LEAN_DROP = ("team_id", "cohort", "fte", "employment", "i")
-"""Columns of the judged series that `worker_details` holds (or that were only working)."""
+LEAN_DROP = ("team_id", "i")
+"""Working columns of the series (`worker_details` holds each worker's team)."""
 
 
 def _team_series(
-    frames: Frames,
-    points: pl.Series,
-    workers: pl.DataFrame,
-    held: pl.DataFrame,
-    *extra: pl.Expr,
+    frames: Frames, points: pl.Series, worker_totals: pl.DataFrame, held: pl.DataFrame
 ) -> pl.DataFrame:
     """Team rows at every sample date (every team, even with nobody in post)."""
     n = len(points)
@@ -413,7 +454,6 @@ def _team_series(
         pl.Series("open_cases", open_cases["open_cases"]),
         pl.Series("allocated_cases", allocated_cases["allocated_cases"]),
     )
-    worker_totals = workers.group_by(["i", "team_id"]).agg(*WORKER_TOTALS, *extra)
     return (
         summarise_teams(grid, worker_totals, case_totals, on=["team_id", "i"])
         .with_columns(pl.lit(points).gather(pl.col("i")).alias("date"))
@@ -425,8 +465,8 @@ def _levels(
     frames: Frames, policy: Policy, points: pl.Series
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Worker rows, team rows and organisation rows at each of the sample `points`."""
-    workers, held = _judged_workers(frames, policy, points)
-    teams = _team_series(frames, points, workers, held)
+    workers, worker_totals, held = _judged_workers(frames, policy, points)
+    teams = _team_series(frames, points, worker_totals, held)
     organisation = roll_up(teams, ["i", "date"])
     return workers, teams, organisation
 
@@ -517,7 +557,7 @@ def weeks_over_at(
         return pl.DataFrame(schema={"worker_id": pl.Int64, "date": pl.Date, "weeks_over": pl.Int64})
     targets = pairs.get_column("date").unique().sort()
     points = _lookback(targets, weeks)
-    judged, _ = _judged_workers(
+    judged, _, _ = _judged_workers(
         frames, policy, points, worker_ids=pairs.get_column("worker_id").unique()
     )
     over = judged.filter(pl.col("status") == STATUS_OVER).select("worker_id", "date")
@@ -545,7 +585,7 @@ def compute_trend(
     targets = pl.Series("date", dates, dtype=pl.Date)
     weeks = max(policy.sustained_weeks, 4)
     points = _lookback(targets, weeks)
-    workers, held = _judged_workers(frames, policy, points)
+    workers, worker_totals, held = _judged_workers(frames, policy, points)
     over = (
         workers.with_row_index("_position")
         .filter(pl.col("status") == STATUS_OVER)
@@ -557,12 +597,21 @@ def compute_trend(
     workers = workers.with_columns(pl.Series("weeks_over", weeks_over)).with_columns(
         (pl.col("weeks_over") >= policy.sustained_weeks).alias("sustained")
     )
-    sustained = pl.col("sustained").sum().cast(pl.Int64).alias("sustained")
-    teams = _team_series(frames, points, workers, held, sustained).with_columns(
-        pl.col("sustained").fill_null(0)
+    sustained = (
+        workers.filter(pl.col("sustained"))
+        .group_by(["i", "team_id"])
+        .agg(pl.len().cast(pl.Int64).alias("sustained"))
+    )
+    teams = (
+        _team_series(frames, points, worker_totals, held)
+        .join(sustained, on=["i", "team_id"], how="left", maintain_order="left")
+        .with_columns(pl.col("sustained").fill_null(0))
     )
     organisation = roll_up(teams, ["i", "date"]).join(
-        teams.group_by("i").agg(sustained), on="i", how="left", maintain_order="left"
+        teams.group_by("i").agg(pl.col("sustained").sum()),
+        on="i",
+        how="left",
+        maintain_order="left",
     )
 
     wanted = pl.col("date").is_in(targets.implode())
