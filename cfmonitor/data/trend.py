@@ -221,35 +221,66 @@ def _teams(frames: Frames) -> pl.DataFrame:
     )
 
 
+def _rows_of(keys: pl.Series, wanted: pl.Series) -> np.ndarray:
+    """Position of each `wanted` id among the unique `keys`, −1 where it is absent.
+
+    Ids are small whole numbers in practice, so a lookup table does the work of a join
+    (no hash table, no wide joined frame); anything else falls back to a join.
+    """
+    if keys.is_empty() or wanted.is_empty():
+        return np.full(len(wanted), -1, dtype=np.int64)
+    low = min(keys.min(), wanted.min())
+    top = max(keys.max(), wanted.max())
+    if low >= 0 and top < 4 * (len(keys) + len(wanted)) + 1024:
+        table = np.full(top + 1, -1, dtype=np.int64)
+        table[keys.to_numpy()] = np.arange(len(keys))
+        return table[wanted.to_numpy()]
+    found = pl.DataFrame({"key": wanted}).join(
+        pl.DataFrame({"key": keys}).with_row_index("row"),
+        on="key",
+        how="left",
+        maintain_order="left",
+    )
+    return found.get_column("row").cast(pl.Int64).fill_null(-1).to_numpy()
+
+
 def _held_ranges(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl.DataFrame:
     """(worker, case) ranges of sample dates on which the case is open, allocated to the
-    worker, and the worker in post — each pair once, however many allocations overlap."""
+    worker, and the worker in post — each pair once, however many allocations overlap.
+    `level` numbers the case's complexity (its place in COMPLEXITY_LEVELS)."""
     first, last = points.min(), points.max()
     far = pl.lit(FAR_FUTURE, dtype=pl.Date)
-    employment = workers.select(
-        pl.col("id").alias("worker_id"),
-        pl.col("start_date").alias("in_post_from"),
-        pl.col("end_date").alias("in_post_until"),
-    )
-    cases = frames.cases.select(
-        pl.col("id").alias("case_id"),
-        pl.col("team_id").alias("case_team_id"),
-        "complexity",
-        "opened_on",
-        "closed_on",
-    ).filter((pl.col("opened_on") <= last) & (pl.col("closed_on").fill_null(far) > first))
     allocations = frames.allocations.select("case_id", "worker_id", "start_date", "end_date")
     if workers.height < frames.workers.height:  # a few workers, looking back for weeks over
         allocations = allocations.filter(pl.col("worker_id").is_in(workers["id"].implode()))
-    allocations = (
-        allocations.filter(
-            (pl.col("start_date") <= last) & (pl.col("end_date").fill_null(far) > first)
-        )
-        .join(employment, on="worker_id", how="inner")
-        .join(cases, on="case_id", how="inner")
+    allocations = allocations.filter(
+        (pl.col("start_date") <= last) & (pl.col("end_date").fill_null(far) > first)
+    )
+    worker_rows = _rows_of(workers.get_column("id"), allocations.get_column("worker_id"))
+    case_rows = _rows_of(frames.cases.get_column("id"), allocations.get_column("case_id"))
+    known = (worker_rows >= 0) & (case_rows >= 0)
+    levels = {level: index for index, level in enumerate(COMPLEXITY_LEVELS)}
+    cases = frames.cases.select(
+        pl.col("team_id").alias("case_team_id"),
+        pl.col("complexity")
+        .replace_strict(levels, default=None, return_dtype=pl.Int8)
+        .alias("level"),
+        "opened_on",
+        "closed_on",
+    )
+    employment = workers.select(
+        pl.col("start_date").alias("in_post_from"), pl.col("end_date").alias("in_post_until")
+    )
+    joined = pl.concat(
+        [
+            allocations.filter(pl.Series(known)),
+            employment.gather(worker_rows[known]),
+            cases.gather(case_rows[known]),
+        ],
+        how="horizontal",
     )
     held = _covered(
-        allocations,
+        joined,
         points,
         pl.max_horizontal("start_date", "opened_on", "in_post_from"),
         pl.min_horizontal(
@@ -257,7 +288,7 @@ def _held_ranges(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl
             pl.col("closed_on").fill_null(far),
             pl.col("in_post_until").fill_null(far),
         ),
-    ).select("worker_id", "case_id", "case_team_id", "complexity", "lo", "hi")
+    ).select("worker_id", "case_id", "case_team_id", "level", "lo", "hi")
     # The same case given twice at once to one worker is still one case (as on a day).
     twice = _pair_key(held, "worker_id", "case_id").is_duplicated()
     if twice.any():
@@ -308,10 +339,10 @@ def _judge_points(
 
     indicators = ["cases", *(f"{level}_cases" for level in COMPLEXITY_LEVELS)]
     held_counts = held.with_columns(
-        pl.lit(1, dtype=pl.Int64).alias("cases"),
+        pl.lit(1, dtype=pl.Int8).alias("cases"),
         *[
-            (pl.col("complexity") == level).cast(pl.Int64).alias(f"{level}_cases")
-            for level in COMPLEXITY_LEVELS
+            (pl.col("level") == index).cast(pl.Int8).alias(f"{level}_cases")
+            for index, level in enumerate(COMPLEXITY_LEVELS)
         ],
     )
     counts = _running_totals(spans, held_counts, "worker_id", indicators)
@@ -393,7 +424,7 @@ def _judged_workers(
         part = points.slice(first, BLOCK_DATES)
         clipped = held.select(
             "worker_id",
-            "complexity",
+            "level",
             (pl.col("lo") - first).clip(lower_bound=0).alias("lo"),
             (pl.col("hi") - first).clip(upper_bound=len(part)).alias("hi"),
         ).filter(pl.col("lo") < pl.col("hi"))
