@@ -279,35 +279,60 @@ def _held_ranges(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl
         ],
         how="horizontal",
     )
-    held = _covered(
-        joined,
-        points,
-        pl.max_horizontal("start_date", "opened_on", "in_post_from"),
+    # Positions among the sample dates, in NumPy: the frame is only copied once, filtered.
+    day_numbers = points.cast(pl.Int32).to_numpy()
+    bounds = joined.select(
+        pl.max_horizontal("start_date", "opened_on", "in_post_from").cast(pl.Int32).alias("a"),
         pl.min_horizontal(
             pl.col("end_date").fill_null(far),
             pl.col("closed_on").fill_null(far),
             pl.col("in_post_until").fill_null(far),
-        ),
-    ).select("worker_id", "case_id", "case_team_id", "level", "lo", "hi")
+        )
+        .cast(pl.Int32)
+        .alias("b"),
+    )
+    lo = np.searchsorted(day_numbers, bounds.get_column("a").to_numpy(), side="left")
+    hi = np.searchsorted(day_numbers, bounds.get_column("b").to_numpy(), side="left")
+    covers = lo < hi
+    held = (
+        joined.select("worker_id", "case_id", "case_team_id", "level")
+        .filter(pl.Series(covers))
+        .with_columns(
+            pl.Series("lo", lo[covers].astype(np.int64)),
+            pl.Series("hi", hi[covers].astype(np.int64)),
+        )
+    )
     # The same case given twice at once to one worker is still one case (as on a day).
-    twice = _pair_key(held, "worker_id", "case_id").is_duplicated()
+    twice = _repeated(held.get_column("worker_id"), held.get_column("case_id"))
     if twice.any():
         held = pl.concat(
-            [held.filter(~twice), _merge(held.filter(twice), ["worker_id", "case_id"])]
+            [
+                held.filter(pl.Series(~twice)),
+                _merge(held.filter(pl.Series(twice)), ["worker_id", "case_id"]),
+            ]
         )
     return held
 
 
-def _pair_key(frame: pl.DataFrame, first: str, second: str) -> pl.Series | pl.DataFrame:
-    """One whole number per (first, second) pair where ids are small enough (hashing one
-    column is much faster than two), else the two columns."""
-    if frame.is_empty():
-        return frame.select(first, second)
-    low = min(frame.get_column(first).min(), frame.get_column(second).min())
-    top = max(frame.get_column(first).max(), frame.get_column(second).max())
+def _repeated(first: pl.Series, second: pl.Series) -> np.ndarray:
+    """True for each row whose (first, second) pair occurs more than once. Sorts one
+    whole-number key where the ids allow (less memory than hashing), else hashes."""
+    if first.is_empty():
+        return np.zeros(0, dtype=bool)
+    low = min(first.min(), second.min())
+    top = max(first.max(), second.max())
     if low < 0 or top >= 2**31:
-        return frame.select(first, second)
-    return frame.select(pl.col(first) * 2**31 + pl.col(second)).to_series()
+        return pl.DataFrame({"a": first, "b": second}).is_duplicated().to_numpy()
+    key = first.to_numpy().astype(np.int64) * 2**31 + second.to_numpy()
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    same = ordered[1:] == ordered[:-1]
+    flagged = np.zeros(len(key), dtype=bool)
+    flagged[1:] |= same
+    flagged[:-1] |= same
+    repeated = np.empty(len(key), dtype=bool)
+    repeated[order] = flagged
+    return repeated
 
 
 def _placed(spans: pl.DataFrame, rows: pl.DataFrame, key: str) -> pl.DataFrame:
