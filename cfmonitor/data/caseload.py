@@ -387,7 +387,20 @@ def roll_up(teams: pl.DataFrame, by: list[str]) -> pl.DataFrame:
 
 REDUCTION_ORDER = ["worker_id", "start_date", "id"]
 """Reductions are summed in this order, so every computation adds the same floats alike."""
-REDUCTION_TOTAL = pl.col("percent").sum().alias("reduction_percent")
+
+
+def reduction_totals(reductions: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """`reduction_percent`: the percents summed per key, in `REDUCTION_ORDER`.
+
+    Summed as lists, so the float additions do not depend on how a group-by happens to
+    split its work (a day's snapshot and a many-day series group differently)."""
+    return (
+        reductions.sort(REDUCTION_ORDER)
+        .group_by(keys, maintain_order=True)
+        .agg(pl.col("percent"))
+        .select(*keys, pl.col("percent").list.sum().alias("reduction_percent"))
+    )
+
 
 WORKER_ORDER = ["team", "status_rank", "utilisation", "weighted_load", "staff_ref"]
 WORKER_ORDER_DESCENDING = [False, False, True, True, False]
@@ -550,13 +563,13 @@ def compute_snapshot(frames: Frames, policy: Policy, as_of: dt.date) -> Snapshot
         .join(in_post_ids, on="worker_id", how="semi")
         .sort(REDUCTION_ORDER)
     )
-    reduction_totals = active_reductions.group_by("worker_id").agg(REDUCTION_TOTAL)
+    reduction_total = reduction_totals(active_reductions, ["worker_id"])
 
     workers = judge_workers(
         workers_in_post.rename({"id": "worker_id"})
         .join(teams, on="team_id", how="left")
         .join(loads, on="worker_id", how="left")
-        .join(reduction_totals, on="worker_id", how="left"),
+        .join(reduction_total, on="worker_id", how="left"),
         policy,
     ).sort(WORKER_ORDER, descending=WORKER_ORDER_DESCENDING, nulls_last=True)
 

@@ -24,15 +24,15 @@ import polars as pl
 
 from cfmonitor.data.caseload import (
     REDUCTION_ORDER,
-    REDUCTION_TOTAL,
     STATUS_OVER,
     SUMMARY_FIELDS,
     WORKER_ORDER,
     WORKER_ORDER_DESCENDING,
     WORKER_TOTALS,
     Snapshot,
-    compute_snapshot,
     judge_workers,
+    load_snapshot,
+    reduction_totals,
     roll_up,
     summarise_teams,
 )
@@ -382,9 +382,9 @@ def _judge_points(
             pl.col("end_date"),
         )
     )
-    reduction_totals = reductions.group_by(["worker_id", "i"]).agg(REDUCTION_TOTAL)
+    reduction_total = reduction_totals(reductions, ["worker_id", "i"])
     reduced = np.full(grid.height, np.nan)
-    placed = _placed(spans, reduction_totals, "worker_id")
+    placed = _placed(spans, reduction_total, "worker_id")
     reduced[placed.get_column("position").to_numpy()] = placed.get_column("reduction_percent")
 
     # Grid order is (worker, date); turn it to (date, worker) with a stable sort on the
@@ -707,20 +707,31 @@ def frames_on(frames: Frames, day: dt.date) -> Frames:
 def load_snapshot_with_history(
     path: Path | str, policy: Policy, as_of: dt.date, *, is_demo: bool = False
 ) -> Snapshot:
-    """`load_snapshot` plus `add_history`: the same snapshot, with weeks over."""
-    frames = load_frames(path, as_of=None, is_demo=is_demo)
-    snapshot = compute_snapshot(frames_on(frames, as_of), policy, as_of)
-    return add_history(snapshot, frames)
+    """`load_snapshot` plus `add_history`: the same snapshot, with weeks over.
+
+    The history is read only when someone is over, and then only the columns it needs.
+    """
+    snapshot = load_snapshot(path, policy, as_of, is_demo=is_demo)
+    if snapshot.workers.filter(pl.col("status") == STATUS_OVER).is_empty():
+        return add_history(snapshot, None)
+    return add_history(snapshot, load_history(path, is_demo=is_demo))
 
 
-def add_history(snapshot: Snapshot, frames: Frames) -> Snapshot:
+def add_history(snapshot: Snapshot, frames: Frames | None) -> Snapshot:
     """The snapshot with `weeks_over` and `sustained` on workers, and a `sustained` count
-    on teams, service areas and the organisation. `frames` must hold the whole history."""
+    on teams, service areas and the organisation. `frames` must hold the whole history
+    (`load_history`); it may be None when nobody is over."""
     policy = snapshot.policy
     over = snapshot.workers.filter(pl.col("status") == STATUS_OVER).select(
         "worker_id", pl.lit(snapshot.as_of, dtype=pl.Date).alias("date")
     )
-    weeks_over = weeks_over_at(frames, policy, over).select("worker_id", "weeks_over")
+    if frames is None and not over.is_empty():
+        raise ValueError("add_history needs the history when anyone is over")
+    weeks_over = (
+        pl.DataFrame(schema={"worker_id": pl.Int64, "weeks_over": pl.Int64})
+        if frames is None
+        else weeks_over_at(frames, policy, over).select("worker_id", "weeks_over")
+    )
     workers = (
         snapshot.workers.join(weeks_over, on="worker_id", how="left", maintain_order="left")
         .with_columns(pl.col("weeks_over").fill_null(0))
