@@ -5,14 +5,16 @@
 Run by hand, never by CI. Databases are generated into bench/data/ (git-ignored) and
 reused. Each measurement runs in a fresh process after one warm-up run, so every
 contender reads from a warm page cache; the figure is the median of `--repeat` runs.
+Wall time suffers when other work shares the CPUs; CPU time is shown beside it.
 
 1. floor: the `sqlite3` command-line tool running one SQL aggregate (per-worker
    weighted load on the day) on the generated file;
 2. tuned SQL: the same on a COPY with a covering index on allocations and
    `PRAGMA mmap_size` (the generated file is never changed);
 3. engine: `load_snapshot` (read from the file + compute), timed inside a fresh
-   process, with its peak RSS; "before" is the same with the loading and
-   double-allocation check this branch replaced, for a before/after in one run;
+   process, with its CPU time and peak RSS; "before" runs the same with the cfmonitor
+   package of `--before` (default main, unpacked with `git archive` into bench/data/),
+   for a before/after in one run;
 4. naive ORM: SQLModel walking worker → allocations → case (bench/naive_orm.py);
 5. `cfmonitor report --format json` on the demo database, wall time, start-up included.
 """
@@ -22,13 +24,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
+import resource
 import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -65,46 +69,49 @@ _TUNED_INDEXES = {
 
 _CHILD = r"""
 import datetime as dt, json, resource, sys, time
-mode, path, day = sys.argv[1], sys.argv[2], dt.date.fromisoformat(sys.argv[3])
+path, day = sys.argv[1], dt.date.fromisoformat(sys.argv[2])
 from cfmonitor.data import caseload, store
 from cfmonitor.policy import Policy
-if mode == "before":
-    import polars as pl
-    select = store._select
-    store._select = lambda table, as_of: select(table, None if table == "cases" else as_of)
-    store._with_referenced_cases = lambda path, cases, allocations: cases
-
-    def overlapping(allocations):
-        far_future = pl.lit(dt.date(9999, 12, 31), dtype=pl.Date)
-        valid = allocations.filter(
-            pl.col("end_date").is_null() | (pl.col("end_date") > pl.col("start_date"))
-        )
-        ordered = valid.sort(["case_id", "worker_id", "start_date", "id"]).with_columns(
-            pl.col("end_date").fill_null(far_future).alias("_end")
-        )
-        pair = ["case_id", "worker_id"]
-        ordered = ordered.with_columns(
-            pl.col("_end").cum_max().shift(1).over(pair).alias("_previous_end"),
-            pl.col("id").shift(1).over(pair).alias("_previous_id"),
-        )
-        return ordered.filter(pl.col("start_date") < pl.col("_previous_end"))
-
-    caseload._overlapping_allocations = overlapping
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 frames = store.load_frames(path, as_of=day)
 loaded = time.perf_counter()
 snapshot = caseload.compute_snapshot(frames, Policy(), day)
 done = time.perf_counter()
 print(json.dumps({
     "seconds": done - started,
+    "cpu": time.process_time() - cpu,
     "load": loaded - started,
     "compute": done - loaded,
     "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "total_load": float(snapshot.workers["weighted_load"].sum()),
     "workers": snapshot.workers.height,
     "problems": snapshot.problems.height,
+    "source": caseload.__file__,
 }))
 """
+
+
+def export_before(ref: str) -> Path | None:
+    """Main's cfmonitor package (or another ref's), unpacked under bench/data/ to compare."""
+    try:
+        sha = subprocess.run(
+            ["git", "-C", str(BENCH), "rev-parse", "--short", ref],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    target = DATA / f"before-{sha}"
+    if not (target / "cfmonitor").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "-C", str(BENCH.parent), "archive", sha, "cfmonitor"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
 
 
 @dataclass
@@ -112,19 +119,21 @@ class Measure:
     size: str
     what: str
     seconds: float
+    cpu: float | None = None
     peak_mib: float | None = None
     note: str = ""
-    extra: dict[str, float] = field(default_factory=dict)
 
 
-def _median_run(run, repeat: int) -> tuple[float, dict]:
-    """One warm-up, then the median of `repeat` runs; returns (seconds, last details)."""
+def _median_run(run, repeat: int) -> tuple[float, float | None, dict]:
+    """One warm-up, then medians of `repeat` runs: (wall seconds, CPU seconds, details)."""
     run()
-    times, details = [], {}
+    walls, cpus, details = [], [], {}
     for _ in range(repeat):
         seconds, details = run()
-        times.append(seconds)
-    return statistics.median(times), details
+        walls.append(seconds)
+        if "cpu" in details:
+            cpus.append(details["cpu"])
+    return statistics.median(walls), (statistics.median(cpus) if cpus else None), details
 
 
 def ensure_database(size: str) -> Path:
@@ -166,7 +175,13 @@ def ensure_demo() -> Path:
     return path
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _sqlite_cli(path: Path, sql: str) -> tuple[float, dict]:
+    cpu = _children_cpu()
     started = time.perf_counter()
     result = subprocess.run(
         ["sqlite3", "-readonly", "-batch", str(path)],
@@ -176,16 +191,26 @@ def _sqlite_cli(path: Path, sql: str) -> tuple[float, dict]:
         check=True,
     )
     seconds = time.perf_counter() - started
+    cpu = _children_cpu() - cpu
     rows = [line.split("|") for line in result.stdout.splitlines() if line.count("|") == 2]
-    return seconds, {"total_load": sum(float(row[1]) for row in rows), "workers": len(rows)}
+    return seconds, {
+        "total_load": sum(float(row[1]) for row in rows),
+        "workers": len(rows),
+        "cpu": cpu,
+    }
 
 
-def _engine(path: Path, mode: str) -> tuple[float, dict]:
+def _engine(path: Path, code: Path | None) -> tuple[float, dict]:
+    """`load_snapshot`'s two halves in a fresh process; `code` puts another cfmonitor first."""
+    environment = dict(os.environ)
+    if code is not None:
+        environment["PYTHONPATH"] = str(code)
     result = subprocess.run(
-        [sys.executable, "-c", _CHILD, mode, str(path), DAY.isoformat()],
+        [sys.executable, "-P", "-c", _CHILD, str(path), DAY.isoformat()],
         capture_output=True,
         text=True,
         check=True,
+        env=environment,
     )
     details = json.loads(result.stdout)
     return details["seconds"], details
@@ -229,7 +254,7 @@ def _counts(path: Path) -> str:
     return "{:,} teams, {:,} workers, {:,} cases, {:,} allocations".format(*counts)
 
 
-def bench_size(size: str, repeat: int, naive_budget: float) -> list[Measure]:
+def bench_size(size: str, repeat: int, naive_budget: float, before: Path | None) -> list[Measure]:
     path = ensure_database(size)
     tuned = ensure_tuned_copy(path)
     print(f"{size}: {_counts(path)}", flush=True)
@@ -237,27 +262,29 @@ def bench_size(size: str, repeat: int, naive_budget: float) -> list[Measure]:
     floor_sql = _LOAD_SQL.format(hint="", day=day)
     mmap = f"PRAGMA mmap_size = {MMAP_BYTES};\n"
     by_end = "INDEXED BY ix_bench_allocations_open_cover"
+    tuned_sql = mmap + _LOAD_SQL.format(hint=by_end, day=day)
     measures: list[Measure] = []
 
-    seconds, floor = _median_run(lambda: _sqlite_cli(path, floor_sql), repeat)
-    measures.append(Measure(size, "1 floor: sqlite3 CLI aggregate", seconds))
-    seconds, _ = _median_run(lambda: _sqlite_cli(tuned, mmap + floor_sql), repeat)
-    measures.append(Measure(size, "2 tuned SQL: covering index by worker + mmap", seconds))
-    tuned_sql = mmap + _LOAD_SQL.format(hint=by_end, day=day)
-    seconds, _ = _median_run(lambda: _sqlite_cli(tuned, tuned_sql), repeat)
-    measures.append(Measure(size, "2b tuned SQL: covering index by end date + mmap", seconds))
+    wall, cpu, floor = _median_run(lambda: _sqlite_cli(path, floor_sql), repeat)
+    measures.append(Measure(size, "1 floor: sqlite3 CLI aggregate", wall, cpu))
+    wall, cpu, _ = _median_run(lambda: _sqlite_cli(tuned, mmap + floor_sql), repeat)
+    measures.append(Measure(size, "2 tuned SQL: covering index by worker + mmap", wall, cpu))
+    wall, cpu, _ = _median_run(lambda: _sqlite_cli(tuned, tuned_sql), repeat)
+    measures.append(Measure(size, "2b tuned SQL: index by end date + mmap", wall, cpu))
 
-    for mode, label in (("before", "3a engine before"), ("engine", "3 engine: load_snapshot")):
-        seconds, details = _median_run(lambda mode=mode: _engine(path, mode), repeat)
+    engines = [(before, f"3a engine before ({before.name[7:]})")] if before else []
+    engines.append((None, "3 engine: load_snapshot"))
+    for code, label in engines:
+        wall, cpu, details = _median_run(lambda code=code: _engine(path, code), repeat)
         agrees = (
             abs(details["total_load"] - floor["total_load"]) < 1e-6 * max(1.0, floor["total_load"])
             and details["workers"] >= floor["workers"]
         )
         note = (
-            f"load {details['load']:.2f} s + compute {details['compute']:.2f} s; "
-            f"{'agrees with SQL' if agrees else 'DISAGREES with SQL'}"
+            f"load {details['load']:.2f} + compute {details['compute']:.2f} s; "
+            f"{'same loads as SQL' if agrees else 'DISAGREES with SQL'}"
         )
-        measures.append(Measure(size, label, seconds, details["peak_mib"], note))
+        measures.append(Measure(size, label, wall, cpu, details["peak_mib"], note))
 
     naive = _naive(path, naive_budget)
     note = (
@@ -269,7 +296,9 @@ def bench_size(size: str, repeat: int, naive_budget: float) -> list[Measure]:
         )
     )
     measures.append(
-        Measure(size, "4 naive SQLModel relationships", naive["seconds"], naive["peak_mib"], note)
+        Measure(
+            size, "4 naive SQLModel relationships", naive["seconds"], None, naive["peak_mib"], note
+        )
     )
     return measures
 
@@ -278,28 +307,34 @@ def render(measures: list[Measure], report_seconds: float | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    floors = {m.size: m.seconds for m in measures if m.what.startswith("1 ")}
-    tuned = {m.size: m.seconds for m in measures if m.what.startswith("2 ")}
-    table = Table(title=f"cfmonitor engine benchmark, as of {DAY}")
-    for column in ("size", "what", "seconds", "× floor", "× tuned", "peak MiB", "note"):
-        table.add_column(column, justify="right" if column not in ("what", "note") else "left")
+    floors = {m.size: m for m in measures if m.what.startswith("1 ")}
+    tuned = {m.size: m for m in measures if m.what.startswith("2 ")}
+    table = Table(title=f"cfmonitor engine benchmark, as of {DAY} (medians; warm cache)")
+    columns = ("size", "what", "wall s", "× floor", "× tuned", "CPU s", "CPU × floor", "peak MiB")
+    for column in columns:
+        table.add_column(column, justify="left" if column == "what" else "right")
+    table.add_column("note")
     for m in measures:
+        floor, best = floors[m.size], tuned[m.size]
+        cpu_ratio = "" if m.cpu is None or not floor.cpu else f"{m.cpu / floor.cpu:.2f}"
         table.add_row(
             m.size,
             m.what,
             f"{m.seconds:.3f}",
-            f"{m.seconds / floors[m.size]:.2f}",
-            f"{m.seconds / tuned[m.size]:.2f}",
+            f"{m.seconds / floor.seconds:.2f}",
+            f"{m.seconds / best.seconds:.2f}",
+            "" if m.cpu is None else f"{m.cpu:.3f}",
+            cpu_ratio,
             "" if m.peak_mib is None else f"{m.peak_mib:.0f}",
             m.note,
         )
     if report_seconds is not None:
-        table.add_row("demo", "5 cfmonitor report --format json (wall)", f"{report_seconds:.3f}")
-    console = Console(width=None if sys.stdout.isatty() else 160)
+        table.add_row("demo", "5 cfmonitor report --format json", f"{report_seconds:.3f}")
+    console = Console(width=None if sys.stdout.isatty() else 190)
     console.print(table)
-    for size in floors:
+    for size, floor in floors.items():
         engine = next(m for m in measures if m.size == size and m.what.startswith("3 "))
-        ratio, to_tuned = engine.seconds / floors[size], engine.seconds / tuned[size]
+        ratio, to_tuned = engine.seconds / floor.seconds, engine.seconds / tuned[size].seconds
         console.print(
             f"{size}: engine {ratio:.2f}× floor (goal ≤ {ENGINE_GOAL_RATIO}) "
             f"{'MET' if ratio <= ENGINE_GOAL_RATIO else 'MISSED'}; "
@@ -313,6 +348,7 @@ def render(measures: list[Measure], report_seconds: float | None) -> None:
             f"report on demo: {report_seconds:.3f} s (goal < {REPORT_GOAL_SECONDS}) "
             f"{'MET' if report_seconds < REPORT_GOAL_SECONDS else 'MISSED'}"
         )
+    console.print(f"load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
 
 def main() -> None:
@@ -321,15 +357,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--naive-budget", type=float, default=60.0, help="seconds per size")
     parser.add_argument("--no-report", action="store_true", help="skip the demo report timing")
+    parser.add_argument(
+        "--before", default="main", help="git ref whose engine to time alongside (or 'none')"
+    )
     args = parser.parse_args()
     sizes = [size.strip().upper() for size in args.sizes.split(",") if size.strip()]
     if shutil.which("sqlite3") is None:
         sys.exit("bench_engine: the sqlite3 command-line tool is needed (apt install sqlite3).")
     DATA.mkdir(parents=True, exist_ok=True)
-    measures = [m for size in sizes for m in bench_size(size, args.repeat, args.naive_budget)]
+    before = None if args.before == "none" else export_before(args.before)
+    measures = [
+        m for size in sizes for m in bench_size(size, args.repeat, args.naive_budget, before)
+    ]
     report_seconds = None
     if not args.no_report:
-        report_seconds, _ = _median_run(lambda: _report_wall(ensure_demo()), max(args.repeat, 5))
+        report_seconds, _, _ = _median_run(lambda: _report_wall(ensure_demo()), max(args.repeat, 5))
     render(measures, report_seconds)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -338,6 +380,7 @@ def main() -> None:
             {
                 "measures": [m.__dict__ for m in measures],
                 "report_seconds": report_seconds,
+                "load_average": os.getloadavg(),
             },
             indent=2,
         )

@@ -8,7 +8,6 @@ can carry data (names, paths) into terminals and logs.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -100,8 +99,18 @@ def cli(ctx: click.Context, db: Path | None, as_of: dt.date | None, policy_path:
     help="Only workers at this status or worse (near includes over).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table"
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "markdown", "xlsx"]),
+    default="table",
 )
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to this file instead of the terminal.",
+)
+@click.option("--force", is_flag=True, help="Overwrite the --output file if it exists.")
 @click.option(
     "--fail-on",
     type=click.Choice(["over", "near"]),
@@ -134,6 +143,8 @@ def report(
     team: str | None,
     only: str | None,
     fmt: str,
+    output: Path | None,
+    force: bool,
     fail_on: str | None,
     trend: bool,
     start: dt.date | None,
@@ -149,6 +160,11 @@ def report(
     from cfmonitor.policy import load_policy
 
     if trend:
+        if output is not None or fmt == "xlsx":
+            raise click.UsageError(
+                "--trend prints to the terminal as table, csv, json or markdown; "
+                "redirect it to keep it (no --output or xlsx yet)."
+            )
         _report_trend(db, as_of, policy_path, team, only, fmt, fail_on, start, end, every)
         return
     for name, value in (("--from", start), ("--to", end), ("--every", every)):
@@ -159,7 +175,15 @@ def report(
     choice = choose_database(db, _today())
     snapshot = load_snapshot_with_history(choice.path, policy, day, is_demo=choice.is_demo)
     chosen = reports.select(snapshot, team=team, only=only)
-    reports.render(chosen, fmt, Console(soft_wrap=fmt != "table", highlight=False))
+    if output is not None:
+        from cfmonitor.safe_text import visible
+
+        written = reports.write_report(chosen, fmt, output, force=force)
+        click.echo(f"Wrote the {fmt} report to {visible(written)}")
+    elif fmt == "xlsx":
+        raise reports.ReportError("--format xlsx needs --output FILE.")
+    else:
+        reports.render(chosen, fmt, Console(soft_wrap=fmt != "table", highlight=False))
     if fail_on is not None and reports.fails(chosen, fail_on):
         sys.exit(EXIT_PROBLEMS)
 
@@ -247,15 +271,9 @@ def check(db: Path | None, as_of: dt.date | None, policy_path: Path | None) -> N
 
 def _create_private_file(path: Path) -> None:
     """Create `path` empty and readable by its owner only; refuse if it exists."""
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise CfmonitorError(f"{path}: already exists; cfmonitor will not overwrite it.") from None
-    except FileNotFoundError:
-        raise CfmonitorError(f"{path}: the folder does not exist.") from None
-    except PermissionError:
-        raise CfmonitorError(f"{path}: permission denied.") from None
-    os.close(descriptor)
+    from cfmonitor.private_file import create_private_file
+
+    create_private_file(path)
 
 
 @cli.command()
@@ -297,6 +315,111 @@ def demo(path: Path | None, seed: int, today: dt.date | None) -> None:
         path.unlink(missing_ok=True)
         raise
     click.echo(f"Wrote invented demo data to {path}: {summary}")
+
+
+# --- import / dump (issue 4) -----------------------------------------------------------
+
+
+def _file_option(table: str):
+    return click.option(
+        f"--{table}",
+        table,
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=f"{table.capitalize()} file (.csv or .xlsx).",
+    )
+
+
+def _required_db(help_text: str):
+    return click.option(
+        "--db", "db", required=True, type=click.Path(dir_okay=False, path_type=Path), help=help_text
+    )
+
+
+@cli.command("import")
+@_required_db("The database to write (created, owner-only, if it does not exist).")
+@_file_option("teams")
+@_file_option("workers")
+@_file_option("reductions")
+@_file_option("cases")
+@_file_option("allocations")
+@POLICY_OPTION
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@click.option(
+    "--replace",
+    "mode",
+    flag_value="replace",
+    default=None,
+    help="Make the tables given exactly the files.",
+)
+@click.option(
+    "--update", "mode", flag_value="update", help="Add and change rows by their natural key."
+)
+def import_(
+    db: Path,
+    teams: Path | None,
+    workers: Path | None,
+    reductions: Path | None,
+    cases: Path | None,
+    allocations: Path | None,
+    policy_path: Path | None,
+    dry_run: bool,
+    mode: str | None,
+) -> None:
+    """Import CSV/XLSX exports into a cfmonitor database: all or nothing, after a backup."""
+    from rich.console import Console
+
+    from cfmonitor.importing.problems import ImportProblems, print_problems
+    from cfmonitor.importing.run import run_import
+    from cfmonitor.importing.summary import ImportProgress, print_outcome
+    from cfmonitor.policy import load_policy
+
+    policy = load_policy(policy_path)
+    given = {
+        "teams": teams,
+        "workers": workers,
+        "reductions": reductions,
+        "cases": cases,
+        "allocations": allocations,
+    }
+    files = {table: path for table, path in given.items() if path is not None}
+    console = Console(highlight=False, stderr=False)
+    try:
+        with ImportProgress(console) as progress:
+            outcome = run_import(
+                db,
+                files,
+                mode=mode,
+                policy=policy,
+                dry_run=dry_run,
+                step=progress.step,
+                progress=progress.advance,
+                on_plan=progress.planned,
+            )
+    except ImportProblems as problems:
+        print_problems(problems.problems, console)
+        raise
+    print_problems(outcome.problems, console)
+    print_outcome(outcome, str(db), console)
+
+
+@cli.command()
+@_required_db("The database to dump (opened read-only).")
+@click.option(
+    "--dir",
+    "folder",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for teams.csv … allocations.csv (created if missing).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files already in the folder.")
+def dump(db: Path, folder: Path, force: bool) -> None:
+    """Write every table as CSV in the import format (natural keys, ISO dates)."""
+    from cfmonitor.dump import dump_database
+    from cfmonitor.safe_text import visible
+
+    written = dump_database(db, folder, force=force)
+    click.echo(f"Wrote {', '.join(path.name for path in written)} to {visible(folder)}")
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -35,7 +36,8 @@ from cfmonitor.presentation import (
 )
 from cfmonitor.safe_text import visible
 
-FORMATS = ("table", "csv", "json", "markdown")
+FORMATS = ("table", "csv", "json", "markdown", "xlsx")
+FILE_FORMATS = ("csv", "json", "markdown", "xlsx")
 TWO_PLACES = ("fte", "weighted_load", "capacity", "fte_in_post", "establishment_fte")
 TWO_PLACES += ("vacancy_fte", "agency_fte", "average_caseload")
 FOUR_PLACES = ("utilisation", "vacancy_rate", "agency_rate")
@@ -159,26 +161,19 @@ def shown_as_text(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def as_csv(snapshot: Snapshot) -> str:
-    """Workers as CSV: the table a manager most often takes elsewhere."""
-    buffer = io.StringIO()
-    shown_as_text(worker_rows(snapshot)).write_csv(buffer)
-    return buffer.getvalue()
+    """Workers as CSV: the table a manager most often takes elsewhere; safe for Excel."""
+    from cfmonitor.export import csv_text
+
+    return csv_text(shown_as_text(worker_rows(snapshot)))
 
 
 # --- Markdown -----------------------------------------------------------------------
 
 
-def _markdown_cell(value: object) -> str:
-    if value is None:
-        return ""
-    return visible(value).replace("\\", "\\\\").replace("|", "\\|")
-
-
 def markdown_table(frame: pl.DataFrame) -> str:
-    header = "| " + " | ".join(frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    rows = ["| " + " | ".join(_markdown_cell(v) for v in row) + " |" for row in frame.iter_rows()]
-    return "\n".join([header, rule, *rows])
+    from cfmonitor.export import markdown_text
+
+    return markdown_text(frame).rstrip("\n")
 
 
 def as_markdown(snapshot: Snapshot) -> str:
@@ -537,3 +532,34 @@ def render_trend(
     writers = {"csv": trend_csv, "json": trend_json, "markdown": trend_markdown}
     text = writers[fmt](trend, team, only)
     console.file.write(text if text.endswith("\n") else text + "\n")
+
+
+# --- Files --------------------------------------------------------------------------------
+
+
+def as_xlsx(snapshot: Snapshot) -> bytes:
+    """One visible sheet per table: organisation, teams, workers (and problems, if any)."""
+    from cfmonitor.export import xlsx_bytes
+
+    sheets = {
+        "Organisation": pl.DataFrame([organisation_row(snapshot)]),
+        "Teams": team_rows(snapshot),
+        "Workers": worker_rows(snapshot),
+    }
+    if snapshot.problems.height:
+        sheets["Problems"] = snapshot.problems.select("kind", "detail")
+    return xlsx_bytes(sheets)
+
+
+def write_report(snapshot: Snapshot, fmt: str, path: Path, *, force: bool) -> Path:
+    """Write the report to `path` (never over an existing file without `force`)."""
+    from cfmonitor.export import write_bytes
+
+    if fmt == "xlsx":
+        data = as_xlsx(snapshot)
+    elif fmt in ("csv", "json", "markdown"):
+        text = {"csv": as_csv, "json": as_json, "markdown": as_markdown}[fmt](snapshot)
+        data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    else:
+        raise ReportError(f"--output needs --format {', '.join(FILE_FORMATS)}, not {fmt}.")
+    return write_bytes(path, data, force=force)

@@ -94,6 +94,7 @@ def test_monthly_csv_markdown_and_table(capsys, demo_path: Path) -> None:
         (("--trend", "--fail-on", "over"), "cannot be used with --trend"),
         (("--trend", "--as-of", "2026-01-01", "--to", "2026-02-01"), "give only one"),
         (("--trend", "--team", "Nobody"), "no team is called 'Nobody'"),
+        (("--trend", "--output", "series.json"), "no --output or xlsx yet"),
     ],
 )
 def test_bad_trend_requests_get_one_sentence_and_exit_2(

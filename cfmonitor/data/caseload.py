@@ -549,7 +549,13 @@ def compute_snapshot(frames: Frames, policy: Policy, as_of: dt.date) -> Snapshot
         .otherwise(1)
         .cast(pl.Int64)
         .alias("family_cases"),
-    ).sort(["worker_id", "family_ref", "allocated_since", "case_ref"], nulls_last=True)
+    ).sort(
+        ["worker_id", "family_ref", "allocated_since", "case_ref"],
+        nulls_last=True,
+        # Measured at England scale on 2 cores: the parallel sort of these string keys
+        # took ~1.7x the CPU and more wall time than sorting on one thread.
+        multithreaded=False,
+    )
 
     loads = held.group_by("worker_id").agg(
         pl.len().cast(pl.Int64).alias("cases"),

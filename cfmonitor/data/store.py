@@ -285,6 +285,41 @@ def _diagnose(connection: sqlite3.Connection, path: Path, table: str) -> StoreEr
     return None
 
 
+SMALL_DATABASE_BYTES = 32 * 2**20
+"""Up to this size, tables are read with the standard library's sqlite3. connectorx
+hands Polars its rows through pyarrow, and importing pyarrow and numpy (~0.2 s) costs
+more than reading a council's rows takes; on a region's database connectorx wins."""
+
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _read_with_sqlite(path: Path, query: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Rows through sqlite3, typed as strictly as connectorx types them (or an error)."""
+    connection = connect_readonly(path)
+    try:
+        rows = connection.execute(query).fetchall()
+    finally:
+        connection.close()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+    series = []
+    for (name, dtype), values in zip(schema.items(), columns, strict=True):
+        raw = pl.String() if dtype == pl.Date() else dtype
+        column = pl.Series(name, list(values), dtype=raw, strict=True)
+        if dtype == pl.Date():
+            if not column.drop_nulls().str.contains(_ISO_DATE).all():
+                raise ValueError(f"column {name} holds a value that is not an ISO date")
+            column = column.str.to_date("%Y-%m-%d", strict=True)
+        series.append(column)
+    return pl.DataFrame(series)
+
+
+def _read_with_connectorx(path: Path, query: str) -> pl.DataFrame:
+    import connectorx
+
+    url = "sqlite://" + urllib.parse.quote(readonly_uri(path), safe="")
+    return connectorx.read_sql(url, query, return_type="polars")
+
+
 def _read_table(
     path: Path,
     table: str,
@@ -293,17 +328,23 @@ def _read_table(
     sql: str | None = None,
     columns: Sequence[str] | None = None,
 ) -> pl.DataFrame:
-    import connectorx
-
+    """One table (or `sql` over it), typed by the contract; `columns` narrows it."""
     schema = {
         name: dtype
         for name, dtype in FRAME_SCHEMAS[table].items()
         if columns is None or name in columns
     }
-    url = "sqlite://" + urllib.parse.quote(readonly_uri(path), safe="")
+    query = sql or _select(table, as_of, list(schema))
     try:
-        query = sql or _select(table, as_of, list(schema))
-        frame = connectorx.read_sql(url, query, return_type="polars")
+        if path.stat().st_size <= SMALL_DATABASE_BYTES:
+            frame = _read_with_sqlite(path, query, schema)
+        else:
+            frame = _read_with_connectorx(path, query)
+        if frame.is_empty():
+            return pl.DataFrame(schema=schema)
+        return frame.select(pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items())
+    except StoreError:
+        raise
     except Exception as error:
         connection = connect_readonly(path)
         try:
@@ -313,9 +354,6 @@ def _read_table(
         finally:
             connection.close()
         raise (diagnosis or _explain(path, error)) from None
-    if frame.is_empty():
-        return pl.DataFrame(schema=schema)
-    return frame.select(pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items())
 
 
 def load_frames(

@@ -1,0 +1,53 @@
+"""The state the database would be in after an import: what it holds, plus the files.
+
+`--replace` makes a given table exactly the file; `--update` keeps rows the file does
+not mention and upserts the rest by natural key. Rows keep their database id when
+their key already exists, so references from tables not in the import stay valid.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from cfmonitor.importing.contract import FORMATS, TABLE_ORDER
+from cfmonitor.importing.natural import ID
+from cfmonitor.importing.reading import FILE, ROW
+
+REPLACE = "replace"
+UPDATE = "update"
+
+
+def _from_database(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.lit(None, pl.Categorical).alias(FILE), pl.lit(None, pl.Int64).alias(ROW)
+    )
+
+
+def merge(
+    existing: dict[str, pl.DataFrame], files: dict[str, pl.DataFrame], mode: str
+) -> dict[str, pl.DataFrame]:
+    """Every table as it would be: natural columns, `id` (null for new rows), `_file`, `_row`."""
+    final: dict[str, pl.DataFrame] = {}
+    for table in TABLE_ORDER:
+        file_format = FORMATS[table]
+        old = _from_database(existing[table])
+        if table not in files:
+            final[table] = old
+            continue
+        key = list(file_format.key)
+        new = files[table].select(*file_format.names, FILE, ROW)
+        new = new.with_columns(pl.col(name).cast(old.schema[name]) for name in file_format.names)
+        # Join the key columns only: the file's other columns are not copied.
+        ids = (
+            new.select(key).join(old.select(ID, *key), on=key, how="left", maintain_order="left")
+            if old.height
+            else pl.DataFrame({ID: pl.Series([None] * new.height, dtype=pl.Int64)})
+        )
+        new = new.with_columns(ids.get_column(ID))
+        new = new.select(old.columns)
+        if mode == REPLACE:
+            final[table] = new
+        else:
+            kept = old.join(new.select(key), on=key, how="anti", maintain_order="left")
+            final[table] = pl.concat([kept, new], how="vertical", rechunk=False)
+    return final

@@ -1,0 +1,1 @@
+"""The Textual terminal UI: screens are views of one Snapshot."""

@@ -1,0 +1,374 @@
+"""The Textual app: loads the Snapshot in a worker thread and holds the one copy of it.
+
+Screens are views of `CfmonitorApp.snapshot`; drilling down never re-queries the
+database. Loading (first load, `r`, a new as-of date, the file changing on disk) always
+runs in one exclusive thread worker, and every failure of it is handled in one place,
+`on_worker_state_changed`, which shows the engine's message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from cfmonitor.data.caseload import Snapshot
+from cfmonitor.errors import CfmonitorError
+from cfmonitor.locate import DatabaseChoice
+from cfmonitor.policy import Policy
+from cfmonitor.safe_text import safe_text, visible
+from cfmonitor.tui.commands import NavigationProvider
+
+if TYPE_CHECKING:
+    from cfmonitor.tui.screens.base import TableScreen
+
+WATCH_SECONDS = 2.0
+"""How often the database file's signature is compared with the one last read."""
+
+LIGHT_THEME = "textual-light"
+DARK_THEME = "textual-dark"
+
+
+class LoadProgress(Message):
+    """A loading step has started; the text is the app's own words plus a path or date."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class SnapshotLoaded(Message):
+    """A fresh Snapshot, computed in the worker thread."""
+
+    def __init__(self, snapshot: Snapshot, reason: str) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.reason = reason
+
+
+def error_sentence(error: BaseException | None) -> str:
+    """The engine's own sentence; for anything unexpected, its kind only (a message or a
+    traceback could carry names)."""
+    if isinstance(error, CfmonitorError):
+        return str(error)
+    name = type(error).__name__ if error is not None else "error"
+    return f"Unexpected {name} while reading the database; nothing was changed."
+
+
+class CfmonitorApp(App[None]):
+    """Organisation → team → worker → cases, all views of one Snapshot."""
+
+    CSS_PATH = "cfmonitor.tcss"
+    TITLE = "cfmonitor"
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {NavigationProvider}
+    BINDINGS = [  # noqa: RUF012 (Textual's own convention)
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            id="quit",
+            tooltip="Quit cfmonitor; nothing is written anywhere.",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            id="palette",
+            tooltip="Jump to any team or worker by name, or run one of the app's actions.",
+            show=False,  # the key bar lists the palette key last, on its own terms
+            priority=True,
+        ),
+    ]
+
+    def __init__(
+        self,
+        choice: DatabaseChoice,
+        *,
+        policy: Policy,
+        as_of: dt.date | None,
+        watch_seconds: float = WATCH_SECONDS,
+    ) -> None:
+        super().__init__()
+        self.choice = choice
+        self.policy = policy
+        self.as_of: dt.date = as_of or dt.date.today()
+        self.snapshot: Snapshot | None = None
+        self.loading_text: str = ""
+        self.watch_seconds = watch_seconds
+        self._signature: tuple[int, int] | None = None
+        self.crashed_with: str | None = None
+        self._load_reason = "start"
+
+    # --- screens ------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        from cfmonitor.tui.screens.overview import OverviewScreen
+
+        return OverviewScreen()
+
+    def on_mount(self) -> None:
+        self.reload("start")
+        if self.watch_seconds > 0:
+            self.set_interval(self.watch_seconds, self.check_file, name="watch-database")
+
+    @property
+    def is_loading(self) -> bool:
+        return any(
+            worker.group == "load" and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for worker in self.workers
+        )
+
+    def snapshot_screens(self) -> list[Screen]:
+        from cfmonitor.tui.screens.base import SnapshotScreen
+
+        return [screen for screen in self.screen_stack if isinstance(screen, SnapshotScreen)]
+
+    def _show_progress(self) -> None:
+        for screen in self.snapshot_screens():
+            screen.show_progress(self.loading_text if self.is_loading else "")
+
+    # --- loading ------------------------------------------------------------------
+
+    def reload(self, reason: str = "reload") -> None:
+        """Read the database again for `self.as_of`, in the worker; the UI stays live."""
+        self.loading_text = f"Reading {visible(self.choice.path)} …"
+        self._load_reason = reason
+        self.load_in_background(self.as_of, reason)
+        self._show_progress()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load_in_background(self, as_of: dt.date, reason: str) -> None:
+        """`load_snapshot` in two steps, so the screen can say which one is running."""
+        from cfmonitor.data.caseload import compute_snapshot
+        from cfmonitor.data.store import load_frames
+
+        worker = get_current_worker()
+        frames = load_frames(self.choice.path, as_of=as_of, is_demo=self.choice.is_demo)
+        if worker.is_cancelled:
+            return
+        self.post_message(LoadProgress(f"Working out caseloads for {as_of.isoformat()} …"))
+        snapshot = compute_snapshot(frames, self.policy, as_of)
+        if not worker.is_cancelled:
+            self.post_message(SnapshotLoaded(snapshot, reason))
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        self.loading_text = message.text
+        self._show_progress()
+
+    def on_snapshot_loaded(self, message: SnapshotLoaded) -> None:
+        from cfmonitor.tui.screens.error import ErrorScreen
+
+        snapshot = message.snapshot
+        first = self.snapshot is None
+        self.snapshot = snapshot
+        if snapshot.source is not None:
+            self._signature = (snapshot.source.modified_ns, snapshot.source.size)
+        self.loading_text = ""
+        while isinstance(self.screen, ErrorScreen):
+            self.pop_screen()
+        for screen in self.snapshot_screens():
+            screen.show_snapshot(snapshot)
+            screen.show_progress("")
+        if message.reason == "changed":
+            self.notify(Text("The database changed on disk; figures reloaded."), timeout=4)
+        elif message.reason == "as-of" and not first:
+            self.notify(Text(f"Figures recomputed as of {snapshot.as_of.isoformat()}."), timeout=3)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a loading failure is handled: a message screen, never a traceback."""
+        if event.worker.group != "load":
+            return
+        if event.state == WorkerState.ERROR:
+            self.loading_text = ""
+            self._show_progress()
+            if self._load_reason == "changed" and self.snapshot is not None:
+                # Another program is mid-write (say): keep the figures, say so quietly.
+                self.notify(
+                    safe_text(
+                        f"Could not re-read the database: {error_sentence(event.worker.error)}"
+                    ),
+                    title="Showing the figures read before",
+                    severity="warning",
+                    timeout=8,
+                )
+                return
+            self.show_error(event.worker.error)
+        elif event.state == WorkerState.CANCELLED:
+            self._show_progress()
+
+    def show_error(self, error: BaseException | None) -> None:
+        from cfmonitor.tui.screens.error import ErrorScreen
+
+        sentence = error_sentence(error)
+        if isinstance(self.screen, ErrorScreen):
+            self.screen.show_message(sentence)
+        else:
+            self.push_screen(ErrorScreen(sentence, has_data=self.snapshot is not None))
+
+    def _fatal_error(self) -> None:
+        """An unexpected crash: one sentence on exit, never a traceback with its locals
+        (they hold names and case references). Set CFMONITOR_DEBUG=1 to see the trace."""
+        if os.environ.get("CFMONITOR_DEBUG"):
+            super()._fatal_error()
+            return
+        self.bell()
+        self.crashed_with = type(self._exception).__name__ if self._exception else "error"
+        self._close_messages_no_wait()
+
+    # --- watching the file ----------------------------------------------------------
+
+    def check_file(self) -> None:
+        """Reload when another program has written to the database since we read it."""
+        from cfmonitor.data.store import file_signature
+
+        if self.is_loading or self.snapshot is None:
+            return
+        signature = file_signature(Path(self.choice.path))
+        if signature is not None and signature != self._signature:
+            self._signature = signature
+            self.reload("changed")
+
+    # --- actions ----------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.reload("reload")
+
+    def action_change_as_of(self) -> None:
+        from cfmonitor.tui.screens.as_of import AsOfDialog
+
+        def chosen(day: dt.date | None) -> None:
+            if day is not None and day != self.as_of:
+                self.as_of = day
+                for screen in self.snapshot_screens():
+                    screen.show_as_of(day)
+                self.reload("as-of")
+
+        self.push_screen(AsOfDialog(self.as_of), chosen)
+
+    def action_help(self) -> None:
+        from cfmonitor.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_dark(self) -> None:
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    def action_save_screenshot(self) -> None:
+        from cfmonitor.tui.screens.screenshot import ScreenshotDialog
+
+        def take() -> None:
+            # Taken before the dialog opens: the screen the user was looking at.
+            self.push_screen(ScreenshotDialog(self.export_screenshot()))
+
+        self.set_timer(0.1, take)
+
+    def _to_overview(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def _reused(self, name: str, factory: type[TableScreen]) -> TableScreen:
+        """One installed instance per kind of drill-down screen: opening another team or
+        worker re-points it instead of composing a new screen (a drill-down is one
+        `set_frame`, not a dozen new widgets to style)."""
+        if not self.is_screen_installed(name):
+            self.install_screen(factory(), name)
+        return self.get_screen(name)  # type: ignore[return-value]
+
+    def open_team(self, team: str) -> None:
+        """Show a team's screen on top of the overview, whatever screen is open now."""
+        from cfmonitor.tui.screens.team import TeamScreen
+
+        self._to_overview()
+        screen = self._reused("team", TeamScreen)
+        screen.show_subject(team)
+        self.push_screen(screen)
+
+    def open_worker(self, staff_ref: str, *, from_team: bool = False) -> None:
+        """Show a worker's supervision view; from the palette, above their team's screen
+        so that going back goes to the team."""
+        import polars as pl
+
+        from cfmonitor.tui.screens.worker import WorkerScreen
+
+        if self.snapshot is None:
+            return
+        if not from_team:
+            row = self.snapshot.workers.filter(pl.col("staff_ref") == staff_ref)
+            if row.height:
+                self.open_team(row.item(0, "team"))
+            else:
+                self._to_overview()
+        screen = self._reused("worker", WorkerScreen)
+        screen.show_subject(staff_ref)
+        self.push_screen(screen)
+
+    def open_unallocated(self, team: str | None) -> None:
+        from cfmonitor.tui.screens.unallocated import UnallocatedScreen
+
+        screen = self._reused("unallocated", UnallocatedScreen)
+        screen.show_subject(team)
+        self.push_screen(screen)
+
+    # --- the command palette ------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The app's own actions. Textual's silent "Screenshot" is replaced by one that
+        asks for a file name and says where it wrote."""
+        from cfmonitor.tui.screens.base import TableScreen
+
+        yield SystemCommand("Reload", "Read the database again now", self.action_reload)
+        yield SystemCommand(
+            "Change the as-of date",
+            "Recompute every figure for another day",
+            self.action_change_as_of,
+        )
+        yield SystemCommand("Help", "Every key on this screen", self.action_help)
+        yield SystemCommand("Overview", "Back to the organisation overview", self._to_overview)
+        yield SystemCommand(
+            "Unallocated cases",
+            "Every open case with nobody allocated",
+            lambda: self.open_unallocated(None),
+        )
+        if isinstance(screen, TableScreen):
+            yield SystemCommand(
+                "Flagged only", "Show only rows that are over or near", screen.action_toggle_flagged
+            )
+            yield SystemCommand("Filter", "Filter this table as you type", screen.action_filter)
+            yield SystemCommand(
+                "Export table…", "Write the rows shown to a file you name", screen.action_export
+            )
+        yield SystemCommand("Theme", "Change the colour theme", self.action_change_theme)
+        yield SystemCommand(
+            "Light / dark", "Switch between the light and dark theme", self.action_toggle_dark
+        )
+        yield SystemCommand(
+            "Save screenshot…",
+            "Write this screen (names included) to an SVG file you name",
+            self.action_save_screenshot,
+        )
+        yield SystemCommand("Quit", "Quit cfmonitor", self.action_quit)
+
+
+def run_app(choice: DatabaseChoice, *, policy: Policy, as_of: dt.date | None) -> None:
+    """Open the terminal UI on `choice` (called by `cfmonitor` with no subcommand)."""
+    app = CfmonitorApp(choice, policy=policy, as_of=as_of)
+    app.run()
+    if app.crashed_with is not None:
+        raise CfmonitorError(
+            f"the terminal UI stopped on an unexpected {app.crashed_with}; nothing was changed. "
+            "Please report what you did (CFMONITOR_DEBUG=1 shows the details)."
+        )

@@ -1,0 +1,156 @@
+"""Command palette: jump to any team or worker by name.
+
+Textual's `Matcher.highlight` parses its candidate as markup, so a worker called
+`[@click=app.quit]x` would become an action. Hits here are built as `Content` from the
+visible text and highlighted by offset instead; the help line (which the palette does
+parse as markup) holds only the app's own words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+import polars as pl
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+
+from cfmonitor.data.caseload import Snapshot
+from cfmonitor.safe_text import visible
+
+if TYPE_CHECKING:
+    from cfmonitor.tui.app import CfmonitorApp
+
+
+def highlighted(matcher: Matcher, candidate: str, suffix: str = "") -> Content:
+    """The candidate as literal Content, with the matched characters styled."""
+    content = Content(candidate)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    if suffix:
+        content = content + Content.styled(suffix, "dim")
+    return content
+
+
+SHORTLIST = 200
+"""Candidates given to the (slow, per-string) fuzzy matcher after the vectorised cut."""
+DISCOVER = 30
+"""Teams offered before anything is typed: those with the most workers over first."""
+
+
+HIDDEN_CHARACTERS = r"[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]"
+"""What `visible` rewrites; rows without any are shown as they are."""
+
+
+def visible_column(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """`visible` applied to one text column, in Python only on the rows that need it."""
+    hidden = pl.col(column).str.contains(HIDDEN_CHARACTERS)
+    marked = frame.with_row_index("_order").with_columns(hidden.fill_null(False).alias("_hidden"))
+    dirty = marked.filter(pl.col("_hidden")).with_columns(
+        pl.col(column).map_elements(visible, return_dtype=pl.String)
+    )
+    return (
+        pl.concat([marked.filter(~pl.col("_hidden")), dirty])
+        .sort("_order")
+        .drop("_order", "_hidden")
+    )
+
+
+def search_index(snapshot: Snapshot) -> pl.DataFrame:
+    """Every team and worker once, as the palette shows and matches them."""
+    teams = snapshot.teams.select(
+        pl.col("team").alias("key"),
+        pl.col("team").alias("text"),
+        pl.format("  team · {}", "service_area").alias("context"),
+        pl.lit("team").alias("kind"),
+    )
+    workers = snapshot.workers.select(
+        pl.col("staff_ref").alias("key"),
+        pl.format("{} ({})", "name", "staff_ref").alias("text"),
+        pl.format("  worker · {}", "team").alias("context"),
+        pl.lit("worker").alias("kind"),
+    )
+    index = visible_column(visible_column(pl.concat([teams, workers]), "text"), "context")
+    return index.with_columns(pl.col("text").str.to_lowercase().alias("folded"))
+
+
+def shortlist(index: pl.DataFrame, query: str, limit: int = SHORTLIST) -> pl.DataFrame:
+    """The rows holding every character of the query, best first: where the query appears
+    whole and early, then the shortest. Vectorised, so 37,000 names take milliseconds."""
+    folded = query.lower()
+    letters = sorted({char for char in folded if not char.isspace()})
+    if not letters:
+        return index.head(0)
+    held = [pl.col("folded").str.contains(char, literal=True) for char in letters]
+    return (
+        index.filter(*held)
+        .with_columns(
+            pl.col("folded").str.find(folded.strip(), literal=True).alias("at"),
+            pl.col("folded").str.len_chars().alias("length"),
+        )
+        .sort(["at", "length"], nulls_last=True)
+        .head(limit)
+    )
+
+
+class NavigationProvider(Provider):
+    """Teams and workers of the current Snapshot, by name (and staff reference)."""
+
+    _index: tuple[int, pl.DataFrame] | None = None
+
+    @property
+    def _app(self) -> CfmonitorApp:
+        return self.app  # type: ignore[return-value]
+
+    def _search_index(self) -> pl.DataFrame | None:
+        snapshot = self._app.snapshot
+        if snapshot is None:
+            return None
+        if self._index is None or self._index[0] != id(snapshot):
+            self._index = (id(snapshot), search_index(snapshot))
+        return self._index[1]
+
+    def _open(self, kind: str, key: str) -> Callable[[], None]:
+        if kind == "team":
+            return partial(self._app.open_team, key)
+        return partial(self._app.open_worker, key)
+
+    @staticmethod
+    def _help(kind: str) -> str:
+        if kind == "team":
+            return "Open this team: its workers, most overloaded first"
+        return "Open this worker's supervision view"
+
+    async def discover(self) -> Hits:
+        snapshot = self._app.snapshot
+        if snapshot is None:
+            return
+        needy = snapshot.teams.sort(["over", "near", "team"], descending=[True, True, False])
+        for team, area in needy.select("team", "service_area").head(DISCOVER).iter_rows():
+            yield DiscoveryHit(
+                Content(visible(team)) + Content.styled(f"  team · {visible(area)}", "dim"),
+                self._open("team", team),
+                text=visible(team),
+                help=self._help("team"),
+            )
+
+    async def search(self, query: str) -> Hits:
+        index = self._search_index()
+        if index is None:
+            return
+        matcher = self.matcher(query)
+        rows = shortlist(index, query).select("key", "text", "context", "kind").iter_rows()
+        for key, text, context, kind in rows:
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(
+                    score,
+                    highlighted(matcher, text, context),
+                    self._open(kind, key),
+                    text=text,
+                    help=self._help(kind),
+                )

@@ -1,0 +1,69 @@
+"""`e`: write the rows a table shows now (filter, flagged-only and sort applied) to a file.
+
+The file is written by `cfmonitor.export.write_table`, which refuses to replace an
+existing file unless asked; the dialog says exactly where it wrote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+import polars as pl
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Input, Select, Static
+
+from cfmonitor.errors import CfmonitorError
+from cfmonitor.safe_text import safe_text
+from cfmonitor.tui.screens.dialog import Dialog, cancel_binding
+from cfmonitor.tui.widgets.keybar import KeyBar
+
+FORMATS = (("CSV", "csv"), ("Excel (xlsx)", "xlsx"), ("Markdown", "markdown"))
+SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx", "markdown": ".md"}
+
+
+class ExportDialog(Dialog[Path | None]):
+    """File path, format and whether to replace; enter writes, esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [cancel_binding("cancel-export", "Write nothing.")]
+
+    def __init__(self, frame: pl.DataFrame, name: str) -> None:
+        super().__init__()
+        self.frame = frame
+        self.table_name = name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(f"Export the {self.frame.height:,} rows shown", style="bold"))
+            yield Input(str(Path.cwd() / f"cfmonitor-{self.table_name}.csv"), id="export-path")
+            with Horizontal(id="export-options"):
+                yield Select(FORMATS, value="csv", allow_blank=False, id="export-format")
+                yield Checkbox("Replace an existing file", id="export-force")
+            yield Static(Text("enter writes, esc cancels.", "dim"), id="export-hint")
+        yield KeyBar()
+
+    @on(Select.Changed, "#export-format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        path_input = self.query_one("#export-path", Input)
+        path = Path(path_input.value)
+        if path.suffix in SUFFIXES.values():
+            path_input.value = str(path.with_suffix(SUFFIXES[str(event.value)]))
+
+    @on(Input.Submitted, "#export-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        from cfmonitor.export import write_table
+
+        path = Path(event.value.strip()).expanduser()
+        fmt = str(self.query_one("#export-format", Select).value)
+        force = self.query_one("#export-force", Checkbox).value
+        try:
+            written = write_table(self.frame, path, fmt, force=force)
+        except CfmonitorError as error:
+            self.query_one("#export-hint", Static).update(safe_text(str(error), "bold"))
+            return
+        self.app.notify(safe_text(f"Wrote {self.frame.height:,} rows to {written}"), timeout=8)
+        self.dismiss(written)

@@ -1,0 +1,101 @@
+"""`?`: every key of the screen it was opened from, with what it does."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from cfmonitor.tui.widgets.keybar import KeyBar
+
+INTRO = (
+    "cfmonitor shows caseloads as of the date at the top right. "
+    "Status is told by symbol and word as well as colour: "
+    "▲ over (load above capacity), ● near (at or above the near band), ✓ ok, "
+    "? unknown cohort (the policy has no maximum for it)."
+)
+
+
+def key_rows(screen: Screen) -> list[tuple[str, str, str]]:
+    """(key, name, what it does) for every binding active on `screen`, app keys included."""
+    rows: dict[str, tuple[str, str, str]] = {}
+    # The screen's and the app's keys first, then those of the focused widget (movement).
+    actives = sorted(
+        screen.active_bindings.items(),
+        key=lambda item: item[1].node is not screen and item[1].node is not screen.app,
+    )
+    for key, active in actives:
+        binding = active.binding
+        if binding.system:
+            continue
+        # One binding may have several keys (esc, backspace, q) that share its key_display:
+        # show each key by its own name.
+        shown = (
+            "esc"
+            if key == "escape"
+            else screen.app.get_key_display(replace(binding, key=key, key_display=None))
+        )
+        description = binding.description or binding.action
+        name = (description, binding.tooltip or "")
+        if name in {(row[1], row[2]) for row in rows.values()}:
+            # esc, backspace and q share one binding: list them on one line.
+            for existing, row in list(rows.items()):
+                if (row[1], row[2]) == name:
+                    rows[existing] = (f"{row[0]}, {shown}", row[1], row[2])
+            continue
+        rows[key] = (shown, description, binding.tooltip or "")
+    return list(rows.values())
+
+
+class HelpScreen(ModalScreen[None]):
+    """A scrollable list of keys; any of esc, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape,q,question_mark",
+            "dismiss",
+            "Close",
+            key_display="esc",
+            id="close-help",
+            tooltip="Close the help (esc, q or ?).",
+        ),
+    ]
+
+    def __init__(self, for_screen: Screen) -> None:
+        super().__init__()
+        self.rows = key_rows(for_screen)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box"):
+            yield Static(Text("Keys on this screen", style="bold"), id="help-title")
+            with VerticalScroll(id="help-scroll"):
+                yield Static(Text(INTRO), id="help-intro")
+                table = Table.grid(padding=(0, 2))
+                table.add_column(style="bold", no_wrap=True)
+                table.add_column(no_wrap=True)
+                table.add_column(style="dim")
+                for key, name, tooltip in self.rows:
+                    table.add_row(Text(key), Text(name), Text(tooltip))
+                table.add_row(
+                    Text("↑ ↓ pgup pgdn"), Text("Move"), Text("Move the cursor in a table.")
+                )
+                table.add_row(
+                    Text("enter / click"), Text("Open"), Text("Open the row under the cursor.")
+                )
+                table.add_row(
+                    Text("click a header"),
+                    Text("Sort"),
+                    Text("Sort by that column; again to reverse."),
+                )
+                yield Static(table, id="help-keys")
+        yield KeyBar()
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(None)

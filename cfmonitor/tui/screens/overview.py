@@ -1,0 +1,169 @@
+"""The organisation at a glance: headline figures, then every team grouped by service area."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import polars as pl
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+
+from cfmonitor.data.caseload import Snapshot
+from cfmonitor.presentation import STATUS_SYMBOLS, format_count, format_number, format_percent
+from cfmonitor.tui.screens.base import FLAGGED_BINDING, TableScreen, text_width
+from cfmonitor.tui.widgets.cells import flag_text
+from cfmonitor.tui.widgets.figures import Figure, Figures
+from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, percent_cell, text_cell
+
+
+def summary_figures(row: dict, styles: dict[str, str], problems: int = 0) -> list[Figure]:
+    """The headline figures of an organisation or a team row (SUMMARY_FIELDS)."""
+    over, near = row["over"], row["near"]
+    figures = [
+        Figure(
+            "FTE in post",
+            Text(
+                f"{format_number(row['fte_in_post'])} / {format_number(row['establishment_fte'])}"
+            ),
+        ),
+        Figure(
+            "Vacancy gap",
+            Text(
+                f"{format_number(row['vacancy_fte'])} FTE ({format_percent(row['vacancy_rate'])})"
+            ),
+        ),
+        Figure(
+            "Agency",
+            Text(
+                f"{format_count(row['agency_workers'])} ({format_percent(row['agency_rate'])} FTE)"
+            ),
+        ),
+        Figure("Open cases", Text(format_count(row["open_cases"]))),
+        Figure(
+            "Unallocated",
+            Text(
+                format_count(row["unallocated_cases"]),
+                styles.get("near", "") if row["unallocated_cases"] else "",
+            ),
+        ),
+        Figure("Average caseload", Text(format_number(row["average_caseload"]))),
+        Figure(
+            "Over",
+            Text(f"{STATUS_SYMBOLS['over']} {format_count(over)}", styles["over"] if over else ""),
+        ),
+        Figure(
+            "Near",
+            Text(f"{STATUS_SYMBOLS['near']} {format_count(near)}", styles["near"] if near else ""),
+        ),
+    ]
+    if problems:
+        figures.append(
+            Figure(
+                "Data problems",
+                Text(f"{problems} (cfmonitor check)", styles.get("unknown-cohort", "")),
+            )
+        )
+    return figures
+
+
+class OverviewScreen(TableScreen):
+    """Top of the app: q quits here; enter opens a team."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "app.quit", "Quit", id="quit-top", tooltip="Quit cfmonitor."),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear",
+            key_display="esc",
+            id="clear-filter",
+            tooltip="Close and clear the filter (the overview is the top level).",
+        ),
+        FLAGGED_BINDING,
+        Binding(
+            "u",
+            "unallocated",
+            "Unallocated",
+            id="unallocated",
+            tooltip="Every open case with nobody allocated, in every team.",
+        ),
+    ]
+    TABLE_KEY = "team"
+    TABLE_NAME = "teams"
+
+    def crumbs(self) -> list[str]:
+        return ["Organisation"]
+
+    def compose_figures(self) -> ComposeResult:
+        yield Figures(id="figures")
+
+    def render_figures(self, snapshot: Snapshot) -> None:
+        self.query_one(Figures).show(
+            summary_figures(
+                snapshot.organisation_row, self.status_styles(), snapshot.problems.height
+            )
+        )
+
+    def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
+        return snapshot.teams.select(
+            "team",
+            "service_area",
+            "workers_in_post",
+            "fte_in_post",
+            "vacancy_rate",
+            "agency_rate",
+            "open_cases",
+            "unallocated_cases",
+            "average_caseload",
+            "over",
+            "near",
+        ).with_columns(((pl.col("over") + pl.col("near")) > 0).alias("flagged"))
+
+    def row_style(self) -> pl.Expr:
+        """Teams with anyone over stand out in bold (their ▲ count is in the error colour)."""
+        return pl.when(pl.col("over") > 0).then(pl.lit("bold"))
+
+    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
+        styles = self.status_styles()
+        return [
+            Column(
+                "service_area",
+                "Service area",
+                text_width(frame, "service_area", 12, 30),
+                render=text_cell,
+                priority=1,
+                min_width=12,
+            ),
+            Column(
+                "team",
+                "Team",
+                text_width(frame, "team", 16, 44),
+                render=text_cell,
+                priority=9,
+                min_width=16,
+            ),
+            Column("workers_in_post", "Workers", 7, "right", count_cell, priority=5),
+            Column("fte_in_post", "FTE", 6, "right", number_cell(1), priority=4),
+            Column("vacancy_rate", "Vacancy", 7, "right", percent_cell, priority=3),
+            Column("agency_rate", "Agency", 6, "right", percent_cell, priority=2),
+            Column("open_cases", "Open", 6, "right", count_cell, priority=6),
+            Column("unallocated_cases", "Unalloc", 7, "right", count_cell, priority=5),
+            Column("average_caseload", "Avg load", 8, "right", number_cell(1), priority=4),
+            Column(
+                "over",
+                "Over/near",
+                9,
+                render=lambda value, row: flag_text(row["over"], row["near"], styles),
+                priority=8,
+            ),
+        ]
+
+    def open_row(self, key: object) -> None:
+        self.cfapp.open_team(str(key))
+
+    def action_clear_filter(self) -> None:
+        self.close_filter()
+
+    def action_unallocated(self) -> None:
+        self.cfapp.open_unallocated(None)

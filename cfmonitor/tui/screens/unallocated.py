@@ -1,0 +1,83 @@
+"""Open cases with nobody allocated: one team's (from its screen) or everyone's (`u` at the top)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import polars as pl
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import BindingType
+
+from cfmonitor.data.caseload import Snapshot
+from cfmonitor.presentation import format_count
+from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen
+from cfmonitor.tui.screens.cases import case_columns
+from cfmonitor.tui.widgets.figures import Figure, Figures
+from cfmonitor.tui.widgets.table import Column
+
+COMPLEXITIES = ("standard", "complex", "intense")
+
+
+class UnallocatedScreen(TableScreen):
+    """The cases waiting for a worker, oldest first within each team."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [BACK_BINDING]
+    TABLE_KEY = "case_ref"
+    TABLE_NAME = "unallocated"
+
+    def __init__(self, team: str | None = None) -> None:
+        super().__init__()
+        self.subject = team
+
+    @property
+    def team(self) -> str | None:
+        return None if self.subject is None else str(self.subject)
+
+    def crumbs(self) -> list[str]:
+        if self.team is None:
+            return ["Organisation", "Unallocated cases"]
+        return ["Organisation", self.team, "Unallocated cases"]
+
+    def compose_figures(self) -> ComposeResult:
+        yield Figures(id="figures")
+
+    def _cases(self, snapshot: Snapshot) -> pl.DataFrame:
+        cases = snapshot.unallocated_cases
+        if self.team is not None:
+            cases = cases.filter(pl.col("team") == self.team)
+        return cases
+
+    def render_figures(self, snapshot: Snapshot) -> None:
+        cases = self._cases(snapshot)
+        counts = {level: 0 for level in COMPLEXITIES}
+        for level, count in cases.group_by("complexity").len().iter_rows():
+            if level in counts:
+                counts[level] = count
+        oldest = cases.get_column("days_open").max() if cases.height else None
+        figures = [Figure("Unallocated cases", Text(format_count(cases.height)))]
+        figures += [
+            Figure(level.capitalize(), Text(format_count(n))) for level, n in counts.items()
+        ]
+        figures.append(Figure("Longest waiting", Text(f"{format_count(oldest)} days")))
+        self.query_one(Figures).show(figures)
+
+    def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
+        return self._cases(snapshot).select(
+            "case_ref",
+            pl.col("team").fill_null("–"),
+            "case_type",
+            "complexity",
+            "weight",
+            "opened_on",
+            "days_open",
+            "family_ref",
+        )
+
+    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
+        return case_columns(
+            frame,
+            since=("opened_on", "Opened"),
+            days=("days_open", "Waiting"),
+            with_team=self.team is None,
+        )

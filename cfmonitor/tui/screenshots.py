@@ -1,0 +1,143 @@
+"""Regenerate `screenshots/*.svg`: every screen on the demo data, in a dark and a light theme.
+
+    python -m cfmonitor.tui.screenshots [--out screenshots] [--width 120 --height 36]
+
+The demo database is made afresh in a temporary folder (seed 7, as of 2026-11-26), so
+the pictures are the same on every machine and show only invented people. The steps
+that reach each screen are shared with the snapshot tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+DEMO_DAY = dt.date(2026, 11, 26)
+DEMO_SEED = 7
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait for the loading worker (whether it succeeds or fails) and what it posted."""
+    await pilot.pause()
+    for _ in range(400):
+        if not pilot.app.is_loading:  # type: ignore[attr-defined]
+            break
+        await pilot.pause(0.025)
+    await pilot.pause()
+
+
+async def overview(pilot: Pilot) -> None:
+    await settle(pilot)
+
+
+async def team(pilot: Pilot) -> None:
+    """The third team (Arun Assessment and Intervention in the demo)."""
+    await settle(pilot)
+    await pilot.press("down", "down", "enter")
+    await pilot.pause()
+
+
+async def worker(pilot: Pilot) -> None:
+    """That team's most overloaded worker."""
+    await team(pilot)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def unallocated(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("u")
+    await pilot.pause()
+
+
+async def help_keys(pilot: Pilot) -> None:
+    await team(pilot)
+    await pilot.press("question_mark")
+    await pilot.pause()
+
+
+async def as_of(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("a")
+    await pilot.pause()
+
+
+async def flagged_filtered(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("f", "slash", *"family", "enter")
+    await pilot.pause()
+
+
+async def palette(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("ctrl+p", *"arun")
+    await pilot.pause(0.4)
+
+
+SCREENS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
+    "overview": overview,
+    "team": team,
+    "worker": worker,
+    "unallocated": unallocated,
+    "help": help_keys,
+    "as_of": as_of,
+    "flagged_filtered": flagged_filtered,
+}
+
+
+async def capture(
+    path: Path, steps: Callable[[Pilot], Awaitable[None]], theme: str, size: tuple[int, int]
+) -> str:
+    """Run the app headless on `path`, take the steps, and return the SVG of the screen."""
+    from cfmonitor.locate import DatabaseChoice
+    from cfmonitor.policy import Policy
+    from cfmonitor.tui.app import CfmonitorApp
+
+    app = CfmonitorApp(
+        DatabaseChoice(path, is_demo=True), policy=Policy(), as_of=DEMO_DAY, watch_seconds=0
+    )
+    async with app.run_test(size=size) as pilot:
+        app.theme = theme
+        await steps(pilot)
+        await pilot.pause()
+        return app.export_screenshot(title=f"cfmonitor — {theme}")
+
+
+async def write_all(out: Path, size: tuple[int, int]) -> list[Path]:
+    from cfmonitor.data.demo import write_demo_database
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "demo.db"
+        write_demo_database(database, seed=DEMO_SEED, today=DEMO_DAY)
+        shots = {**SCREENS, "palette": palette}
+        for name, steps in shots.items():
+            for label, theme in THEMES.items():
+                target = out / f"{name}-{label}.svg"
+                target.write_text(await capture(database, steps, theme, size), encoding="utf-8")
+                written.append(target)
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Regenerate the TUI screenshots (SVG).")
+    parser.add_argument("--out", type=Path, default=Path("screenshots"))
+    parser.add_argument("--width", type=int, default=120)
+    parser.add_argument("--height", type=int, default=36)
+    args = parser.parse_args()
+    os.environ.pop("NO_COLOR", None)  # screenshots show the colours (and the symbols)
+    for path in asyncio.run(write_all(args.out, (args.width, args.height))):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""What a caseload-table column is, how common cells are drawn, and which columns fit a width.
+
+No Textual here: a `Column` says which frame column holds the raw value (used for sorting
+and filtering) and how that value is drawn as a Rich `Text` (only ever via `safe_text`, so
+markup in data is never parsed). `fit_columns` decides, for a given width, which columns are
+shown and how wide each is: low-priority columns are dropped before figures are cut off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rich.text import Text
+
+from cfmonitor.presentation import (
+    STATUS_STYLES,
+    format_count,
+    format_number,
+    format_percent,
+    status_label,
+)
+from cfmonitor.safe_text import safe_text
+
+CellRenderer = Callable[[object, Mapping[str, object]], Text]
+"""Turns a raw value (and its whole row, by frame column name) into the `Text` of a cell."""
+
+COLUMN_GAP = 1
+"""Blank cells between two columns."""
+
+
+def text_cell(value: object, row: Mapping[str, object]) -> Text:
+    """Any value shown literally; nothing for a null."""
+    return safe_text(value)
+
+
+def count_cell(value: object, row: Mapping[str, object]) -> Text:
+    """A whole number with thousands separators; a dash for a null."""
+    return safe_text(format_count(value))  # type: ignore[arg-type]
+
+
+def number_cell(places: int = 1) -> CellRenderer:
+    """A renderer for a figure with `places` decimals; a dash for a null."""
+
+    def render(value: object, row: Mapping[str, object]) -> Text:
+        return safe_text(format_number(value, places))  # type: ignore[arg-type]
+
+    return render
+
+
+def percent_cell(value: object, row: Mapping[str, object]) -> Text:
+    """A fraction shown as a percentage (0.9 → 90%); a dash for a null."""
+    return safe_text(format_percent(value))  # type: ignore[arg-type]
+
+
+def status_cell(value: object, row: Mapping[str, object]) -> Text:
+    """A status as symbol and word (`▲ over`), coloured as well but never by colour alone.
+
+    To sort by severity rather than alphabetically, give the column the key of a rank
+    column and draw the status from the row: `render=lambda _, row: status_cell(row["status"],
+    row)`.
+    """
+    status = None if value is None else str(value)
+    return safe_text(status_label(status), style=STATUS_STYLES.get(status or "", ""))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a caseload table.
+
+    `key` names the frame column with the raw value: the table sorts and filters on it,
+    never on the displayed text. `width` is the preferred width in cells; the column may
+    shrink to `min_width` (default: `width`, i.e. never shrink) when room is short. When
+    even that does not fit, whole columns are dropped, lowest `priority` first (ties: the
+    rightmost first), so a figure is hidden rather than cut. `searchable` says whether `/`
+    filters on the column (default: when its frame column holds text).
+    """
+
+    key: str
+    label: str
+    width: int
+    align: Literal["left", "right"] = "left"
+    render: CellRenderer = text_cell
+    priority: int = 0
+    min_width: int | None = None
+    searchable: bool | None = None
+    sort_descending_first: bool | None = None
+    """Direction of the first sort on this column (default: descending for numbers)."""
+
+    def __post_init__(self) -> None:
+        if self.width < 1:
+            raise ValueError(f"column {self.key!r}: width must be at least 1, not {self.width}")
+        if self.min_width is not None and not 1 <= self.min_width <= self.width:
+            raise ValueError(
+                f"column {self.key!r}: min_width must be between 1 and width ({self.width})"
+            )
+        if self.align not in ("left", "right"):
+            raise ValueError(f"column {self.key!r}: align must be 'left' or 'right'")
+
+    @property
+    def narrowest(self) -> int:
+        """The fewest cells this column can be drawn in."""
+        return self.width if self.min_width is None else self.min_width
+
+
+def _needed(columns: Sequence[Column]) -> int:
+    return sum(column.narrowest for column in columns) + COLUMN_GAP * max(0, len(columns) - 1)
+
+
+def fit_columns(columns: Sequence[Column], width: int) -> tuple[tuple[Column, int], ...]:
+    """The columns shown in `width` cells, each with its drawn width, in their own order.
+
+    At least one column is always kept; if that alone is wider than `width`, the table
+    scrolls sideways rather than cut it.
+    """
+    shown = list(columns)
+    while len(shown) > 1 and _needed(shown) > width:
+        position = {id(column): index for index, column in enumerate(shown)}
+        victim = min(shown, key=lambda column: (column.priority, -position[id(column)]))
+        shown.remove(victim)
+    widths = [column.narrowest for column in shown]
+    spare = width - _needed(shown)
+    # Grow shrunken columns back towards their preferred width, most important first.
+    for index in sorted(range(len(shown)), key=lambda i: (-shown[i].priority, i)):
+        if spare <= 0:
+            break
+        grow = min(spare, shown[index].width - widths[index])
+        widths[index] += grow
+        spare -= grow
+    return tuple(zip(shown, widths, strict=True))

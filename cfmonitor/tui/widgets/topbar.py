@@ -1,0 +1,92 @@
+"""The line at the top of every screen: where you are, which day, and whether it is demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import Static
+
+from cfmonitor.safe_text import visible
+from cfmonitor.tui.widgets.cells import long_date
+
+SEPARATOR = " › "
+
+
+def breadcrumb_text(crumbs: Sequence[str], width: int = 0) -> Text:
+    """`Organisation › Team › Worker`, each part shown literally, the last in bold.
+
+    When `width` is too small the parts before the last give way first (the top level
+    becomes `…`, a team name is cut short), so the screen's own subject stays readable.
+    """
+    parts = [visible(crumb) for crumb in crumbs]
+
+    def build(shown: list[str]) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for index, part in enumerate(shown):
+            if index:
+                text.append(SEPARATOR, "dim")
+            text.append(part, "bold" if index == len(shown) - 1 else "")
+        return text
+
+    text = build(parts)
+    for index in range(len(parts) - 1):
+        if not width or text.cell_len <= width:
+            break
+        room = width - build([*parts[:index], "", *parts[index + 1 :]]).cell_len
+        if room > 4 and index:  # a team name cut short still says which team
+            shortened = Text(parts[index])
+            shortened.truncate(room, overflow="ellipsis")
+            parts[index] = shortened.plain
+        else:
+            parts[index] = "…"
+        text = build(parts)
+    if width and text.cell_len > width:
+        text = Text("…" + visible(crumbs[-1])[-(width - 1) :], "bold", no_wrap=True)
+    return text
+
+
+class Crumbs(Widget):
+    """The breadcrumbs, shortened to fit the width they are given."""
+
+    DEFAULT_CSS = "Crumbs { height: 1; width: 1fr; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._crumbs: list[str] = []
+
+    def show(self, crumbs: Sequence[str]) -> None:
+        self._crumbs = list(crumbs)
+        self.refresh()
+
+    @property
+    def plain(self) -> str:
+        return breadcrumb_text(self._crumbs).plain
+
+    def render(self) -> Text:
+        return breadcrumb_text(self._crumbs, self.size.width)
+
+
+class TopBar(Horizontal):
+    """Breadcrumbs on the left; the DEMO DATA label and the as-of date on the right."""
+
+    def compose(self) -> ComposeResult:
+        yield Crumbs(id="crumbs")
+        yield Static(Text("reloading…"), id="busy")
+        yield Static(Text("DEMO DATA"), id="demo")
+        yield Static(id="as-of")
+
+    def show(self, crumbs: Sequence[str], as_of: dt.date | None, is_demo: bool) -> None:
+        self.query_one("#crumbs", Crumbs).show(crumbs)
+        self.query_one("#demo", Static).display = is_demo
+        day = Text("as of ", "dim")
+        day.append(long_date(as_of) if as_of else "…", "bold")
+        self.query_one("#as-of", Static).update(day)
+
+    def show_busy(self, busy: bool) -> None:
+        """A quiet `reloading…` while a reload runs behind figures that stay readable."""
+        self.query_one("#busy", Static).display = busy

@@ -1,0 +1,42 @@
+"""Which columns a caseload table shows at a given width (no Textual needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cfmonitor.tui.widgets.table_columns import Column, fit_columns
+
+
+def widths(columns: list[Column], width: int) -> dict[str, int]:
+    return {column.key: cells for column, cells in fit_columns(columns, width)}
+
+
+def test_everything_fits_at_preferred_widths_when_there_is_room() -> None:
+    columns = [Column("a", "A", 10), Column("b", "B", 5)]
+    assert widths(columns, 80) == {"a": 10, "b": 5}
+
+
+def test_shrinkable_columns_shrink_before_any_column_is_dropped() -> None:
+    columns = [Column("name", "Name", 30, min_width=10, priority=9), Column("n", "N", 5)]
+    assert widths(columns, 20) == {"name": 14, "n": 5}  # 14 + 1 gap + 5
+
+
+def test_lowest_priority_goes_first_then_the_rightmost_of_equals() -> None:
+    columns = [
+        Column("name", "Name", 10, priority=9),
+        Column("a", "A", 10, priority=1),
+        Column("b", "B", 10, priority=1),
+        Column("c", "C", 10, priority=5),
+    ]
+    assert list(widths(columns, 32)) == ["name", "a", "c"]
+    assert list(widths(columns, 21)) == ["name", "c"]
+    assert list(widths(columns, 3)) == ["name"]  # one column always stays
+
+
+def test_a_column_that_does_not_make_sense_is_refused() -> None:
+    with pytest.raises(ValueError, match="min_width"):
+        Column("a", "A", 5, min_width=6)
+    with pytest.raises(ValueError, match="width"):
+        Column("a", "A", 0)
+    with pytest.raises(ValueError, match="align"):
+        Column("a", "A", 5, align="centre")  # type: ignore[arg-type]
