@@ -125,16 +125,23 @@ def default_range(as_of: dt.date) -> tuple[dt.date, dt.date]:
 # --- ranges of sample dates -----------------------------------------------------------
 
 
-def _index(points: pl.Series, day: pl.Expr) -> pl.Expr:
-    """Position of the first sample date on or after `day` (null days: past the end)."""
-    return pl.lit(points).search_sorted(day.fill_null(FAR_FUTURE), side="left").cast(pl.Int64)
+def _positions_of(points: pl.Series, days: pl.Series) -> np.ndarray:
+    """Position of the first sample date on or after each day (null days: past the end)."""
+    numbers = days.fill_null(FAR_FUTURE).cast(pl.Int32).to_numpy()
+    return np.searchsorted(points.cast(pl.Int32).to_numpy(), numbers, side="left")
 
 
 def _covered(frame: pl.DataFrame, points: pl.Series, start: pl.Expr, end: pl.Expr) -> pl.DataFrame:
-    """Give each row the sample dates [lo, hi) its half-open range [start, end) covers."""
-    return frame.with_columns(
-        _index(points, start).alias("lo"), _index(points, end).alias("hi")
-    ).filter(pl.col("lo") < pl.col("hi"))
+    """Give each row the sample dates [lo, hi) its half-open range [start, end) covers;
+    rows that cover none are left out. Positions are found in NumPy, so the frame is
+    copied once, filtered."""
+    bounds = frame.select(start.alias("start"), end.alias("end"))
+    lo = _positions_of(points, bounds.get_column("start"))
+    hi = _positions_of(points, bounds.get_column("end"))
+    covers = lo < hi
+    return frame.filter(pl.Series(covers)).with_columns(
+        pl.Series("lo", lo[covers].astype(np.int64)), pl.Series("hi", hi[covers].astype(np.int64))
+    )
 
 
 def _explode(frame: pl.DataFrame) -> pl.DataFrame:
@@ -176,25 +183,25 @@ def _running_totals(
     date. Ranges must lie within their key's span.
     """
     size = int((spans.get_column("hi") - spans.get_column("lo")).sum())
-    placed = ranges.join(
-        spans.select(key, pl.col("lo").alias("_lo"), pl.col("hi").alias("_hi"), "offset"),
-        on=key,
-        how="inner",
-    ).select(
-        (pl.col("offset") + pl.col("lo") - pl.col("_lo")).alias("start"),
-        pl.when(pl.col("hi") < pl.col("_hi"))
-        .then(pl.col("offset") + pl.col("hi") - pl.col("_lo"))
-        .otherwise(None)
-        .alias("end"),
-        *indicators,
-    )
+    # Each range's block by lookup, not by a join: ranges can number millions.
+    rows = _rows_of(spans.get_column(key), ranges.get_column(key))
+    inside = rows >= 0
+    rows = rows[inside]
+    span_lo = spans.get_column("lo").to_numpy()[rows]
+    span_hi = spans.get_column("hi").to_numpy()[rows]
+    offset = spans.get_column("offset").to_numpy()[rows]
+    range_lo = ranges.get_column("lo").to_numpy()[inside]
+    range_hi = ranges.get_column("hi").to_numpy()[inside]
+    start_at = offset + range_lo - span_lo
+    ends_inside = range_hi < span_hi
+    end_at = offset + range_hi - span_lo
     block_starts = spans.get_column("offset").to_numpy()
     lengths = (spans.get_column("hi") - spans.get_column("lo")).to_numpy()
     totals: dict[str, np.ndarray] = {}
     for name in indicators:
-        chosen = placed.filter(pl.col(name) > 0)
-        starts = chosen.get_column("start").to_numpy()
-        ends = chosen.get_column("end").drop_nulls().to_numpy()
+        chosen = ranges.get_column(name).to_numpy()[inside] > 0
+        starts = start_at[chosen]
+        ends = end_at[chosen & ends_inside]
         delta = np.bincount(starts, minlength=size) - np.bincount(ends, minlength=size)
         running = np.cumsum(delta)
         before = (running - delta)[block_starts] if size else np.zeros(0, dtype=np.int64)
@@ -279,29 +286,23 @@ def _held_ranges(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl
         ],
         how="horizontal",
     )
-    # Positions among the sample dates, in NumPy: the frame is only copied once, filtered.
-    day_numbers = points.cast(pl.Int32).to_numpy()
-    bounds = joined.select(
-        pl.max_horizontal("start_date", "opened_on", "in_post_from").cast(pl.Int32).alias("a"),
-        pl.min_horizontal(
-            pl.col("end_date").fill_null(far),
-            pl.col("closed_on").fill_null(far),
-            pl.col("in_post_until").fill_null(far),
-        )
-        .cast(pl.Int32)
-        .alias("b"),
-    )
-    lo = np.searchsorted(day_numbers, bounds.get_column("a").to_numpy(), side="left")
-    hi = np.searchsorted(day_numbers, bounds.get_column("b").to_numpy(), side="left")
-    covers = lo < hi
-    held = (
-        joined.select("worker_id", "case_id", "case_team_id", "level")
-        .filter(pl.Series(covers))
-        .with_columns(
-            pl.Series("lo", lo[covers].astype(np.int64)),
-            pl.Series("hi", hi[covers].astype(np.int64)),
-        )
-    )
+    held = _covered(
+        joined.select(
+            "worker_id",
+            "case_id",
+            "case_team_id",
+            "level",
+            pl.max_horizontal("start_date", "opened_on", "in_post_from").alias("_from"),
+            pl.min_horizontal(
+                pl.col("end_date").fill_null(far),
+                pl.col("closed_on").fill_null(far),
+                pl.col("in_post_until").fill_null(far),
+            ).alias("_until"),
+        ),
+        points,
+        pl.col("_from"),
+        pl.col("_until"),
+    ).drop("_from", "_until")
     # The same case given twice at once to one worker is still one case (as on a day).
     twice = _repeated(held.get_column("worker_id"), held.get_column("case_id"))
     if twice.any():
@@ -314,16 +315,20 @@ def _held_ranges(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl
     return held
 
 
-def _repeated(first: pl.Series, second: pl.Series) -> np.ndarray:
-    """True for each row whose (first, second) pair occurs more than once. Sorts one
-    whole-number key where the ids allow (less memory than hashing), else hashes."""
+def _repeated(first: pl.Series, second: pl.Series | None = None) -> np.ndarray:
+    """True for each row whose id (or (first, second) pair) occurs more than once. Sorts
+    one whole-number key where the ids allow (less memory than hashing), else hashes."""
     if first.is_empty():
         return np.zeros(0, dtype=bool)
-    low = min(first.min(), second.min())
-    top = max(first.max(), second.max())
+    other = second if second is not None else pl.Series([0])
+    low = min(first.min(), other.min())
+    top = max(first.max(), other.max())
     if low < 0 or top >= 2**31:
-        return pl.DataFrame({"a": first, "b": second}).is_duplicated().to_numpy()
-    key = first.to_numpy().astype(np.int64) * 2**31 + second.to_numpy()
+        both = {"a": first} if second is None else {"a": first, "b": second}
+        return pl.DataFrame(both).is_duplicated().to_numpy()
+    key = first.to_numpy().astype(np.int64)
+    if second is not None:
+        key = key * 2**31 + second.to_numpy()
     order = np.argsort(key, kind="stable")
     ordered = key[order]
     same = ordered[1:] == ordered[:-1]
@@ -494,7 +499,7 @@ def _team_series(
         pl.col("closed_on"),
     ).with_columns(pl.lit(1, dtype=pl.Int64).alias("open_cases"))
     ranges = held.select("case_id", "case_team_id", "lo", "hi")
-    shared = ranges.get_column("case_id").is_duplicated()  # co-worked or handed over
+    shared = pl.Series(_repeated(ranges.get_column("case_id")))  # co-worked, handed over
     allocated = pl.concat([ranges.filter(~shared), _merge(ranges.filter(shared), ["case_id"])])
     allocated = allocated.select(
         pl.col("case_team_id").alias("team_id"),
