@@ -36,9 +36,13 @@ def duplicate_keys(table: str, frame: pl.DataFrame, raw_prefix: str) -> pl.DataF
     """Rows of one file whose key repeats an earlier row's, exactly or but for case/spaces."""
     key = list(FORMATS[table].key)
     folded = [_FOLD + name for name in key]
-    rows = frame.filter(pl.all_horizontal(pl.col(name).is_not_null() for name in key))
-    rows = rows.with_columns(_folded(table, key))
-    rows = rows.filter(pl.struct(folded).is_duplicated()).sort(ROW)
+    # Repeated keys by hash first (light on memory; a collision only adds a candidate,
+    # the grouping below is exact), then copy just those rows.
+    repeated = frame.select(
+        pl.all_horizontal(pl.col(name).is_not_null() for name in key)
+        & pl.struct(_folded(table, key)).hash().is_duplicated()
+    ).to_series()
+    rows = frame.filter(repeated).with_columns(_folded(table, key)).sort(ROW)
     raw = pl.coalesce(raw_prefix + key[0], key[0])
     first = [pl.col(name).first().over(folded).alias("_first_" + name) for name in key]
     rows = rows.with_columns(
@@ -110,9 +114,9 @@ def unknown_references(final: dict[str, pl.DataFrame]) -> pl.DataFrame:
     for table, references in REFERENCES.items():
         for column, target in references.items():
             target_key = FORMATS[target].key[0]
-            known = final[target].select(pl.col(target_key).alias(column)).unique()
-            missing = final[table].filter(pl.col(column).is_not_null())
-            missing = missing.join(known, on=column, how="anti")
+            known = final[target].select(pl.col(target_key).alias(column))
+            missing = final[table].join(known, on=column, how="anti")
+            missing = missing.filter(pl.col(column).is_not_null())
             if missing.height == 0:
                 continue
             hints = known.select(
@@ -174,13 +178,17 @@ def double_allocations(allocations: pl.DataFrame) -> pl.DataFrame:
     """One case allocated to one worker twice over the same days (half-open ranges)."""
     far_future = pl.lit(dt.date(9999, 12, 31), dtype=pl.Date)
     pair = ["case_ref", "staff_ref"]
-    rows = allocations.filter(
+    usable = (
         pl.col("start_date").is_not_null()
         & pl.col("case_ref").is_not_null()
         & pl.col("staff_ref").is_not_null()
         & (pl.col("end_date").is_null() | (pl.col("end_date") >= pl.col("start_date")))
     )
-    rows = rows.filter(pl.struct(pair).is_duplicated())  # most pairs occur once: skip them
+    # Most (case, worker) pairs occur once: find the rest on narrow columns, then copy them.
+    rows = allocations.filter(
+        allocations.select(usable & pl.struct(pair).hash().is_duplicated()).to_series()
+    )
+    rows = rows.filter(pl.struct(pair).is_duplicated())
     rows = rows.with_columns(pl.col("end_date").fill_null(far_future).alias("_end")).sort(
         [*pair, "start_date", ROW], nulls_last=True
     )

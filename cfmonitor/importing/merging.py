@@ -36,18 +36,22 @@ def merge(
             continue
         key = list(file_format.key)
         new = files[table].select(*file_format.names, FILE, ROW)
-        new = new.with_columns(pl.col(name).cast(old.schema[name]) for name in file_format.names)
-        # Join the key columns only: the file's other columns are not copied.
-        ids = (
-            new.select(key).join(old.select(ID, *key), on=key, how="left", maintain_order="left")
-            if old.height
-            else pl.DataFrame({ID: pl.Series([None] * new.height, dtype=pl.Int64)})
+        # Copy nothing that need not be: cast only differing types, join only key columns.
+        new = new.with_columns(
+            pl.col(name).cast(old.schema[name])
+            for name in file_format.names
+            if new.schema[name] != old.schema[name]
         )
-        new = new.with_columns(ids.get_column(ID))
-        new = new.select(old.columns)
-        if mode == REPLACE:
-            final[table] = new
+        if old.height:
+            ids = new.select(key).join(
+                old.select(ID, *key), on=key, how="left", maintain_order="left"
+            )
+            new = new.with_columns(ids.get_column(ID))
         else:
+            new = new.with_columns(pl.lit(None, pl.Int64).alias(ID))
+        new = new.select(old.columns)
+        kept = old.head(0)
+        if mode == UPDATE and old.height:
             kept = old.join(new.select(key), on=key, how="anti", maintain_order="left")
-            final[table] = pl.concat([kept, new], how="vertical", rechunk=False)
+        final[table] = pl.concat([kept, new], how="vertical", rechunk=False) if kept.height else new
     return final

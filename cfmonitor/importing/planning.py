@@ -57,7 +57,8 @@ def database_rows(final: dict[str, pl.DataFrame], stored: Frames) -> dict[str, p
             lookup = with_ids[target].select(
                 pl.col(key).alias(column), pl.col(ID).alias(ID_COLUMNS[(table, column)])
             )
-            frame = frame.join(lookup, on=column, how="left", maintain_order="left")
+            ids = frame.select(column).join(lookup, on=column, how="left", maintain_order="left")
+            frame = frame.with_columns(ids.get_column(ID_COLUMNS[(table, column)]))
         schema = FRAME_SCHEMAS[table]
         rows[table] = frame.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
     return rows
@@ -69,6 +70,8 @@ def diff(table: str, new: pl.DataFrame, old: pl.DataFrame) -> TableChanges:
     Rows are compared by a hash of all their columns, so only two narrow (id, hash)
     frames are joined rather than two copies of a large table.
     """
+    if old.height == 0:  # a new table: everything is added, nothing copied to say so
+        return TableChanges(table=table, insert=new, update=new.head(0), delete=old.get_column(ID))
     insert = new.join(old.select(ID), on=ID, how="anti", maintain_order="left")
     delete = old.join(new.select(ID), on=ID, how="anti").get_column(ID)
     columns = [name for name in new.columns if name != ID]
