@@ -25,7 +25,6 @@ import polars as pl
 from cfmonitor.data.caseload import (
     REDUCTION_ORDER,
     STATUS_OVER,
-    SUMMARY_FIELDS,
     WORKER_ORDER,
     WORKER_ORDER_DESCENDING,
     WORKER_TOTALS,
@@ -814,6 +813,3 @@ def direction_of_travel(frames: Frames, policy: Policy, as_of: dt.date) -> Direc
         teams=measured(teams, ["team", "service_area"]),
         organisation=measured(organisation, []),
     )
-
-
-TREND_SUMMARY_FIELDS = ("date", *SUMMARY_FIELDS, "sustained")
