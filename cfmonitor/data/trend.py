@@ -87,9 +87,14 @@ HISTORY_COLUMNS = {
 """What the series reads of the two big tables: no references, types or row ids."""
 
 
-def load_history(path: Path | str, *, is_demo: bool = False) -> Frames:
-    """The whole history, for `compute_trend` and `direction_of_travel` (not for snapshots)."""
-    return load_frames(path, as_of=None, is_demo=is_demo, columns=HISTORY_COLUMNS)
+def load_history(
+    path: Path | str, *, is_demo: bool = False, worker_ids: list[int] | None = None
+) -> Frames:
+    """The whole history, for `compute_trend` and `direction_of_travel` (not for snapshots);
+    with `worker_ids`, only theirs (enough for their weeks over)."""
+    return load_frames(
+        path, as_of=None, is_demo=is_demo, columns=HISTORY_COLUMNS, worker_ids=worker_ids
+    )
 
 
 # --- sample dates ---------------------------------------------------------------------
@@ -713,12 +718,14 @@ def load_snapshot_with_history(
 ) -> Snapshot:
     """`load_snapshot` plus `add_history`: the same snapshot, with weeks over.
 
-    The history is read only when someone is over, and then only the columns it needs.
+    The history is read only when someone is over, and then only those workers'
+    allocations and cases, and only the columns weeks over needs.
     """
     snapshot = load_snapshot(path, policy, as_of, is_demo=is_demo)
-    if snapshot.workers.filter(pl.col("status") == STATUS_OVER).is_empty():
+    over = snapshot.workers.filter(pl.col("status") == STATUS_OVER).get_column("worker_id")
+    if over.is_empty():
         return add_history(snapshot, None)
-    return add_history(snapshot, load_history(path, is_demo=is_demo))
+    return add_history(snapshot, load_history(path, is_demo=is_demo, worker_ids=over.to_list()))
 
 
 def add_history(snapshot: Snapshot, frames: Frames | None) -> Snapshot:
@@ -734,7 +741,10 @@ def add_history(snapshot: Snapshot, frames: Frames | None) -> Snapshot:
     weeks_over = (
         pl.DataFrame(schema={"worker_id": pl.Int64, "weeks_over": pl.Int64})
         if frames is None
-        else weeks_over_at(frames, policy, over).select("worker_id", "weeks_over")
+        # One date: each round costs about the same however far it looks, so look far.
+        else weeks_over_at(frames, policy, over, max(policy.sustained_weeks, 52)).select(
+            "worker_id", "weeks_over"
+        )
     )
     workers = (
         snapshot.workers.join(weeks_over, on="worker_id", how="left", maintain_order="left")
