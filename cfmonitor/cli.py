@@ -117,6 +117,25 @@ def cli(ctx: click.Context, db: Path | None, as_of: dt.date | None, policy_path:
     default=None,
     help="Exit 1 when anyone is at this status or worse (for scheduled checks).",
 )
+@click.option(
+    "--trend", is_flag=True, help="The figures over time (weekly or monthly) instead of one day."
+)
+@click.option(
+    "--from",
+    "start",
+    type=ISO_DATE,
+    default=None,
+    help="With --trend: first date (default two years before --to).",
+)
+@click.option(
+    "--to", "end", type=ISO_DATE, default=None, help="With --trend: last date (default --as-of)."
+)
+@click.option(
+    "--every",
+    type=click.Choice(["week", "month"]),
+    default=None,
+    help="With --trend: one point per week (default) or per month.",
+)
 def report(
     db: Path | None,
     as_of: dt.date | None,
@@ -127,19 +146,34 @@ def report(
     output: Path | None,
     force: bool,
     fail_on: str | None,
+    trend: bool,
+    start: dt.date | None,
+    end: dt.date | None,
+    every: str | None,
 ) -> None:
     """Who is over their threshold? Caseloads by worker and team, without the TUI."""
     from rich.console import Console
 
     from cfmonitor import report as reports
-    from cfmonitor.data.caseload import load_snapshot
+    from cfmonitor.data.trend import load_snapshot_with_history
     from cfmonitor.locate import choose_database
     from cfmonitor.policy import load_policy
 
+    if trend:
+        if output is not None or fmt == "xlsx":
+            raise click.UsageError(
+                "--trend prints to the terminal as table, csv, json or markdown; "
+                "redirect it to keep it (no --output or xlsx yet)."
+            )
+        _report_trend(db, as_of, policy_path, team, only, fmt, fail_on, start, end, every)
+        return
+    for name, value in (("--from", start), ("--to", end), ("--every", every)):
+        if value is not None:
+            raise click.UsageError(f"{name} only applies to a trend report; add --trend.")
     policy = load_policy(policy_path)
     day = as_of or _today()
     choice = choose_database(db, _today())
-    snapshot = load_snapshot(choice.path, policy, day, is_demo=choice.is_demo)
+    snapshot = load_snapshot_with_history(choice.path, policy, day, is_demo=choice.is_demo)
     chosen = reports.select(snapshot, team=team, only=only)
     if output is not None:
         from cfmonitor.safe_text import visible
@@ -152,6 +186,51 @@ def report(
         reports.render(chosen, fmt, Console(soft_wrap=fmt != "table", highlight=False))
     if fail_on is not None and reports.fails(chosen, fail_on):
         sys.exit(EXIT_PROBLEMS)
+
+
+def _report_trend(
+    db: Path | None,
+    as_of: dt.date | None,
+    policy_path: Path | None,
+    team: str | None,
+    only: str | None,
+    fmt: str,
+    fail_on: str | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    every: str | None,
+) -> None:
+    """`report --trend`: the snapshot's rows at each week (or month) of a range."""
+    from rich.console import Console
+
+    from cfmonitor import report as reports
+    from cfmonitor.data.trend import (
+        compute_trend,
+        default_range,
+        direction_of_travel,
+        load_history,
+    )
+    from cfmonitor.locate import choose_database
+    from cfmonitor.policy import load_policy
+
+    if fail_on is not None:
+        raise click.UsageError("--fail-on judges one day; it cannot be used with --trend.")
+    if as_of is not None and end is not None and as_of != end:
+        raise click.UsageError("--as-of and --to both set the end of a trend; give only one.")
+    last = end or as_of or _today()
+    first = start or default_range(last)[0]
+    if first > last:
+        raise click.UsageError(
+            f"--from {first.isoformat()} is after --to {last.isoformat()}; "
+            "the range must start before it ends."
+        )
+    policy = load_policy(policy_path)
+    choice = choose_database(db, _today())
+    frames = load_history(choice.path, is_demo=choice.is_demo)
+    series = compute_trend(frames, policy, first, last, every or "week")
+    direction = direction_of_travel(frames, policy, last) if fmt == "table" else None
+    console = Console(soft_wrap=fmt != "table", highlight=False)
+    reports.render_trend(series, direction, fmt, console, team=team, only=only)
 
 
 @cli.command()

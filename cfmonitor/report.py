@@ -6,6 +6,7 @@ rates and utilisation to 4. Data goes into Rich tables as `Text`, never as marku
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from cfmonitor.data.caseload import (
     WORKER_FIELDS,
     Snapshot,
 )
+from cfmonitor.data.trend import Direction, Trend
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.presentation import (
     STATUS_STYLES,
@@ -52,17 +54,39 @@ def _rounded(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+WORKER_HISTORY_FIELDS = ("weeks_over", "sustained")
+SUMMARY_HISTORY_FIELDS = ("sustained",)
+"""Present once `trend.add_history` has looked back over the weekly series."""
+
+
+def _with_history(frame: pl.DataFrame, fields: tuple[str, ...], extra: tuple[str, ...]):
+    return [*fields, *(name for name in extra if name in frame.columns)]
+
+
+def worker_fields(frame: pl.DataFrame) -> list[str]:
+    return _with_history(frame, WORKER_FIELDS, WORKER_HISTORY_FIELDS)
+
+
+def team_fields(frame: pl.DataFrame) -> list[str]:
+    return _with_history(frame, TEAM_FIELDS, SUMMARY_HISTORY_FIELDS)
+
+
+def summary_fields(frame: pl.DataFrame) -> list[str]:
+    return _with_history(frame, SUMMARY_FIELDS, SUMMARY_HISTORY_FIELDS)
+
+
 def worker_rows(snapshot: Snapshot) -> pl.DataFrame:
     """The report's worker fields, rounded."""
-    return _rounded(snapshot.workers.select(WORKER_FIELDS))
+    return _rounded(snapshot.workers.select(worker_fields(snapshot.workers)))
 
 
 def team_rows(snapshot: Snapshot) -> pl.DataFrame:
-    return _rounded(snapshot.teams.select(TEAM_FIELDS))
+    return _rounded(snapshot.teams.select(team_fields(snapshot.teams)))
 
 
 def organisation_row(snapshot: Snapshot) -> dict[str, Any]:
-    return _rounded(snapshot.organisation.select(SUMMARY_FIELDS)).row(0, named=True)
+    frame = snapshot.organisation
+    return _rounded(frame.select(summary_fields(frame))).row(0, named=True)
 
 
 def at_least(status: str) -> list[str]:
@@ -71,17 +95,21 @@ def at_least(status: str) -> list[str]:
     return [name for name, value in STATUS_RANK.items() if value <= rank]
 
 
+def team_name(names: list[str], team: str) -> str:
+    """The team called `team` (ignoring case), or a ReportError naming what was asked."""
+    if team in names:
+        return team
+    folded = {name.casefold(): name for name in names}
+    if team.casefold() in folded:
+        return folded[team.casefold()]
+    raise ReportError(f"--team: no team is called {visible(team)!r}.")
+
+
 def select(snapshot: Snapshot, team: str | None = None, only: str | None = None) -> Snapshot:
     """Narrow a snapshot to one team and/or to workers at a status or worse."""
     workers, teams = snapshot.workers, snapshot.teams
     if team is not None:
-        names = snapshot.teams.get_column("team").to_list()
-        if team not in names:
-            folded = {name.casefold(): name for name in names}
-            if team.casefold() in folded:
-                team = folded[team.casefold()]
-            else:
-                raise ReportError(f"--team: no team is called {visible(team)!r}.")
+        team = team_name(snapshot.teams.get_column("team").to_list(), team)
         workers = workers.filter(pl.col("team") == team)
         teams = teams.filter(pl.col("team") == team)
     if only is not None:
@@ -240,7 +268,11 @@ def _workers_table(snapshot: Snapshot) -> Table:
     for name in ("FTE", "Cases", "Load", "Capacity", "Util."):
         table.add_column(name, justify="right")
     table.add_column("Status")
+    history = "weeks_over" in snapshot.workers.columns
+    if history:
+        table.add_column("Weeks over", justify="right")
     for row in snapshot.workers.iter_rows(named=True):
+        weeks = [_weeks_over_text(row)] if history else []
         table.add_row(
             _cell(row["staff_ref"]),
             _cell(row["name"]),
@@ -252,8 +284,17 @@ def _workers_table(snapshot: Snapshot) -> Table:
             _right(format_number(row["capacity"])),
             _right(format_percent(row["utilisation"])),
             status_text(row["status"]),
+            *weeks,
         )
     return table
+
+
+def _weeks_over_text(row: dict[str, Any]) -> Text:
+    """Weeks over; sustained overload is said in words, not only by style."""
+    if not row["weeks_over"]:
+        return _right("")
+    label = f"{row['weeks_over']} sustained" if row["sustained"] else str(row["weeks_over"])
+    return Text(label, style=STATUS_STYLES["over"] if row["sustained"] else "", justify="right")
 
 
 def _problems_table(problems: pl.DataFrame) -> Table:
@@ -287,6 +328,209 @@ def render(snapshot: Snapshot, fmt: str, console: Console) -> None:
         console.print(as_rich(snapshot))
         return
     text = {"csv": as_csv, "json": as_json, "markdown": as_markdown}[fmt](snapshot)
+    console.file.write(text if text.endswith("\n") else text + "\n")
+
+
+# --- Trend (report --trend) -------------------------------------------------------------
+
+
+def trend_rows(trend: Trend, team: str | None = None, only: str | None = None):
+    """The series as report rows: each is the snapshot's row for its date, plus `date`.
+
+    Returns (organisation, teams, workers) frames, rounded as the snapshot report is.
+    """
+    workers, teams = trend.workers, trend.teams
+    if team is not None:
+        team = team_name(teams.get_column("team").unique().to_list(), team)
+        members = trend.worker_details.filter(pl.col("team") == team).get_column("worker_id")
+        workers = workers.filter(pl.col("worker_id").is_in(members.implode()))
+        teams = teams.filter(pl.col("team") == team)
+    if only is not None:
+        workers = workers.filter(pl.col("status").is_in(at_least(only)))
+    workers = trend.worker_rows(workers)
+    organisation = trend.organisation
+    return (
+        _rounded(organisation.select("date", *summary_fields(organisation))),
+        _rounded(teams.select("date", *team_fields(teams))),
+        _rounded(workers.select("date", *worker_fields(workers))),
+    )
+
+
+def _dated(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return frame.with_columns(pl.col("date").cast(pl.String)).to_dicts()
+
+
+def trend_json(trend: Trend, team: str | None = None, only: str | None = None) -> str:
+    organisation, teams, workers = trend_rows(trend, team, only)
+    document = {
+        "from": trend.start.isoformat(),
+        "to": trend.end.isoformat(),
+        "every": trend.every,
+        "organisation": _dated(organisation),
+        "teams": _dated(teams),
+        "workers": _dated(workers),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def trend_csv(trend: Trend, team: str | None = None, only: str | None = None) -> str:
+    """Organisation and team rows by date in one sheet (the organisation's team is empty)."""
+    organisation, teams, _ = trend_rows(trend, team, only)
+    combined = pl.concat(
+        [
+            organisation.with_columns(
+                pl.lit(None, dtype=pl.String).alias("team"),
+                pl.lit(None, dtype=pl.String).alias("service_area"),
+            ),
+            teams,
+        ],
+        how="diagonal",
+    ).select(teams.columns)
+    buffer = io.StringIO()
+    combined.write_csv(buffer)
+    return buffer.getvalue()
+
+
+def trend_markdown(trend: Trend, team: str | None = None, only: str | None = None) -> str:
+    organisation, teams, workers = trend_rows(trend, team, only)
+    parts = [
+        f"# Caseloads from {trend.start.isoformat()} to {trend.end.isoformat()}, "
+        f"every {trend.every}",
+        "## Organisation",
+        markdown_table(organisation),
+        "## Teams",
+        markdown_table(teams),
+        "## Workers",
+        markdown_table(workers),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _change(value: float | None, percent: bool) -> str:
+    if value is None:
+        return "–"
+    arrow = "↑" if value > 1e-9 else "↓" if value < -1e-9 else "→"
+    amount = f"{value * 100:+.1f} pts" if percent else f"{value:+.1f}".replace(".0", "")
+    return f"{arrow} {amount}"
+
+
+def _direction_table(direction: Direction) -> Table:
+    table = Table(
+        title=f"Direction of travel to {direction.as_of.isoformat()}",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    table.add_column("Measure")
+    for name in ("Now", "12 weeks ago", "Change", "12 months ago", "Change"):
+        table.add_column(name, justify="right")
+    labels = {
+        "average_caseload": "Average caseload per FTE",
+        "over": "Workers over",
+        "vacancy_rate": "Vacancy rate",
+        "agency_rate": "Agency rate",
+    }
+    for row in direction.organisation.iter_rows(named=True):
+        percent = row["measure"].endswith("_rate")
+
+        def shown(value: float | None, measure: str = row["measure"]) -> str:
+            if measure.endswith("_rate"):
+                return format_percent(value, 1)
+            return format_count(value) if measure == "over" else format_number(value)
+
+        table.add_row(
+            labels.get(row["measure"], row["measure"]),
+            _right(shown(row["now"])),
+            _right(shown(row["weeks_12_ago"])),
+            _right(_change(row["change_12_weeks"], percent)),
+            _right(shown(row["months_12_ago"])),
+            _right(_change(row["change_12_months"], percent)),
+        )
+    return table
+
+
+def _series_table(organisation: pl.DataFrame, title: str) -> Table:
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("Date", no_wrap=True, min_width=10)
+    for name in ("FTE", "Vacancy", "Agency", "Open", "Unalloc.", "Avg", "Over", "Near"):
+        table.add_column(name, justify="right")
+    table.add_column("Sustained", justify="right")
+    for row in organisation.iter_rows(named=True):
+        table.add_row(
+            row["date"].isoformat(),
+            _right(format_number(row["fte_in_post"])),
+            _right(format_percent(row["vacancy_rate"], 1)),
+            _right(format_percent(row["agency_rate"], 1)),
+            _right(format_count(row["open_cases"])),
+            _right(format_count(row["unallocated_cases"])),
+            _right(format_number(row["average_caseload"])),
+            _right(format_count(row["over"])),
+            _right(format_count(row["near"])),
+            _right(format_count(row["sustained"])),
+        )
+    return table
+
+
+def _sustained_table(workers: pl.DataFrame, day: object) -> Table:
+    table = Table(
+        title=f"Workers in sustained overload on {day}", box=box.SIMPLE_HEAD, title_justify="left"
+    )
+    for name in ("Staff ref", "Name", "Team"):
+        table.add_column(name, overflow="fold")
+    for name in ("Cases", "Load", "Capacity", "Weeks over"):
+        table.add_column(name, justify="right")
+    for row in workers.sort("weeks_over", descending=True).iter_rows(named=True):
+        table.add_row(
+            _cell(row["staff_ref"]),
+            _cell(row["name"]),
+            _cell(row["team"]),
+            _right(format_count(row["cases"])),
+            _right(format_number(row["weighted_load"])),
+            _right(format_number(row["capacity"])),
+            _right(format_count(row["weeks_over"])),
+        )
+    return table
+
+
+def trend_rich(
+    trend: Trend, direction: Direction, team: str | None = None, only: str | None = None
+) -> RenderableType:
+    """The organisation's (or one team's) series, the direction of travel, and who is in
+    sustained overload at the end of the range. Every figure is also in --format json."""
+    organisation, teams, workers = trend_rows(trend, team, only)
+    series = organisation
+    title = "Organisation"
+    if team is not None:
+        series = teams
+        title = visible(teams.get_column("team").first() or team)
+    last = workers.filter(pl.col("date") == trend.end, pl.col("sustained"))
+    heading = Text.assemble(
+        ("Caseloads from ", "bold"),
+        (f"{trend.start.isoformat()} to {trend.end.isoformat()}, every {trend.every}", "bold"),
+    )
+    return Group(
+        heading,
+        _series_table(series, title),
+        _direction_table(direction),
+        _sustained_table(last, trend.end.isoformat()),
+    )
+
+
+def render_trend(
+    trend: Trend,
+    direction: Direction,
+    fmt: str,
+    console: Console,
+    team: str | None = None,
+    only: str | None = None,
+) -> None:
+    """Write the series to the console in the chosen format."""
+    if fmt == "table":
+        if not console.is_terminal:
+            console.width = max(console.width, 160)
+        console.print(trend_rich(trend, direction, team, only))
+        return
+    writers = {"csv": trend_csv, "json": trend_json, "markdown": trend_markdown}
+    text = writers[fmt](trend, team, only)
     console.file.write(text if text.endswith("\n") else text + "\n")
 
 

@@ -59,6 +59,8 @@ def test_json_report_shape_and_rounding(capsys, small_db):
         "capacity",
         "utilisation",
         "status",
+        "weeks_over",
+        "sustained",
     ]
     assert first["status"] == "over"
     assert first["utilisation"] == round(20 / 18, 4)

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from cfmonitor.data.store import Frames, Source, load_frames
-from cfmonitor.policy import Policy
+from cfmonitor.policy import COMPLEXITY_LEVELS, Policy
 
 TOLERANCE = 1e-9
 """Loads are sums of decimal weights; compare with this slack so 18 x 1.0 is not over 18."""
@@ -378,11 +378,131 @@ SUMMABLE = (
 )
 
 
-def _roll_up(teams: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+def roll_up(teams: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     """Sum team figures (by service area, or for everyone) and recompute the rates."""
     sums = [pl.col(name).sum() for name in SUMMABLE]
     grouped = teams.group_by(by, maintain_order=True).agg(sums) if by else teams.select(sums)
     return grouped.with_columns(_summary_columns())
+
+
+REDUCTION_ORDER = ["worker_id", "start_date", "id"]
+"""Reductions are summed in this order, so every computation adds the same floats alike."""
+
+
+def reduction_totals(reductions: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """`reduction_percent`: the percents summed per key, in `REDUCTION_ORDER`.
+
+    Summed as lists, so the float additions do not depend on how a group-by happens to
+    split its work (a day's snapshot and a many-day series group differently)."""
+    return (
+        reductions.sort(REDUCTION_ORDER)
+        .group_by(keys, maintain_order=True)
+        .agg(pl.col("percent"))
+        .select(*keys, pl.col("percent").list.sum().alias("reduction_percent"))
+    )
+
+
+WORKER_ORDER = ["team", "status_rank", "utilisation", "weighted_load", "staff_ref"]
+WORKER_ORDER_DESCENDING = [False, False, True, True, False]
+"""Most urgent first within each team."""
+
+
+def weighted_load(policy: Policy) -> pl.Expr:
+    """Sum of complexity weights, from the per-level case counts (exact for any history)."""
+    terms = [pl.col(f"{level}_cases") * policy.weights[level] for level in COMPLEXITY_LEVELS]
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total.cast(pl.Float64).alias("weighted_load")
+
+
+def judge_workers(workers: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+    """Capacity, utilisation and status of workers whose case counts are known.
+
+    Needs `cohort`, `fte`, the per-level case counts, `cases` and `reduction_percent`
+    (null where nothing is held or reduced). The one definition of status: the
+    snapshot and the trend series both use it.
+    """
+    maximum = pl.col("cohort_maximum")
+    capacity = pl.col("capacity")
+    load = pl.col("weighted_load")
+    counts = ["cases", *(f"{level}_cases" for level in COMPLEXITY_LEVELS)]
+    return (
+        workers.with_columns(
+            pl.col(counts).fill_null(0),
+            pl.col("reduction_percent").fill_null(0.0),
+            _cohort_maximum(policy).alias("cohort_maximum"),
+        )
+        .with_columns(weighted_load(policy))
+        .with_columns(
+            (
+                maximum
+                * pl.col("fte")
+                * (1 - pl.col("reduction_percent").clip(upper_bound=100) / 100)
+            ).alias("capacity")
+        )
+        .with_columns(
+            pl.when(capacity > TOLERANCE).then(load / capacity).otherwise(None).alias("utilisation")
+        )
+        .with_columns(
+            pl.when(maximum.is_null())
+            .then(pl.lit(STATUS_UNKNOWN_COHORT))
+            .when(load > capacity + TOLERANCE)
+            .then(pl.lit(STATUS_OVER))
+            .when(pl.col("utilisation") >= policy.near_band - TOLERANCE)
+            .then(pl.lit(STATUS_NEAR))
+            .otherwise(pl.lit(STATUS_OK))
+            .alias("status")
+        )
+        .with_columns(
+            pl.col("status").replace_strict(STATUS_RANK, return_dtype=pl.Int8).alias("status_rank")
+        )
+    )
+
+
+_CASEHOLDING = pl.col("cohort_maximum") > 0
+WORKER_TOTALS = [
+    pl.len().alias("workers_in_post"),
+    pl.col("fte").sum().alias("fte_in_post"),
+    pl.col("fte").filter(pl.col("employment") == "agency").sum().alias("agency_fte"),
+    (pl.col("employment") == "agency").sum().alias("agency_workers"),
+    (pl.col("status") == STATUS_OVER).sum().alias("over"),
+    (pl.col("status") == STATUS_NEAR).sum().alias("near"),
+    (pl.col("status") == STATUS_UNKNOWN_COHORT).sum().alias("unknown_cohort"),
+    pl.col("cases").filter(_CASEHOLDING).sum().alias("caseholding_cases"),
+    pl.col("fte").filter(_CASEHOLDING).sum().alias("caseholding_fte"),
+]
+"""Per-team sums of judged workers (group them by team, and by date for a series)."""
+
+_TEAM_COUNTS = (
+    "workers_in_post",
+    "agency_workers",
+    "over",
+    "near",
+    "unknown_cohort",
+    "caseholding_cases",
+    "open_cases",
+    "allocated_cases",
+)
+
+
+def summarise_teams(
+    teams: pl.DataFrame, worker_totals: pl.DataFrame, case_totals: pl.DataFrame, on: list[str]
+) -> pl.DataFrame:
+    """Team rows: every team (even empty), its worker and case totals, and the rates.
+
+    `teams` has one row per team (per date for a series); `worker_totals` holds
+    `WORKER_TOTALS`, `case_totals` `open_cases` and `allocated_cases`, both keyed by `on`.
+    """
+    return (
+        teams.join(worker_totals, on=on, how="left")
+        .join(case_totals, on=on, how="left")
+        .with_columns(
+            pl.col(_TEAM_COUNTS).fill_null(0).cast(pl.Int64),
+            pl.col("fte_in_post", "agency_fte", "caseholding_fte").fill_null(0.0),
+        )
+        .with_columns(_summary_columns())
+    )
 
 
 def compute_snapshot(frames: Frames, policy: Policy, as_of: dt.date) -> Snapshot:
@@ -439,78 +559,26 @@ def compute_snapshot(frames: Frames, policy: Policy, as_of: dt.date) -> Snapshot
 
     loads = held.group_by("worker_id").agg(
         pl.len().cast(pl.Int64).alias("cases"),
-        pl.col("weight").sum().alias("weighted_load"),
         *[
             (pl.col("complexity") == level).sum().cast(pl.Int64).alias(f"{level}_cases")
-            for level in ("standard", "complex", "intense")
+            for level in COMPLEXITY_LEVELS
         ],
     )
     active_reductions = (
         frames.reductions.filter(open_on("start_date", "end_date", day))
         .join(in_post_ids, on="worker_id", how="semi")
-        .sort(["worker_id", "start_date"])
+        .sort(REDUCTION_ORDER)
     )
-    reduction_totals = active_reductions.group_by("worker_id").agg(
-        pl.col("percent").sum().alias("reduction_percent")
-    )
+    reduction_total = reduction_totals(active_reductions, ["worker_id"])
 
-    maximum = pl.col("cohort_maximum")
-    capacity = pl.col("capacity")
-    load = pl.col("weighted_load")
-    workers = (
+    workers = judge_workers(
         workers_in_post.rename({"id": "worker_id"})
         .join(teams, on="team_id", how="left")
         .join(loads, on="worker_id", how="left")
-        .join(reduction_totals, on="worker_id", how="left")
-        .with_columns(
-            pl.col("cases", "standard_cases", "complex_cases", "intense_cases").fill_null(0),
-            pl.col("weighted_load", "reduction_percent").fill_null(0.0),
-            _cohort_maximum(policy).alias("cohort_maximum"),
-        )
-        .with_columns(
-            (
-                maximum
-                * pl.col("fte")
-                * (1 - pl.col("reduction_percent").clip(upper_bound=100) / 100)
-            ).alias("capacity")
-        )
-        .with_columns(
-            pl.when(capacity > TOLERANCE).then(load / capacity).otherwise(None).alias("utilisation")
-        )
-        .with_columns(
-            pl.when(maximum.is_null())
-            .then(pl.lit(STATUS_UNKNOWN_COHORT))
-            .when(load > capacity + TOLERANCE)
-            .then(pl.lit(STATUS_OVER))
-            .when(pl.col("utilisation") >= policy.near_band - TOLERANCE)
-            .then(pl.lit(STATUS_NEAR))
-            .otherwise(pl.lit(STATUS_OK))
-            .alias("status")
-        )
-        .with_columns(
-            pl.col("status").replace_strict(STATUS_RANK, return_dtype=pl.Int8).alias("status_rank")
-        )
-        .sort(
-            ["team", "status_rank", "utilisation", "weighted_load", "staff_ref"],
-            descending=[False, False, True, True, False],
-            nulls_last=True,
-        )
-    )
+        .join(reduction_total, on="worker_id", how="left"),
+        policy,
+    ).sort(WORKER_ORDER, descending=WORKER_ORDER_DESCENDING, nulls_last=True)
 
-    caseholding = workers.filter(maximum > 0)
-    worker_totals = workers.group_by("team_id").agg(
-        pl.len().alias("workers_in_post"),
-        pl.col("fte").sum().alias("fte_in_post"),
-        pl.col("fte").filter(pl.col("employment") == "agency").sum().alias("agency_fte"),
-        (pl.col("employment") == "agency").sum().alias("agency_workers"),
-        (pl.col("status") == STATUS_OVER).sum().alias("over"),
-        (pl.col("status") == STATUS_NEAR).sum().alias("near"),
-        (pl.col("status") == STATUS_UNKNOWN_COHORT).sum().alias("unknown_cohort"),
-    )
-    caseholding_totals = caseholding.group_by("team_id").agg(
-        pl.col("cases").sum().alias("caseholding_cases"),
-        pl.col("fte").sum().alias("caseholding_fte"),
-    )
     case_totals = open_cases.group_by("team_id").agg(pl.len().alias("open_cases"))
     allocated_totals = (
         held.select("case_id", "case_team_id")
@@ -519,31 +587,15 @@ def compute_snapshot(frames: Frames, policy: Policy, as_of: dt.date) -> Snapshot
         .agg(pl.len().alias("allocated_cases"))
         .rename({"case_team_id": "team_id"})
     )
-    team_rows = (
-        teams.join(worker_totals, on="team_id", how="left")
-        .join(caseholding_totals, on="team_id", how="left")
-        .join(case_totals, on="team_id", how="left")
-        .join(allocated_totals, on="team_id", how="left")
-        .with_columns(
-            pl.col(
-                "workers_in_post",
-                "agency_workers",
-                "over",
-                "near",
-                "unknown_cohort",
-                "caseholding_cases",
-                "open_cases",
-                "allocated_cases",
-            )
-            .fill_null(0)
-            .cast(pl.Int64),
-            pl.col("fte_in_post", "agency_fte", "caseholding_fte").fill_null(0.0),
-        )
-        .with_columns(_summary_columns())
-        .sort(["service_area", "team"])
-    )
-    service_areas = _roll_up(team_rows, ["service_area"]).sort("service_area")
-    organisation = _roll_up(team_rows, [])
+    team_rows = summarise_teams(
+        teams,
+        # Summed in worker id order, as the trend series sums them, so floats add alike.
+        workers.sort("worker_id").group_by("team_id").agg(WORKER_TOTALS),
+        case_totals.join(allocated_totals, on="team_id", how="full", coalesce=True),
+        on=["team_id"],
+    ).sort(["service_area", "team"])
+    service_areas = roll_up(team_rows, ["service_area"]).sort("service_area")
+    organisation = roll_up(team_rows, [])
 
     allocated_ids = held.select(pl.col("case_id").alias("id")).unique()
     unallocated = (

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import sqlite3
 import urllib.parse
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,9 +230,24 @@ def quick_check(path: Path | str) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def _select(table: str, as_of: dt.date | None) -> str:
-    columns = ", ".join(FRAME_SCHEMAS[table])
-    sql = f"SELECT {columns} FROM {table}"
+def _select(
+    table: str,
+    as_of: dt.date | None,
+    columns: Sequence[str] | None = None,
+    worker_ids: Sequence[int] | None = None,
+) -> str:
+    sql = f"SELECT {', '.join(columns or FRAME_SCHEMAS[table])} FROM {table}"
+    if worker_ids is not None and table in ("allocations", "cases"):
+        # Only these workers' allocations, and the cases they point at (whole numbers,
+        # made here, so the list is safe to write into the SQL).
+        ids = ", ".join(str(int(worker_id)) for worker_id in worker_ids) or "NULL"
+        mine = f"SELECT case_id FROM allocations WHERE worker_id IN ({ids})"
+        sql += (
+            f" WHERE worker_id IN ({ids})" if table == "allocations" else f" WHERE id IN ({mine})"
+        )
+        if as_of is None:
+            return sql + " ORDER BY id"
+        raise ValueError("worker_ids narrows the whole history only (as_of=None)")
     if as_of is None:
         return sql + " ORDER BY id"
     day = as_of.isoformat()
@@ -321,10 +337,21 @@ def _read_with_connectorx(path: Path, query: str) -> pl.DataFrame:
 
 
 def _read_table(
-    path: Path, table: str, as_of: dt.date | None, *, sql: str | None = None
+    path: Path,
+    table: str,
+    as_of: dt.date | None,
+    *,
+    sql: str | None = None,
+    columns: Sequence[str] | None = None,
+    worker_ids: Sequence[int] | None = None,
 ) -> pl.DataFrame:
-    query = sql or _select(table, as_of)
-    schema = FRAME_SCHEMAS[table]
+    """One table (or `sql` over it), typed by the contract; `columns` narrows it."""
+    schema = {
+        name: dtype
+        for name, dtype in FRAME_SCHEMAS[table].items()
+        if columns is None or name in columns
+    }
+    query = sql or _select(table, as_of, list(schema), worker_ids)
     try:
         if path.stat().st_size <= SMALL_DATABASE_BYTES:
             frame = _read_with_sqlite(path, query, schema)
@@ -346,11 +373,27 @@ def _read_table(
         raise (diagnosis or _explain(path, error)) from None
 
 
-def load_frames(path: Path | str, *, as_of: dt.date | None = None, is_demo: bool = False) -> Frames:
-    """Load every table. With `as_of`, only the allocations and cases that matter then."""
+def load_frames(
+    path: Path | str,
+    *,
+    as_of: dt.date | None = None,
+    is_demo: bool = False,
+    columns: Mapping[str, Sequence[str]] | None = None,
+    worker_ids: Sequence[int] | None = None,
+) -> Frames:
+    """Load every table. With `as_of`, only the allocations and cases that matter then.
+
+    `columns` narrows some tables to the columns a computation needs (the trend reads
+    millions of allocations and cases, but not their references or types); `worker_ids`
+    (whole history only) keeps just those workers' allocations and the cases they hold.
+    """
     db_path = Path(path)
     source = inspect(db_path, is_demo=is_demo)
-    frames = {table: _read_table(db_path, table, as_of) for table in TABLE_NAMES}
+    wanted = columns or {}
+    frames = {
+        table: _read_table(db_path, table, as_of, columns=wanted.get(table), worker_ids=worker_ids)
+        for table in TABLE_NAMES
+    }
     if as_of is not None:
         frames["cases"] = _with_referenced_cases(db_path, frames["cases"], frames["allocations"])
     return Frames(source=source, **frames)
