@@ -172,7 +172,6 @@ class TeamScreen(TableScreen):
                 15,
                 render=lambda value, row: weeks_over_text(value, row["sustained"], styles),
                 priority=7,
-                min_width=5,
             ),
             Column(
                 "utilisation_spark",
@@ -181,7 +180,7 @@ class TeamScreen(TableScreen):
                 render=lambda value, row: Text(
                     sparkline(row["utilisation_series"] or [], SPARK_WIDTH, low=0.0, high=1.2)
                 ),
-                priority=1,
+                priority=4,
             ),
         ]
         if self.narrow:  # the name and weeks over matter more than the reference, the

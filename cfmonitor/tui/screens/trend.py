@@ -165,8 +165,9 @@ class TrendScreen(TableScreen):
     def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
         columns = WORKER_COLUMNS if self.level == WORKER else GROUP_COLUMNS
         series = self.series()
-        if series is None:
-            return pl.DataFrame(schema={"date": pl.Date})
+        if series is None:  # the same columns, no rows, until the history is in
+            kinds = {"date": pl.Date, "status": pl.String, "sustained": pl.Boolean}
+            return pl.DataFrame(schema={name: kinds.get(name, pl.Float64) for name in columns})
         return series.select(columns).sort("date", descending=True)
 
     def table_columns(self, frame: pl.DataFrame) -> list[Column]:
@@ -198,10 +199,9 @@ class TrendScreen(TableScreen):
                 Column(
                     "weeks_over",
                     "Weeks over",
-                    13,
+                    15,
                     render=lambda value, row: weeks_over_text(value, row["sustained"], styles),
                     priority=7,
-                    min_width=5,
                 ),
             ]
         return [
