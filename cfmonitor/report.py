@@ -517,7 +517,7 @@ def trend_rich(
 
 def render_trend(
     trend: Trend,
-    direction: Direction,
+    direction: Direction | None,
     fmt: str,
     console: Console,
     team: str | None = None,
@@ -525,6 +525,8 @@ def render_trend(
 ) -> None:
     """Write the series to the console in the chosen format."""
     if fmt == "table":
+        if direction is None:
+            raise ValueError("the table form shows the direction of travel; pass it")
         if not console.is_terminal:
             console.width = max(console.width, 160)
         console.print(trend_rich(trend, direction, team, only))
