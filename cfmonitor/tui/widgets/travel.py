@@ -52,10 +52,9 @@ def travel_table(
         if row is None:
             continue
         values = series.get_column(measure).cast(pl.Float64).to_list()
-        low = 0.0 if measure.endswith("_rate") or measure == "over" else None
         grid.add_row(
             Text(label),
-            Text(sparkline(values, spark_width, low=low)),
+            Text(sparkline(values, spark_width)),  # its own scale: the shape
             Text(measure_value(measure, row["now"])),
             change_text(row["change_12_weeks"], measure, "12 wk"),
             change_text(row["change_12_months"], measure, "12 mo"),
