@@ -53,6 +53,40 @@ def status_with_marker(row: dict, styles: dict[str, str]) -> Text:
     return text
 
 
+def judged_columns(styles: dict[str, str]) -> list[Column]:
+    """A worker's judged figures (cases, load, capacity, utilisation, status with the
+    sustained marker, weeks over): the team table's and a worker's trend table's."""
+    return [
+        Column("cases", "Cases", 5, "right", count_cell, priority=7),
+        Column("weighted_load", "Load", 5, "right", number_cell(1), priority=6),
+        Column("capacity", "Capacity", 8, "right", number_cell(1), priority=6, min_width=5),
+        Column(
+            "utilisation",
+            "Util",
+            5,
+            "right",
+            lambda value, row: utilisation_percent(value, row["status"], styles),
+            priority=8,
+        ),
+        Column(
+            "status_rank",
+            "Status",
+            16,
+            render=lambda value, row: status_with_marker(row, styles),
+            priority=10,
+            min_width=8,
+            sort_descending_first=False,
+        ),
+        Column(
+            "weeks_over",
+            "Weeks over",
+            15,
+            render=lambda value, row: weeks_over_text(value, row["sustained"], styles),
+            priority=7,
+        ),
+    ]
+
+
 class TeamScreen(TableScreen):
     """Enter opens a worker's supervision view; `u` lists the team's unallocated cases."""
 
@@ -133,23 +167,14 @@ class TeamScreen(TableScreen):
 
     def table_columns(self, frame: pl.DataFrame) -> list[Column]:
         styles = self.status_styles()
+        judged = judged_columns(styles)
         columns = [
             Column("name", "Name", text_width(frame, "name", 14, 30), priority=9, min_width=14),
             Column("staff_ref", "Staff ref", text_width(frame, "staff_ref", 9, 16), priority=2),
             Column("cohort", "Cohort", 11, render=text_cell, priority=4, min_width=5),
             Column("fte", "FTE", 4, "right", number_cell(2), priority=5),
             Column("employment", "Employ", 9, render=text_cell, priority=1),
-            Column("cases", "Cases", 5, "right", count_cell, priority=7),
-            Column("weighted_load", "Load", 5, "right", number_cell(1), priority=6),
-            Column("capacity", "Capacity", 8, "right", number_cell(1), priority=6, min_width=5),
-            Column(
-                "utilisation",
-                "Util",
-                5,
-                "right",
-                lambda value, row: utilisation_percent(value, row["status"], styles),
-                priority=8,
-            ),
+            *judged[:4],
             Column(
                 "utilisation_bar",
                 "",
@@ -157,22 +182,7 @@ class TeamScreen(TableScreen):
                 render=lambda value, row: utilisation_bar(value, row["status"], styles),
                 priority=3,
             ),
-            Column(
-                "status_rank",
-                "Status",
-                16,
-                render=lambda value, row: status_with_marker(row, styles),
-                priority=10,
-                min_width=8,
-                sort_descending_first=False,
-            ),
-            Column(
-                "weeks_over",
-                "Weeks over",
-                15,
-                render=lambda value, row: weeks_over_text(value, row["sustained"], styles),
-                priority=7,
-            ),
+            *judged[4:],
             Column(
                 "utilisation_spark",
                 "2 years",

@@ -20,11 +20,7 @@ from textual_plotext import PlotextPlot
 
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen
-from cfmonitor.tui.widgets.cells import (
-    status_text,
-    utilisation_percent,
-    weeks_over_text,
-)
+from cfmonitor.tui.screens.team import judged_columns
 from cfmonitor.tui.widgets.table import (
     Column,
     count_cell,
@@ -77,10 +73,10 @@ GROUP_COLUMNS = (
 )
 WORKER_COLUMNS = (
     "date",
-    "utilisation",
     "cases",
     "weighted_load",
     "capacity",
+    "utilisation",
     "status",
     "status_rank",
     "weeks_over",
@@ -174,36 +170,7 @@ class TrendScreen(TableScreen):
         styles = self.status_styles()
         date = Column("date", "Week to", 10, render=text_cell, priority=10, searchable=True)
         if self.level == WORKER:
-            return [
-                date,
-                Column(
-                    "utilisation",
-                    "Util",
-                    5,
-                    "right",
-                    lambda value, row: utilisation_percent(value, row["status"], styles),
-                    priority=9,
-                ),
-                Column("cases", "Cases", 5, "right", count_cell, priority=8),
-                Column("weighted_load", "Load", 5, "right", number_cell(1), priority=7),
-                Column("capacity", "Capacity", 8, "right", number_cell(1), priority=6),
-                Column(
-                    "status_rank",
-                    "Status",
-                    16,
-                    render=lambda value, row: status_text(row["status"], styles),
-                    priority=8,
-                    min_width=6,
-                    sort_descending_first=False,
-                ),
-                Column(
-                    "weeks_over",
-                    "Weeks over",
-                    15,
-                    render=lambda value, row: weeks_over_text(value, row["sustained"], styles),
-                    priority=7,
-                ),
-            ]
+            return [date, *judged_columns(styles)]
         return [
             date,
             Column("average_caseload", "Avg load", 8, "right", number_cell(1), priority=9),
