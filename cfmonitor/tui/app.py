@@ -29,6 +29,7 @@ from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy
 from cfmonitor.safe_text import safe_text, visible
 from cfmonitor.tui.commands import NavigationProvider
+from cfmonitor.tui.widgets.travel import HISTORY_LOADING
 
 if TYPE_CHECKING:
     from cfmonitor.data.trend import Direction, Trend
@@ -75,6 +76,18 @@ class HistoryLoaded(Message):
         super().__init__()
         self.snapshot = snapshot
         self.history = history
+
+
+class HistoryFailed(Message):
+    """The history could not be worked out; the snapshot on screen stays as it is."""
+
+    def __init__(self, as_of: dt.date, sentence: str) -> None:
+        super().__init__()
+        self.as_of = as_of
+        self.sentence = sentence
+
+
+HISTORY_UNAVAILABLE = "history not available (see the message)"
 
 
 def error_sentence(error: BaseException | None) -> str:
@@ -129,6 +142,8 @@ class CfmonitorApp(App[None]):
         self.snapshot: Snapshot | None = None
         self.history: History | None = None
         """None until the history of the current snapshot has been worked out."""
+        self.history_note = HISTORY_LOADING
+        """What screens say where the history goes while `history` is None."""
         self.loading_text: str = ""
         self.watch_seconds = watch_seconds
         self._signature: tuple[int, int] | None = None
@@ -197,13 +212,18 @@ class CfmonitorApp(App[None]):
             return
         self.post_message(SnapshotLoaded(snapshot, reason))
         self.post_message(LoadProgress("Working out the history (two years, weekly) …"))
-        history = load_history(self.choice.path, is_demo=self.choice.is_demo)
-        if worker.is_cancelled:
+        try:
+            history = load_history(self.choice.path, is_demo=self.choice.is_demo)
+            if worker.is_cancelled:
+                return
+            start, end = default_range(as_of)
+            trend = compute_trend(history, self.policy, start, end, every="week")
+            direction = direction_of_travel(history, self.policy, as_of)
+            with_history = add_history(snapshot, history)
+        except Exception as error:  # the figures on screen are still right: keep them
+            if not worker.is_cancelled:
+                self.post_message(HistoryFailed(as_of, error_sentence(error)))
             return
-        start, end = default_range(as_of)
-        trend = compute_trend(history, self.policy, start, end, every="week")
-        direction = direction_of_travel(history, self.policy, as_of)
-        with_history = add_history(snapshot, history)
         if not worker.is_cancelled:
             self.post_message(HistoryLoaded(with_history, History(as_of, trend, direction)))
 
@@ -218,6 +238,7 @@ class CfmonitorApp(App[None]):
         first = self.snapshot is None
         self.snapshot = snapshot
         self.history = None  # the old history belongs to other figures: never mix them
+        self.history_note = HISTORY_LOADING
         if snapshot.source is not None:
             self._signature = (snapshot.source.modified_ns, snapshot.source.size)
         self.loading_text = ""
@@ -234,13 +255,33 @@ class CfmonitorApp(App[None]):
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         """The same figures plus weeks over, sustained, the series and the direction of
         travel: every screen redraws from them (tables keep their sort, filter and row)."""
-        if self.snapshot is None or message.snapshot.as_of != self.snapshot.as_of:
+        current = self.snapshot
+        if current is None or (message.snapshot.as_of, message.snapshot.source) != (
+            current.as_of,
+            current.source,
+        ):
             return  # a late message from a load that was replaced
         self.snapshot = message.snapshot
         self.history = message.history
         self.loading_text = ""
         for screen in self.snapshot_screens():
             screen.show_snapshot(message.snapshot)
+            screen.show_progress("")
+
+    def on_history_failed(self, message: HistoryFailed) -> None:
+        """Keep the snapshot's figures; say in one sentence why there is no history."""
+        if self.snapshot is None or message.as_of != self.snapshot.as_of:
+            return
+        self.history_note = HISTORY_UNAVAILABLE
+        self.loading_text = ""
+        self.notify(
+            safe_text(f"Could not work out the history: {message.sentence}"),
+            title="Showing today's figures only",
+            severity="warning",
+            timeout=8,
+        )
+        for screen in self.snapshot_screens():
+            screen.show_snapshot(self.snapshot)
             screen.show_progress("")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

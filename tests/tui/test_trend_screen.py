@@ -241,3 +241,27 @@ def test_sparkline_draws_buckets_on_the_series_scale(values, width, drawn):
 
 def test_sparkline_clips_to_a_fixed_scale():
     assert sparkline([0.0, 2.0], 2, low=0.0, high=1.0) == "▁█"
+
+
+async def test_a_history_that_cannot_be_worked_out_leaves_the_figures_and_says_so(
+    demo_db, make_app, monkeypatch
+):
+    import cfmonitor.data.trend as trend_module
+    from cfmonitor.errors import CfmonitorError
+
+    def refuse(*args, **kwargs):
+        raise CfmonitorError("the allocations table could not be read as history.")
+
+    monkeypatch.setattr(trend_module, "compute_trend", refuse)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen) and app.snapshot is not None
+        assert app.history is None
+        assert "history not available" in str(app.screen.query_one("#travel").render())
+        assert "Open cases" in screen_text(app)
+        await pilot.press("t")
+        assert isinstance(app.screen, TrendScreen)
+        assert table(pilot).row_count == 0
+        assert "history not available" in screen_text(app)

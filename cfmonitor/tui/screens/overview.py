@@ -133,6 +133,7 @@ class OverviewScreen(TableScreen):
                 history.trend.organisation if history else None,
                 history.direction.organisation if history else None,
                 self.app.size.width,
+                self.cfapp.history_note,
             )
         )
 

@@ -28,7 +28,6 @@ from cfmonitor.tui.widgets.table import (
     percent_cell,
     text_cell,
 )
-from cfmonitor.tui.widgets.travel import HISTORY_LOADING
 
 ORGANISATION, TEAM, WORKER = "organisation", "team", "worker"
 
@@ -195,7 +194,7 @@ class TrendScreen(TableScreen):
         plt = plot.plt
         plt.clear_figure()
         if series is None:
-            note.update(Text(HISTORY_LOADING, "dim"))
+            note.update(Text(self.cfapp.history_note, "dim"))
             plot.refresh()
             return
         position = f"chart {self.chart_index % len(self.charts) + 1} of {len(self.charts)}"

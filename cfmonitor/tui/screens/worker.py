@@ -25,7 +25,6 @@ from cfmonitor.tui.widgets.cells import (
     weeks_over_text,
 )
 from cfmonitor.tui.widgets.table import Column
-from cfmonitor.tui.widgets.travel import HISTORY_LOADING
 
 COMPLEXITIES = ("standard", "complex", "intense")
 
@@ -141,7 +140,7 @@ class WorkerScreen(TableScreen):
         """`6 ↻ sustained (4+ weeks in a row) · ▁▂▃▅▇ two years`; a note until it is known."""
         history = self.cfapp.history
         if history is None or "weeks_over" not in row:
-            return Text(HISTORY_LOADING, "dim")
+            return Text(self.cfapp.history_note, "dim")
         line = weeks_over_text(row["weeks_over"], row["sustained"], styles)
         weeks = history.trend.policy.sustained_weeks
         line.append(f" (sustained: over {weeks}+ weeks in a row)", "dim")

@@ -30,15 +30,19 @@ def measure_value(measure: str, value: float | None) -> str:
 
 
 def travel_table(
-    series: pl.DataFrame | None, direction: pl.DataFrame | None, width: int
+    series: pl.DataFrame | None,
+    direction: pl.DataFrame | None,
+    width: int,
+    note: str = HISTORY_LOADING,
 ) -> RenderableType:
     """One line per measure: `Average caseload ▇▆▅▄▃▂ 13.4 ↓ −0.2 in 12 wk ↓ −0.8 in 12 mo`.
 
     `series` is the level's rows of the trend (oldest first) and `direction` its rows of
-    the direction of travel; None while the history is still being worked out.
+    the direction of travel; None while the history is still being worked out (or when it
+    could not be), and then `note` says which.
     """
     if series is None or direction is None:
-        return Text(HISTORY_LOADING, "dim")
+        return Text(note, "dim")
     spark_width = 24 if width >= 110 else 10
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, style="dim")
