@@ -21,7 +21,12 @@ from cfmonitor.tui.screens.team import TeamScreen
 from cfmonitor.tui.screens.trend import TrendScreen
 from cfmonitor.tui.screens.worker import WorkerScreen
 from cfmonitor.tui.screenshots import settle
-from cfmonitor.tui.widgets.cells import SUSTAINED_LABEL, SUSTAINED_SYMBOL, sparkline
+from cfmonitor.tui.widgets.cells import (
+    SUSTAINED_LABEL,
+    SUSTAINED_SYMBOL,
+    change_text,
+    sparkline,
+)
 from tests.tui.conftest import DEMO_DAY
 from tests.tui.test_navigation import crumbs, table
 from tests.tui.test_safety import assert_safe, hostile_database, screen_lines
@@ -265,3 +270,17 @@ async def test_a_history_that_cannot_be_worked_out_leaves_the_figures_and_says_s
         assert isinstance(app.screen, TrendScreen)
         assert table(pilot).row_count == 0
         assert "history not available" in screen_text(app)
+
+
+@pytest.mark.parametrize(
+    ("change", "measure", "said"),
+    [
+        (-0.78, "average_caseload", "↓ −0.8 in 12 mo"),
+        (12.0, "over", "↑ +12 in 12 mo"),
+        (0.0123, "agency_rate", "↑ +1.2 pts in 12 mo"),
+        (0.0, "vacancy_rate", "→ ±0.0 pts in 12 mo"),
+        (None, "over", "– in 12 mo"),
+    ],
+)
+def test_a_change_is_said_with_an_arrow_and_a_sign(change, measure, said):
+    assert change_text(change, measure, "12 mo").plain == said

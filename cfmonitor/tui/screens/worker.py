@@ -137,13 +137,17 @@ class WorkerScreen(TableScreen):
         panel.update(grid)
 
     def _history_line(self, row: dict, styles: dict[str, str]) -> Text:
-        """`6 ↻ sustained (4+ weeks in a row) · ▁▂▃▅▇ two years`; a note until it is known."""
+        """`6 ↻ sustained (over 4+ weeks in a row)  ▁▂▃▅▇ utilisation, two years`; a note
+        until the history is known."""
         history = self.cfapp.history
         if history is None or "weeks_over" not in row:
             return Text(self.cfapp.history_note, "dim")
         line = weeks_over_text(row["weeks_over"], row["sustained"], styles)
         weeks = history.trend.policy.sustained_weeks
-        line.append(f" (sustained: over {weeks}+ weeks in a row)", "dim")
+        line.append(
+            f" (over {weeks}+ weeks in a row)" if row["sustained"] else f" (sustained at {weeks})",
+            "dim",
+        )
         series = (
             history.trend.workers.filter(pl.col("worker_id") == row["worker_id"])
             .sort("date")
@@ -152,8 +156,8 @@ class WorkerScreen(TableScreen):
         )
         if series:
             line.append("  ")
-            line.append(sparkline(series, 24, low=0.0, high=1.2))
-            line.append(" utilisation, two years", "dim")
+            line.append(sparkline(series, 10 if self.narrow else 24, low=0.0, high=1.2))
+            line.append(" utilisation, 2 years", "dim")
         return line
 
     def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:

@@ -114,7 +114,7 @@ def sparkline(
 
     Drawing only: points are grouped into `width` buckets and each bucket shows its mean;
     a bucket with no value is a blank. The scale runs from `low` to `high` (default: the
-    series' own least and greatest values); values beyond it are drawn at its ends).
+    series' own least and greatest values); values beyond it are drawn at its ends.
     """
     present = [value for value in values if value is not None]
     if not present or width < 1:
@@ -149,7 +149,7 @@ def weeks_over_text(weeks: int | None, sustained: bool | None, styles: Mapping[s
 
 
 def change_text(change: float | None, measure: str, period: str) -> Text:
-    """`↓ 0.8 in 12 wk`: the arrow and the sign say the direction, so colour is not needed.
+    """`↓ −0.8 in 12 wk`: the arrow and the sign say the direction, so colour is not needed.
 
     Rates change by percentage points (`↑ 1.2 pts`), counts by whole numbers.
     """
