@@ -284,3 +284,19 @@ async def test_a_history_that_cannot_be_worked_out_leaves_the_figures_and_says_s
 )
 def test_a_change_is_said_with_an_arrow_and_a_sign(change, measure, said):
     assert change_text(change, measure, "12 mo").plain == said
+
+
+async def test_flagged_only_from_the_palette_keeps_the_weeks_with_anyone_over_or_near(
+    demo_db, make_app
+):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "enter", "enter", "t")
+        assert isinstance(app.screen, TrendScreen) and app.screen.level == "worker"
+        everything = table(pilot).visible_frame
+        app.screen.action_toggle_flagged()
+        await pilot.pause()
+        shown = table(pilot).visible_frame
+        assert set(shown.get_column("status").to_list()) <= {"over", "near"}
+        assert shown.height == everything.filter(pl.col("status").is_in(["over", "near"])).height

@@ -93,7 +93,7 @@ class TrendScreen(TableScreen):
             "next_chart",
             "Chart",
             id="next-chart",
-            tooltip="Show the next chart (caseload, who is over, vacancy and agency).",
+            tooltip="Show the next chart of these measures; the table beneath holds them all.",
         ),
     ]
     TABLE_KEY = "date"
@@ -162,8 +162,17 @@ class TrendScreen(TableScreen):
         series = self.series()
         if series is None:  # the same columns, no rows, until the history is in
             kinds = {"date": pl.Date, "status": pl.String, "sustained": pl.Boolean}
-            return pl.DataFrame(schema={name: kinds.get(name, pl.Float64) for name in columns})
-        return series.select(columns).sort("date", descending=True)
+            series = pl.DataFrame(schema={name: kinds.get(name, pl.Float64) for name in columns})
+        flagged = (
+            pl.col("status").is_in(["over", "near"])
+            if self.level == WORKER
+            else (pl.col("over") + pl.col("near")) > 0
+        )
+        return (
+            series.select(columns)
+            .with_columns(flagged.fill_null(False).alias("flagged"))  # for "Flagged only"
+            .sort("date", descending=True)
+        )
 
     def table_columns(self, frame: pl.DataFrame) -> list[Column]:
         styles = self.status_styles()
