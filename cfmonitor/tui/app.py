@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,8 +29,10 @@ from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy
 from cfmonitor.safe_text import safe_text, visible
 from cfmonitor.tui.commands import NavigationProvider
+from cfmonitor.tui.widgets.travel import HISTORY_LOADING
 
 if TYPE_CHECKING:
+    from cfmonitor.data.trend import Direction, Trend
     from cfmonitor.tui.screens.base import TableScreen
 
 WATCH_SECONDS = 2.0
@@ -54,6 +57,37 @@ class SnapshotLoaded(Message):
         super().__init__()
         self.snapshot = snapshot
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class History:
+    """The history behind a snapshot: the two-year weekly series and the direction of travel,
+    for the same as-of date (computed after the snapshot is on screen)."""
+
+    as_of: dt.date
+    trend: Trend
+    direction: Direction
+
+
+class HistoryLoaded(Message):
+    """The snapshot again, now with weeks over and sustained, and its History."""
+
+    def __init__(self, snapshot: Snapshot, history: History) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.history = history
+
+
+class HistoryFailed(Message):
+    """The history could not be worked out; the snapshot on screen stays as it is."""
+
+    def __init__(self, as_of: dt.date, sentence: str) -> None:
+        super().__init__()
+        self.as_of = as_of
+        self.sentence = sentence
+
+
+HISTORY_UNAVAILABLE = "history not available (see the message)"
 
 
 def error_sentence(error: BaseException | None) -> str:
@@ -106,6 +140,10 @@ class CfmonitorApp(App[None]):
         self.policy = policy
         self.as_of: dt.date = as_of or dt.date.today()
         self.snapshot: Snapshot | None = None
+        self.history: History | None = None
+        """None until the history of the current snapshot has been worked out."""
+        self.history_note = HISTORY_LOADING
+        """What screens say where the history goes while `history` is None."""
         self.loading_text: str = ""
         self.watch_seconds = watch_seconds
         self._signature: tuple[int, int] | None = None
@@ -151,9 +189,18 @@ class CfmonitorApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load_in_background(self, as_of: dt.date, reason: str) -> None:
-        """`load_snapshot` in two steps, so the screen can say which one is running."""
+        """`load_snapshot` in two steps, so the screen can say which one is running; then,
+        with the snapshot already painted, the history (weeks over, the series, the
+        direction of travel) read once and posted after it."""
         from cfmonitor.data.caseload import compute_snapshot
         from cfmonitor.data.store import load_frames
+        from cfmonitor.data.trend import (
+            add_history,
+            compute_trend,
+            default_range,
+            direction_of_travel,
+            load_history,
+        )
 
         worker = get_current_worker()
         frames = load_frames(self.choice.path, as_of=as_of, is_demo=self.choice.is_demo)
@@ -161,8 +208,24 @@ class CfmonitorApp(App[None]):
             return
         self.post_message(LoadProgress(f"Working out caseloads for {as_of.isoformat()} …"))
         snapshot = compute_snapshot(frames, self.policy, as_of)
+        if worker.is_cancelled:
+            return
+        self.post_message(SnapshotLoaded(snapshot, reason))
+        self.post_message(LoadProgress("Working out the history (two years, weekly) …"))
+        try:
+            history = load_history(self.choice.path, is_demo=self.choice.is_demo)
+            if worker.is_cancelled:
+                return
+            start, end = default_range(as_of)
+            trend = compute_trend(history, self.policy, start, end, every="week")
+            direction = direction_of_travel(history, self.policy, as_of)
+            with_history = add_history(snapshot, history)
+        except Exception as error:  # the figures on screen are still right: keep them
+            if not worker.is_cancelled:
+                self.post_message(HistoryFailed(as_of, error_sentence(error)))
+            return
         if not worker.is_cancelled:
-            self.post_message(SnapshotLoaded(snapshot, reason))
+            self.post_message(HistoryLoaded(with_history, History(as_of, trend, direction)))
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.loading_text = message.text
@@ -174,6 +237,8 @@ class CfmonitorApp(App[None]):
         snapshot = message.snapshot
         first = self.snapshot is None
         self.snapshot = snapshot
+        self.history = None  # the old history belongs to other figures: never mix them
+        self.history_note = HISTORY_LOADING
         if snapshot.source is not None:
             self._signature = (snapshot.source.modified_ns, snapshot.source.size)
         self.loading_text = ""
@@ -186,6 +251,38 @@ class CfmonitorApp(App[None]):
             self.notify(Text("The database changed on disk; figures reloaded."), timeout=4)
         elif message.reason == "as-of" and not first:
             self.notify(Text(f"Figures recomputed as of {snapshot.as_of.isoformat()}."), timeout=3)
+
+    def on_history_loaded(self, message: HistoryLoaded) -> None:
+        """The same figures plus weeks over, sustained, the series and the direction of
+        travel: every screen redraws from them (tables keep their sort, filter and row)."""
+        current = self.snapshot
+        if current is None or (message.snapshot.as_of, message.snapshot.source) != (
+            current.as_of,
+            current.source,
+        ):
+            return  # a late message from a load that was replaced
+        self.snapshot = message.snapshot
+        self.history = message.history
+        self.loading_text = ""
+        for screen in self.snapshot_screens():
+            screen.show_snapshot(message.snapshot)
+            screen.show_progress("")
+
+    def on_history_failed(self, message: HistoryFailed) -> None:
+        """Keep the snapshot's figures; say in one sentence why there is no history."""
+        if self.snapshot is None or message.as_of != self.snapshot.as_of:
+            return
+        self.history_note = HISTORY_UNAVAILABLE
+        self.loading_text = ""
+        self.notify(
+            safe_text(f"Could not work out the history: {message.sentence}"),
+            title="Showing today's figures only",
+            severity="warning",
+            timeout=8,
+        )
+        for screen in self.snapshot_screens():
+            screen.show_snapshot(self.snapshot)
+            screen.show_progress("")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a loading failure is handled: a message screen, never a traceback."""
@@ -316,6 +413,25 @@ class CfmonitorApp(App[None]):
         screen.show_subject(staff_ref)
         self.push_screen(screen)
 
+    def open_trend(self, level: str, key: str | None) -> None:
+        """The measures over time for the organisation, a team or a worker, above the
+        screen it was opened from (so escape goes back there)."""
+        from cfmonitor.tui.screens.trend import TrendScreen
+
+        screen = self._reused("trend", TrendScreen)
+        if screen in self.screen_stack:
+            return
+        screen.show_subject((level, key))
+        self.push_screen(screen)
+
+    def action_trend(self) -> None:
+        """From the palette: the trend of what the screen shows, else the organisation's."""
+        trend = getattr(self.screen, "action_trend", None)
+        if callable(trend):
+            trend()
+        else:
+            self.open_trend("organisation", None)
+
     def open_unallocated(self, team: str | None) -> None:
         from cfmonitor.tui.screens.unallocated import UnallocatedScreen
 
@@ -338,6 +454,11 @@ class CfmonitorApp(App[None]):
         )
         yield SystemCommand("Help", "Every key on this screen", self.action_help)
         yield SystemCommand("Overview", "Back to the organisation overview", self._to_overview)
+        yield SystemCommand(
+            "Trend",
+            "Charts and a table of the measures over two years, for what this screen shows",
+            self.action_trend,
+        )
         yield SystemCommand(
             "Unallocated cases",
             "Every open case with nobody allocated",

@@ -82,6 +82,24 @@ async def palette(pilot: Pilot) -> None:
     await pilot.pause(0.4)
 
 
+async def trend_organisation(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("t")
+    await pilot.pause()
+
+
+async def trend_team(pilot: Pilot) -> None:
+    await team(pilot)
+    await pilot.press("t")
+    await pilot.pause()
+
+
+async def trend_worker(pilot: Pilot) -> None:
+    await worker(pilot)
+    await pilot.press("t")
+    await pilot.pause()
+
+
 SCREENS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "overview": overview,
     "team": team,
@@ -90,6 +108,9 @@ SCREENS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "help": help_keys,
     "as_of": as_of,
     "flagged_filtered": flagged_filtered,
+    "trend_organisation": trend_organisation,
+    "trend_team": trend_team,
+    "trend_worker": trend_worker,
 }
 
 

@@ -128,7 +128,10 @@ async def test_sort_keys_and_header_click_sort_on_raw_values(demo_db, make_app):
         await pilot.press("s")
         first = table(pilot).sort_key
         assert first is not None
-        await pilot.press("s", "s", "s", "s", "s")
+        for _ in range(12):  # on through the columns shown at this width, to Cases
+            if table(pilot).sort_key == "cases":
+                break
+            await pilot.press("s")
         assert table(pilot).sort_key == "cases"
         cases = table(pilot).visible_frame.get_column("cases").to_list()
         assert cases == sorted(cases, reverse=True)  # numbers, not text: 9 after 10

@@ -67,7 +67,13 @@ EXPORT_BINDING = Binding(
     id="export",
     tooltip="Write the rows shown (filtered, sorted) to a CSV, Excel or Markdown file.",
 )
-HELPER_COLUMNS = ("flagged", "status_rank", "utilisation_bar")
+HELPER_COLUMNS = (
+    "flagged",
+    "status_rank",
+    "utilisation_bar",
+    "utilisation_series",
+    "utilisation_spark",
+)
 """Columns a screen adds for flagging and sorting; not part of an export."""
 
 FLAGGED_BINDING = Binding(

@@ -8,13 +8,23 @@ import polars as pl
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.widgets import Static
 
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.presentation import STATUS_SYMBOLS, format_count, format_number, format_percent
 from cfmonitor.tui.screens.base import FLAGGED_BINDING, TableScreen, text_width
-from cfmonitor.tui.widgets.cells import flag_text
+from cfmonitor.tui.widgets.cells import SUSTAINED_SYMBOL, flag_text
 from cfmonitor.tui.widgets.figures import Figure, Figures
 from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, percent_cell, text_cell
+from cfmonitor.tui.widgets.travel import travel_table
+
+TREND_BINDING = Binding(
+    "t",
+    "trend",
+    "Trend",
+    id="trend",
+    tooltip="Charts and a table of the measures over the last two years, week by week.",
+)
 
 
 def summary_figures(row: dict, styles: dict[str, str], problems: int = 0) -> list[Figure]:
@@ -57,6 +67,17 @@ def summary_figures(row: dict, styles: dict[str, str], problems: int = 0) -> lis
             Text(f"{STATUS_SYMBOLS['near']} {format_count(near)}", styles["near"] if near else ""),
         ),
     ]
+    if "sustained" in row:  # once the history is in
+        sustained = row["sustained"]
+        figures.append(
+            Figure(
+                "Sustained over",
+                Text(
+                    f"{SUSTAINED_SYMBOL} {format_count(sustained)}",
+                    styles["over"] if sustained else "",
+                ),
+            )
+        )
     if problems:
         figures.append(
             Figure(
@@ -88,6 +109,7 @@ class OverviewScreen(TableScreen):
             id="unallocated",
             tooltip="Every open case with nobody allocated, in every team.",
         ),
+        TREND_BINDING,
     ]
     TABLE_KEY = "team"
     TABLE_NAME = "teams"
@@ -97,11 +119,21 @@ class OverviewScreen(TableScreen):
 
     def compose_figures(self) -> ComposeResult:
         yield Figures(id="figures")
+        yield Static(id="travel")
 
     def render_figures(self, snapshot: Snapshot) -> None:
         self.query_one(Figures).show(
             summary_figures(
                 snapshot.organisation_row, self.status_styles(), snapshot.problems.height
+            )
+        )
+        history = self.cfapp.history
+        self.query_one("#travel", Static).update(
+            travel_table(
+                history.trend.organisation if history else None,
+                history.direction.organisation if history else None,
+                self.app.size.width,
+                self.cfapp.history_note,
             )
         )
 
@@ -167,3 +199,6 @@ class OverviewScreen(TableScreen):
 
     def action_unallocated(self) -> None:
         self.cfapp.open_unallocated(None)
+
+    def action_trend(self) -> None:
+        self.cfapp.open_trend("organisation", None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
 from rich.text import Text
@@ -11,10 +11,80 @@ from textual.binding import Binding, BindingType
 
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.tui.screens.base import BACK_BINDING, FLAGGED_BINDING, TableScreen, text_width
-from cfmonitor.tui.screens.overview import summary_figures
-from cfmonitor.tui.widgets.cells import status_text, utilisation_bar, utilisation_percent
+from cfmonitor.tui.screens.overview import TREND_BINDING, summary_figures
+from cfmonitor.tui.widgets.cells import (
+    SUSTAINED_SYMBOL,
+    sparkline,
+    status_text,
+    utilisation_bar,
+    utilisation_percent,
+    weeks_over_text,
+)
 from cfmonitor.tui.widgets.figures import Figure, Figures
 from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
+
+if TYPE_CHECKING:
+    from cfmonitor.tui.app import History
+
+SPARK_WIDTH = 12
+
+
+def utilisation_series(history: History | None, worker_ids: pl.Series) -> pl.DataFrame:
+    """Each worker's utilisation at every point of the trend (oldest first), as a list for
+    the sparkline cell; empty lists while the history is still being worked out."""
+    if history is None:
+        return pl.DataFrame(
+            {"worker_id": worker_ids, "utilisation_series": [[]] * len(worker_ids)},
+            schema={"worker_id": pl.Int64, "utilisation_series": pl.List(pl.Float64)},
+        )
+    return (
+        history.trend.workers.filter(pl.col("worker_id").is_in(worker_ids.implode()))
+        .sort("date")
+        .group_by("worker_id", maintain_order=True)
+        .agg(pl.col("utilisation").alias("utilisation_series"))
+    )
+
+
+def status_with_marker(row: dict, styles: dict[str, str]) -> Text:
+    """`▲ over ↻`: the status, and beside it the sustained marker (not a status of its own)."""
+    text = status_text(row["status"], styles)
+    if row.get("sustained"):
+        text.append(f" {SUSTAINED_SYMBOL}", styles.get("over", ""))
+    return text
+
+
+def judged_columns(styles: dict[str, str]) -> list[Column]:
+    """A worker's judged figures (cases, load, capacity, utilisation, status with the
+    sustained marker, weeks over): the team table's and a worker's trend table's."""
+    return [
+        Column("cases", "Cases", 5, "right", count_cell, priority=7),
+        Column("weighted_load", "Load", 5, "right", number_cell(1), priority=6),
+        Column("capacity", "Capacity", 8, "right", number_cell(1), priority=6, min_width=5),
+        Column(
+            "utilisation",
+            "Util",
+            5,
+            "right",
+            lambda value, row: utilisation_percent(value, row["status"], styles),
+            priority=8,
+        ),
+        Column(
+            "status_rank",
+            "Status",
+            16,
+            render=lambda value, row: status_with_marker(row, styles),
+            priority=10,
+            min_width=8,
+            sort_descending_first=False,
+        ),
+        Column(
+            "weeks_over",
+            "Weeks over",
+            15,
+            render=lambda value, row: weeks_over_text(value, row["sustained"], styles),
+            priority=7,
+        ),
+    ]
 
 
 class TeamScreen(TableScreen):
@@ -30,6 +100,7 @@ class TeamScreen(TableScreen):
             id="unallocated",
             tooltip="This team's open cases with nobody allocated.",
         ),
+        TREND_BINDING,
     ]
     TABLE_KEY = "staff_ref"
     TABLE_NAME = "workers"
@@ -63,7 +134,18 @@ class TeamScreen(TableScreen):
         )
 
     def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
-        return snapshot.workers.filter(pl.col("team") == self.team).select(
+        workers = snapshot.workers.filter(pl.col("team") == self.team)
+        if "weeks_over" not in workers.columns:  # the history is still being worked out
+            workers = workers.with_columns(
+                pl.lit(None, pl.Int64).alias("weeks_over"),
+                pl.lit(None, pl.Boolean).alias("sustained"),
+            )
+        return workers.join(
+            utilisation_series(self.cfapp.history, workers.get_column("worker_id")),
+            on="worker_id",
+            how="left",
+            maintain_order="left",
+        ).select(
             "staff_ref",
             "name",
             "cohort",
@@ -76,28 +158,23 @@ class TeamScreen(TableScreen):
             pl.col("utilisation").alias("utilisation_bar"),
             "status",
             "status_rank",
+            "weeks_over",
+            "sustained",
+            "utilisation_series",
+            pl.col("utilisation").alias("utilisation_spark"),
             pl.col("status").is_in(["over", "near"]).alias("flagged"),
         )
 
     def table_columns(self, frame: pl.DataFrame) -> list[Column]:
         styles = self.status_styles()
+        judged = judged_columns(styles)
         columns = [
             Column("name", "Name", text_width(frame, "name", 14, 30), priority=9, min_width=14),
             Column("staff_ref", "Staff ref", text_width(frame, "staff_ref", 9, 16), priority=2),
             Column("cohort", "Cohort", 11, render=text_cell, priority=4, min_width=5),
             Column("fte", "FTE", 4, "right", number_cell(2), priority=5),
             Column("employment", "Employ", 9, render=text_cell, priority=1),
-            Column("cases", "Cases", 5, "right", count_cell, priority=7),
-            Column("weighted_load", "Load", 5, "right", number_cell(1), priority=6),
-            Column("capacity", "Capacity", 8, "right", number_cell(1), priority=6, min_width=5),
-            Column(
-                "utilisation",
-                "Util",
-                5,
-                "right",
-                lambda value, row: utilisation_percent(value, row["status"], styles),
-                priority=8,
-            ),
+            *judged[:4],
             Column(
                 "utilisation_bar",
                 "",
@@ -105,18 +182,21 @@ class TeamScreen(TableScreen):
                 render=lambda value, row: utilisation_bar(value, row["status"], styles),
                 priority=3,
             ),
+            *judged[4:],
             Column(
-                "status_rank",
-                "Status",
-                16,
-                render=lambda value, row: status_text(row["status"], styles),
-                priority=10,
-                min_width=6,
-                sort_descending_first=False,
+                "utilisation_spark",
+                "2 years",
+                SPARK_WIDTH,
+                render=lambda value, row: Text(
+                    sparkline(row["utilisation_series"] or [], SPARK_WIDTH, low=0.0, high=1.2)
+                ),
+                priority=4,
             ),
         ]
-        if self.narrow:  # the name matters more than the reference and contract type
-            columns = [c for c in columns if c.key not in ("staff_ref", "employment")]
+        if self.narrow:  # the name and weeks over matter more than the reference, the
+            # contract type and the bar (a picture of the percentage beside it)
+            hidden = ("staff_ref", "employment", "utilisation_bar", "utilisation_spark")
+            columns = [c for c in columns if c.key not in hidden]
         return columns
 
     def open_row(self, key: object) -> None:
@@ -124,3 +204,6 @@ class TeamScreen(TableScreen):
 
     def action_unallocated(self) -> None:
         self.cfapp.open_unallocated(self.team)
+
+    def action_trend(self) -> None:
+        self.cfapp.open_trend("team", self.team)

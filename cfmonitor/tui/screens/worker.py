@@ -16,7 +16,14 @@ from cfmonitor.presentation import format_count, format_number
 from cfmonitor.safe_text import safe_text, visible
 from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen
 from cfmonitor.tui.screens.cases import case_columns
-from cfmonitor.tui.widgets.cells import status_text, utilisation_bar, utilisation_percent
+from cfmonitor.tui.screens.overview import TREND_BINDING
+from cfmonitor.tui.widgets.cells import (
+    sparkline,
+    status_text,
+    utilisation_bar,
+    utilisation_percent,
+    weeks_over_text,
+)
 from cfmonitor.tui.widgets.table import Column
 
 COMPLEXITIES = ("standard", "complex", "intense")
@@ -53,7 +60,7 @@ def load_line(row: dict, weights: dict[str, float]) -> Text:
 class WorkerScreen(TableScreen):
     """Figures and their making on top; the cases below, families kept together."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [BACK_BINDING]
+    BINDINGS: ClassVar[list[BindingType]] = [BACK_BINDING, TREND_BINDING]
     TABLE_KEY = "case_ref"
     TABLE_NAME = "cases"
 
@@ -113,6 +120,7 @@ class WorkerScreen(TableScreen):
         judged.append_text(status_text(row["status"], styles))
         judged.append(f" · {format_count(row['cases'])} cases", "dim")
         grid.add_row(Text("Utilisation"), judged)
+        grid.add_row(Text("Weeks over"), self._history_line(row, styles))
         reductions = snapshot.reductions.filter(pl.col("worker_id") == row["worker_id"])
         if reductions.is_empty():
             grid.add_row(Text("Reductions"), Text("none active", "dim"))
@@ -127,6 +135,30 @@ class WorkerScreen(TableScreen):
             )
             grid.add_row(Text("Reductions" if index == 0 else ""), line)
         panel.update(grid)
+
+    def _history_line(self, row: dict, styles: dict[str, str]) -> Text:
+        """`6 ↻ sustained (over 4+ weeks in a row)  ▁▂▃▅▇ utilisation, two years`; a note
+        until the history is known."""
+        history = self.cfapp.history
+        if history is None or "weeks_over" not in row:
+            return Text(self.cfapp.history_note, "dim")
+        line = weeks_over_text(row["weeks_over"], row["sustained"], styles)
+        weeks = history.trend.policy.sustained_weeks
+        line.append(
+            f" (over {weeks}+ weeks in a row)" if row["sustained"] else f" (sustained at {weeks})",
+            "dim",
+        )
+        series = (
+            history.trend.workers.filter(pl.col("worker_id") == row["worker_id"])
+            .sort("date")
+            .get_column("utilisation")
+            .to_list()
+        )
+        if series:
+            line.append("  ")
+            line.append(sparkline(series, 10 if self.narrow else 24, low=0.0, high=1.2))
+            line.append(" utilisation, 2 years", "dim")
+        return line
 
     def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
         row = self._worker_row(snapshot)
@@ -150,3 +182,6 @@ class WorkerScreen(TableScreen):
             days=("days_held", "Days"),
             with_family_mark=True,
         )
+
+    def action_trend(self) -> None:
+        self.cfapp.open_trend("worker", self.staff_ref)

@@ -8,7 +8,7 @@ there is no colour at all (NO_COLOR, monochrome screen-sharing).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 
@@ -99,3 +99,69 @@ def flag_text(over: int, near: int, styles: Mapping[str, str]) -> Text:
             text.append(" ")
         text.append(f"{STATUS_SYMBOLS['near']}{near}", styles.get("near", ""))
     return text
+
+
+SUSTAINED_SYMBOL = "↻"
+SUSTAINED_LABEL = f"{SUSTAINED_SYMBOL} sustained"
+"""A flag beside the status (not a status of its own): over for N weeks in a row."""
+SPARK_LEVELS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(
+    values: Sequence[float | None], width: int, low: float | None = None, high: float | None = None
+) -> str:
+    """The series as `width` block characters (▁ to █), oldest on the left.
+
+    Drawing only: points are grouped into `width` buckets and each bucket shows its mean;
+    a bucket with no value is a blank. The scale runs from `low` to `high` (default: the
+    series' own least and greatest values); values beyond it are drawn at its ends.
+    """
+    present = [value for value in values if value is not None]
+    if not present or width < 1:
+        return ""
+    low = min(present) if low is None else low
+    high = max(present) if high is None else high
+    span = high - low
+    count = len(values)
+    cells = min(width, count)
+    line = []
+    for index in range(cells):
+        bucket = [
+            value
+            for value in values[index * count // cells : (index + 1) * count // cells]
+            if value is not None
+        ]
+        if not bucket:
+            line.append(" ")
+            continue
+        level = 0.0 if span <= 0 else (sum(bucket) / len(bucket) - low) / span
+        line.append(SPARK_LEVELS[max(0, min(len(SPARK_LEVELS) - 1, int(level * 7.999)))])
+    return "".join(line)
+
+
+def weeks_over_text(weeks: int | None, sustained: bool | None, styles: Mapping[str, str]) -> Text:
+    """`6 ↻ sustained` (the marker in the over colour); `0` for someone not over."""
+    text = Text(format_count(weeks), no_wrap=True)
+    if sustained:
+        text.append(" ")
+        text.append(SUSTAINED_LABEL, styles.get("over", ""))
+    return text
+
+
+def change_text(change: float | None, measure: str, period: str) -> Text:
+    """`↓ −0.8 in 12 wk`: the arrow and the sign say the direction, so colour is not needed.
+
+    Rates change by percentage points (`↑ 1.2 pts`), counts by whole numbers.
+    """
+    if change is None or change != change:
+        return Text(f"– in {period}", "dim", no_wrap=True)
+    arrow = "↑" if change > 0 else "↓" if change < 0 else "→"
+    size = abs(change)
+    if measure.endswith("_rate"):
+        amount = f"{format_number(size * 100)} pts"
+    elif measure in ("over", "near", "sustained"):
+        amount = format_count(round(size))
+    else:
+        amount = format_number(size)
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    return Text(f"{arrow} {sign}{amount} in {period}", no_wrap=True)

@@ -1,0 +1,230 @@
+"""Measures over time: a chart (textual-plotext) and, beneath it, the same numbers as a
+table for people who would rather read than look, and for screen readers.
+
+One screen for the three levels: the organisation (from the overview), a team (from its
+screen) or a worker (from the supervision view). Everything shown comes from the app's
+History (the engine's `compute_trend`); until it has been worked out the screen says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import polars as pl
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from cfmonitor.data.caseload import Snapshot
+from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen
+from cfmonitor.tui.screens.team import judged_columns
+from cfmonitor.tui.widgets.table import (
+    Column,
+    count_cell,
+    number_cell,
+    percent_cell,
+    text_cell,
+)
+
+ORGANISATION, TEAM, WORKER = "organisation", "team", "worker"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: a title in the app's own words and the series drawn on it."""
+
+    title: str
+    measures: tuple[tuple[str, str], ...]
+    """(frame column, legend label) pairs."""
+    percent: bool = False
+
+
+GROUP_CHARTS = (
+    Chart("Average caseload (cases per caseholding FTE)", (("average_caseload", "average"),)),
+    Chart(
+        "Workers over, near and in sustained overload",
+        (("over", "over"), ("near", "near"), ("sustained", "sustained")),
+    ),
+    Chart("Vacancy and agency rates (%)", (("vacancy_rate", "vacancy"), ("agency_rate", "agency"))),
+)
+WORKER_CHARTS = (
+    Chart("Utilisation (%)", (("utilisation", "utilisation"),), percent=True),
+    Chart(
+        "Cases, weighted load and capacity",
+        (("cases", "cases"), ("weighted_load", "load"), ("capacity", "capacity")),
+    ),
+)
+GROUP_COLUMNS = (
+    "date",
+    "average_caseload",
+    "over",
+    "near",
+    "sustained",
+    "workers_in_post",
+    "fte_in_post",
+    "vacancy_rate",
+    "agency_rate",
+    "open_cases",
+    "unallocated_cases",
+)
+WORKER_COLUMNS = (
+    "date",
+    "cases",
+    "weighted_load",
+    "capacity",
+    "utilisation",
+    "status",
+    "status_rank",
+    "weeks_over",
+    "sustained",
+)
+
+
+class TrendScreen(TableScreen):
+    """`m` shows the next chart; the table beneath holds every measure, latest first."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        BACK_BINDING,
+        Binding(
+            "m",
+            "next_chart",
+            "Chart",
+            id="next-chart",
+            tooltip="Show the next chart of these measures; the table beneath holds them all.",
+        ),
+    ]
+    TABLE_KEY = "date"
+    TABLE_NAME = "trend"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.subject = (ORGANISATION, None)
+        self.chart_index = 0
+
+    @property
+    def level(self) -> str:
+        return self.subject[0]  # type: ignore[index]
+
+    @property
+    def key(self) -> str | None:
+        return self.subject[1]  # type: ignore[index]
+
+    @property
+    def charts(self) -> tuple[Chart, ...]:
+        return WORKER_CHARTS if self.level == WORKER else GROUP_CHARTS
+
+    def show_subject(self, subject: object) -> None:
+        self.chart_index = 0
+        super().show_subject(subject)
+
+    def _worker_row(self) -> dict | None:
+        snapshot = self.cfapp.snapshot
+        if snapshot is None or self.level != WORKER:
+            return None
+        rows = snapshot.workers.filter(pl.col("staff_ref") == self.key)
+        return rows.row(0, named=True) if rows.height else None
+
+    def crumbs(self) -> list[str]:
+        if self.level == TEAM:
+            return ["Organisation", str(self.key), "Trend"]
+        if self.level == WORKER:
+            row = self._worker_row()
+            team, name = (row["team"], row["name"]) if row else ("…", str(self.key))
+            return ["Organisation", team, name, "Trend"]
+        return ["Organisation", "Trend"]
+
+    def compose_figures(self) -> ComposeResult:
+        yield Static(id="chart-note")
+        yield PlotextPlot(id="chart")
+
+    # --- the numbers ------------------------------------------------------------------
+
+    def series(self) -> pl.DataFrame | None:
+        """This level's rows of the trend, oldest first; None until the history is in."""
+        history = self.cfapp.history
+        if history is None:
+            return None
+        trend = history.trend
+        if self.level == TEAM:
+            return trend.teams.filter(pl.col("team") == self.key).sort("date")
+        if self.level == WORKER:
+            ids = trend.worker_details.filter(pl.col("staff_ref") == self.key)
+            return trend.workers.filter(
+                pl.col("worker_id").is_in(ids.get_column("worker_id").implode())
+            ).sort("date")
+        return trend.organisation.sort("date")
+
+    def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
+        columns = WORKER_COLUMNS if self.level == WORKER else GROUP_COLUMNS
+        series = self.series()
+        if series is None:  # the same columns, no rows, until the history is in
+            kinds = {"date": pl.Date, "status": pl.String, "sustained": pl.Boolean}
+            series = pl.DataFrame(schema={name: kinds.get(name, pl.Float64) for name in columns})
+        flagged = (
+            pl.col("status").is_in(["over", "near"])
+            if self.level == WORKER
+            else (pl.col("over") + pl.col("near")) > 0
+        )
+        return (
+            series.select(columns)
+            .with_columns(flagged.fill_null(False).alias("flagged"))  # for "Flagged only"
+            .sort("date", descending=True)
+        )
+
+    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
+        styles = self.status_styles()
+        date = Column("date", "Week to", 10, render=text_cell, priority=10, searchable=True)
+        if self.level == WORKER:
+            return [date, *judged_columns(styles)]
+        return [
+            date,
+            Column("average_caseload", "Avg load", 8, "right", number_cell(1), priority=9),
+            Column("over", "Over", 5, "right", count_cell, priority=9),
+            Column("near", "Near", 5, "right", count_cell, priority=6),
+            Column("sustained", "Sustained", 9, "right", count_cell, priority=8),
+            Column("workers_in_post", "Workers", 7, "right", count_cell, priority=3),
+            Column("fte_in_post", "FTE", 7, "right", number_cell(1), priority=2),
+            Column("vacancy_rate", "Vacancy", 7, "right", percent_cell, priority=7),
+            Column("agency_rate", "Agency", 6, "right", percent_cell, priority=7),
+            Column("open_cases", "Open", 6, "right", count_cell, priority=4),
+            Column("unallocated_cases", "Unalloc", 7, "right", count_cell, priority=4),
+        ]
+
+    # --- the chart --------------------------------------------------------------------
+
+    def render_figures(self, snapshot: Snapshot) -> None:
+        note = self.query_one("#chart-note", Static)
+        chart = self.charts[self.chart_index % len(self.charts)]
+        series = self.series()
+        plot = self.query_one("#chart", PlotextPlot)
+        plt = plot.plt
+        plt.clear_figure()
+        if series is None:
+            note.update(Text(self.cfapp.history_note, "dim"))
+            plot.refresh()
+            return
+        position = f"chart {self.chart_index % len(self.charts) + 1} of {len(self.charts)}"
+        note.update(Text.assemble(chart.title, (f"  ·  {position} (m: next)", "dim")))
+        if series.is_empty():
+            note.update(Text("No figures in these two years.", "dim"))
+            plot.refresh()
+            return
+        plt.date_form("Y-m-d")
+        scale = 100.0 if chart.percent or chart.measures[0][0].endswith("_rate") else 1.0
+        for column, label in chart.measures:
+            points = series.select("date", column).drop_nulls()
+            if points.is_empty():
+                continue
+            dates = [day.isoformat() for day in points.get_column("date").to_list()]
+            values = [float(value) * scale for value in points.get_column(column).to_list()]
+            plt.plot(dates, values, label=label, marker="braille")
+        plt.xlabel("week")
+        plot.refresh()
+
+    def action_next_chart(self) -> None:
+        self.chart_index = (self.chart_index + 1) % len(self.charts)
+        if self.snapshot is not None:
+            self.render_figures(self.snapshot)
