@@ -465,9 +465,12 @@ class CfmonitorApp(App[None]):
             lambda: self.open_unallocated(None),
         )
         if isinstance(screen, TableScreen):
-            yield SystemCommand(
-                "Flagged only", "Show only rows that are over or near", screen.action_toggle_flagged
-            )
+            if screen.can_show_flagged():
+                yield SystemCommand(
+                    "Flagged only",
+                    "Show only rows that are over or near",
+                    screen.action_toggle_flagged,
+                )
             yield SystemCommand("Filter", "Filter this table as you type", screen.action_filter)
             yield SystemCommand(
                 "Export table…", "Write the rows shown to a file you name", screen.action_export

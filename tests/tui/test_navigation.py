@@ -229,3 +229,23 @@ def test_breadcrumbs_keep_the_screens_own_subject_when_short_of_room():
     assert breadcrumb_text(crumbs, 45).plain == "… › Arun Assessment and … › Ulnor Sorrelbrook"
     assert breadcrumb_text(crumbs, 8).plain == "…elbrook"
     assert breadcrumb_text(["[/]", "\x1b[2J"], 50).plain == "[/] › \\x1b[2J"
+
+
+async def test_flagged_only_is_offered_only_where_rows_can_be_flagged(demo_db, make_app):
+    """A case list has nobody over or near: the palette does not offer it, and asking
+    anyway (by action) says so instead of failing."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Flagged only" in titles
+        await pilot.press("enter", "enter")
+        assert isinstance(app.screen, WorkerScreen)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Flagged only" not in titles
+        shown = table(pilot).row_count
+        app.screen.action_toggle_flagged()
+        await pilot.pause()
+        assert app.is_running
+        assert table(pilot).row_count == shown
+        assert any("no rows that are over or near" in str(n.message) for n in app._notifications)

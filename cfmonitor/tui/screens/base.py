@@ -288,7 +288,14 @@ class TableScreen(SnapshotScreen):
         if not self.close_filter():
             super().action_back()
 
+    def can_show_flagged(self) -> bool:
+        """Only tables of people or weeks have rows that are over or near."""
+        return "flagged" in self.table.frame.columns
+
     def action_toggle_flagged(self) -> None:
+        if not self.can_show_flagged():
+            self.notify(Text("This table has no rows that are over or near."), timeout=2)
+            return
         self.flagged_only = not self.flagged_only
         self.table.set_flagged_only(pl.col("flagged") if self.flagged_only else None)
         self.set_class(self.flagged_only, "-flagged-only")
