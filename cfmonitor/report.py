@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from rich import box
@@ -24,7 +24,6 @@ from cfmonitor.data.caseload import (
     WORKER_FIELDS,
     Snapshot,
 )
-from cfmonitor.data.trend import Direction, Trend
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.presentation import (
     STATUS_STYLES,
@@ -35,6 +34,9 @@ from cfmonitor.presentation import (
     status_label,
 )
 from cfmonitor.safe_text import visible
+
+if TYPE_CHECKING:  # the trend engine (and numpy) are imported only by those who use them
+    from cfmonitor.data.trend import Direction, Trend
 
 FORMATS = ("table", "csv", "json", "markdown", "xlsx")
 FILE_FORMATS = ("csv", "json", "markdown", "xlsx")
