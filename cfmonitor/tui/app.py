@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -27,7 +27,7 @@ from cfmonitor.data.caseload import Snapshot
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy
-from cfmonitor.safe_text import safe_text, visible
+from cfmonitor.safe_text import visible
 from cfmonitor.tui.commands import NavigationProvider
 from cfmonitor.tui.widgets.travel import HISTORY_LOADING
 
@@ -126,6 +126,24 @@ class CfmonitorApp(App[None]):
             priority=True,
         ),
     ]
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast is plain text: a name or a path in it is never parsed as markup.
+
+        Textual 8.2 parses a toast's message as markup by default, and crashes on a Rich
+        `Text`; so toasts take a `str`, made visible, with markup off whatever the caller says.
+        """
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def __init__(
         self,
@@ -248,9 +266,9 @@ class CfmonitorApp(App[None]):
             screen.show_snapshot(snapshot)
             screen.show_progress("")
         if message.reason == "changed":
-            self.notify(Text("The database changed on disk; figures reloaded."), timeout=4)
+            self.notify("The database changed on disk; figures reloaded.", timeout=4)
         elif message.reason == "as-of" and not first:
-            self.notify(Text(f"Figures recomputed as of {snapshot.as_of.isoformat()}."), timeout=3)
+            self.notify(f"Figures recomputed as of {snapshot.as_of.isoformat()}.", timeout=3)
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         """The same figures plus weeks over, sustained, the series and the direction of
@@ -275,7 +293,7 @@ class CfmonitorApp(App[None]):
         self.history_note = HISTORY_UNAVAILABLE
         self.loading_text = ""
         self.notify(
-            safe_text(f"Could not work out the history: {message.sentence}"),
+            f"Could not work out the history: {message.sentence}",
             title="Showing today's figures only",
             severity="warning",
             timeout=8,
@@ -294,9 +312,7 @@ class CfmonitorApp(App[None]):
             if self._load_reason == "changed" and self.snapshot is not None:
                 # Another program is mid-write (say): keep the figures, say so quietly.
                 self.notify(
-                    safe_text(
-                        f"Could not re-read the database: {error_sentence(event.worker.error)}"
-                    ),
+                    f"Could not re-read the database: {error_sentence(event.worker.error)}",
                     title="Showing the figures read before",
                     severity="warning",
                     timeout=8,

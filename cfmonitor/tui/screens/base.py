@@ -294,13 +294,13 @@ class TableScreen(SnapshotScreen):
 
     def action_toggle_flagged(self) -> None:
         if not self.can_show_flagged():
-            self.notify(Text("This table has no rows that are over or near."), timeout=2)
+            self.notify("This table has no rows that are over or near.", timeout=2)
             return
         self.flagged_only = not self.flagged_only
         self.table.set_flagged_only(pl.col("flagged") if self.flagged_only else None)
         self.set_class(self.flagged_only, "-flagged-only")
         self.notify(
-            Text("Showing only rows over or near." if self.flagged_only else "Showing every row."),
+            "Showing only rows over or near." if self.flagged_only else "Showing every row.",
             timeout=2,
         )
 

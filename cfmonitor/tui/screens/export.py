@@ -65,5 +65,5 @@ class ExportDialog(Dialog[Path | None]):
         except CfmonitorError as error:
             self.query_one("#export-hint", Static).update(safe_text(str(error), "bold"))
             return
-        self.app.notify(safe_text(f"Wrote {self.frame.height:,} rows to {written}"), timeout=8)
+        self.app.notify(f"Wrote {self.frame.height:,} rows to {written}", timeout=8)
         self.dismiss(written)

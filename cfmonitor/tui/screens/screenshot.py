@@ -64,5 +64,5 @@ class ScreenshotDialog(Dialog[Path | None]):
         except OSError as error:
             hint.update(safe_text(f"{path}: {error.strerror or 'cannot be written'}.", "bold"))
             return
-        self.app.notify(safe_text(f"Screenshot saved to {path.resolve()}"), timeout=8)
+        self.app.notify(f"Screenshot saved to {path.resolve()}", timeout=8)
         self.dismiss(path)
