@@ -17,6 +17,7 @@ from cfmonitor.importing.merging import REPLACE, UPDATE, merge
 from cfmonitor.importing.natural import to_natural
 from cfmonitor.importing.planning import TableChanges, plan
 from cfmonitor.importing.problems import ImportProblems, combine, has_errors
+from cfmonitor.importing.provenance import Provenance
 from cfmonitor.importing.reading import read_table
 from cfmonitor.importing.writing import WriteResult, write_changes
 from cfmonitor.policy import Policy
@@ -96,8 +97,13 @@ def run_import(
     step: Step = lambda name: None,
     progress: Callable[[int], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
+    provenance: Provenance | None = None,
 ) -> ImportOutcome:
-    """Import `files` (table → path) into `db`; raises `ImportProblems` listing every error."""
+    """Import `files` (table → path) into `db`; raises `ImportProblems` listing every error.
+
+    `provenance` says where the rows came from; the writer records it (issue 15's data
+    freshness) so screens and reports can show "data as of".
+    """
     if not files:
         raise CfmonitorError(
             "nothing to import: give at least one of --teams, --workers, "
