@@ -87,6 +87,12 @@ HISTORY_COLUMNS = {
 """What the series reads of the two big tables: no references, types or row ids."""
 
 
+def _whole(value: object) -> int:
+    """A Polars scalar (min, max) of an integer column, as the `int` it is."""
+    assert isinstance(value, int), value
+    return value
+
+
 def load_history(
     path: Path | str, *, is_demo: bool = False, worker_ids: list[int] | None = None
 ) -> Frames:
@@ -115,7 +121,7 @@ def sample_dates(start: dt.date, end: dt.date, every: str) -> list[dt.date]:
     months = (end.year - start.year) * 12 + end.month - start.month
     offsets = [f"-{k}mo" for k in range(months, -1, -1)]
     steps = pl.select(
-        pl.lit(end, dtype=pl.Date).dt.offset_by(pl.Series(offsets)).alias("date")
+        pl.lit(end, dtype=pl.Date).dt.offset_by(pl.lit(pl.Series(offsets))).alias("date")
     ).to_series()
     return [day for day in steps.to_list() if day >= start]
 
@@ -162,7 +168,7 @@ def _merge(ranges: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     ordered = ranges.sort([*keys, "lo"])
     changed = pl.any_horizontal(*[pl.col(key) != pl.col(key).shift(1) for key in keys])
     new_group = changed.fill_null(True)
-    width = int(ordered.get_column("hi").max() or 0) + 1
+    width = _whole(ordered.get_column("hi").max() or 0) + 1
     group = new_group.cast(pl.Int64).cum_sum()
     ordered = ordered.with_columns(
         ((group * width + pl.col("hi")).cum_max() - group * width).alias("_reach"),
@@ -240,8 +246,8 @@ def _rows_of(keys: pl.Series, wanted: pl.Series) -> np.ndarray:
     """
     if keys.is_empty() or wanted.is_empty():
         return np.full(len(wanted), -1, dtype=np.int64)
-    low = min(keys.min(), wanted.min())
-    top = max(keys.max(), wanted.max())
+    low = min(_whole(keys.min()), _whole(wanted.min()))
+    top = max(_whole(keys.max()), _whole(wanted.max()))
     if low >= 0 and top < 4 * (len(keys) + len(wanted)) + 1024:
         table = np.full(top + 1, -1, dtype=np.int64)
         table[keys.to_numpy()] = np.arange(len(keys))
@@ -325,8 +331,8 @@ def _repeated(first: pl.Series, second: pl.Series | None = None) -> np.ndarray:
     if first.is_empty():
         return np.zeros(0, dtype=bool)
     other = second if second is not None else pl.Series([0])
-    low = min(first.min(), other.min())
-    top = max(first.max(), other.max())
+    low = min(_whole(first.min()), _whole(other.min()))
+    top = max(_whole(first.max()), _whole(other.max()))
     if low < 0 or top >= 2**31:
         both = {"a": first} if second is None else {"a": first, "b": second}
         return pl.DataFrame(both).is_duplicated().to_numpy()
@@ -799,12 +805,13 @@ def direction_of_travel(frames: Frames, policy: Policy, as_of: dt.date) -> Direc
         long = frame.select(
             "date", *keys, *[pl.col(m).cast(pl.Float64) for m in DIRECTION_MEASURES]
         ).unpivot(index=["date", *keys], variable_name="measure")
-        wide = None
-        for name, day in moments.items():
-            part = long.filter(pl.col("date") == day).select(
-                *keys, "measure", pl.col("value").alias(name)
-            )
-            wide = part if wide is None else wide.join(part, on=[*keys, "measure"], how="left")
+        parts = [
+            long.filter(pl.col("date") == day).select(*keys, "measure", pl.col("value").alias(name))
+            for name, day in moments.items()
+        ]
+        wide = parts[0]
+        for part in parts[1:]:
+            wide = wide.join(part, on=[*keys, "measure"], how="left")
         return wide.with_columns(
             (pl.col("now") - pl.col("weeks_12_ago")).alias("change_12_weeks"),
             (pl.col("now") - pl.col("months_12_ago")).alias("change_12_months"),
