@@ -42,7 +42,8 @@ FORMATS = ("table", "csv", "json", "markdown", "xlsx")
 FILE_FORMATS = ("csv", "json", "markdown", "xlsx")
 TWO_PLACES = ("fte", "weighted_load", "capacity", "fte_in_post", "establishment_fte")
 TWO_PLACES += ("vacancy_fte", "agency_fte", "average_caseload")
-FOUR_PLACES = ("utilisation", "vacancy_rate", "agency_rate")
+TWO_PLACES += ("permanent_fte", "census_vacancy_fte", "census_average_caseload")
+FOUR_PLACES = ("utilisation", "vacancy_rate", "agency_rate", "census_vacancy_rate")
 
 
 class ReportError(CfmonitorError):
@@ -219,11 +220,16 @@ def _headline(snapshot: Snapshot) -> Table:
         "FTE in post / establishment", f"{org['fte_in_post']:.1f} / {org['establishment_fte']:.1f}"
     )
     table.add_row(
-        "Vacancy gap",
+        "Vacancy gap (agency cover fills a post)",
         f"{format_number(org['vacancy_fte'])} FTE ({format_percent(org['vacancy_rate'], 1)})",
     )
     table.add_row(
-        "Agency workers",
+        "Census vacancy rate (agency cover is vacant)",
+        f"{format_percent(org['census_vacancy_rate'], 1)} "
+        f"({format_number(org['census_vacancy_fte'])} FTE)",
+    )
+    table.add_row(
+        "Agency workers (census agency rate)",
         f"{format_count(org['agency_workers'])} ({format_percent(org['agency_rate'], 1)} of FTE)",
     )
     table.add_row(
@@ -231,6 +237,9 @@ def _headline(snapshot: Snapshot) -> Table:
         f"{format_count(org['open_cases'])} ({format_count(org['unallocated_cases'])})",
     )
     table.add_row("Average caseload per FTE", format_number(org["average_caseload"]))
+    table.add_row(
+        "Census caseload (case holders only)", format_number(org["census_average_caseload"])
+    )
     table.add_row("Workers over / near", f"{org['over']} / {org['near']}")
     return table
 
@@ -239,7 +248,9 @@ def _teams_table(snapshot: Snapshot) -> Table:
     table = Table(title="Teams", box=box.SIMPLE_HEAD, title_justify="left")
     for name in ("Team", "Service area"):
         table.add_column(name, overflow="fold")
-    for name in ("Workers", "FTE", "Vacancy", "Agency", "Open", "Unalloc.", "Avg", "Over", "Near"):
+    for name in ("Workers", "FTE", "Vacancy", "Census\nvacancy", "Agency", "Open", "Unalloc."):
+        table.add_column(name, justify="right")
+    for name in ("Avg", "Census\navg", "Over", "Near"):
         table.add_column(name, justify="right")
     for row in snapshot.teams.iter_rows(named=True):
         style = STATUS_STYLES["over"] if row["over"] else ""
@@ -249,10 +260,12 @@ def _teams_table(snapshot: Snapshot) -> Table:
             _right(format_count(row["workers_in_post"])),
             _right(format_number(row["fte_in_post"])),
             _right(format_percent(row["vacancy_rate"])),
+            _right(format_percent(row["census_vacancy_rate"])),
             _right(format_percent(row["agency_rate"])),
             _right(format_count(row["open_cases"])),
             _right(format_count(row["unallocated_cases"])),
             _right(format_number(row["average_caseload"])),
+            _right(format_number(row["census_average_caseload"])),
             Text(
                 f"{STATUS_SYMBOLS['over']} {row['over']}" if row["over"] else "0",
                 style=style,
@@ -325,8 +338,8 @@ def as_rich(snapshot: Snapshot) -> RenderableType:
 def render(snapshot: Snapshot, fmt: str, console: Console) -> None:
     """Write the report to the console in the chosen format."""
     if fmt == "table":
-        if not console.is_terminal:
-            console.width = max(console.width, 160)
+        if not console.is_terminal:  # wide enough for the teams table with its census columns
+            console.width = max(console.width, 180)
         console.print(as_rich(snapshot))
         return
     text = {"csv": as_csv, "json": as_json, "markdown": as_markdown}[fmt](snapshot)
