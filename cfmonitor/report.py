@@ -141,8 +141,11 @@ def fails(snapshot: Snapshot, status: str) -> bool:
 
 
 def as_json(snapshot: Snapshot) -> str:
+    age = snapshot.data_age
     document = {
         "as_of": snapshot.as_of.isoformat(),
+        "data_as_of": age.extract_date.isoformat() if age.extract_date else None,
+        "freshness": age.as_dict(),
         "workers": worker_rows(snapshot).to_dicts(),
         "teams": team_rows(snapshot).to_dicts(),
         "organisation": organisation_row(snapshot),
@@ -181,8 +184,10 @@ def markdown_table(frame: pl.DataFrame) -> str:
 
 def as_markdown(snapshot: Snapshot) -> str:
     organisation = pl.DataFrame([organisation_row(snapshot)])
+    age = snapshot.data_age
     parts = [
-        f"# Caseloads as of {snapshot.as_of.isoformat()}",
+        f"# Caseloads as of {snapshot.as_of.isoformat()} ({age.text})",
+        *([f"> **Warning:** {age.warning}"] if age.warning else []),
         "## Organisation",
         markdown_table(organisation),
         "## Teams",
@@ -323,12 +328,17 @@ def _problems_table(problems: pl.DataFrame) -> Table:
 
 def as_rich(snapshot: Snapshot) -> RenderableType:
     source = snapshot.source.label if snapshot.source else ""
+    age = snapshot.data_age
     title = Text.assemble(
         ("Caseloads as of ", "bold"),
         (snapshot.as_of.isoformat(), "bold"),
+        (f" · {age.text}", "bold yellow" if age.stale else ""),
         ("  " + visible(source), "dim"),
     )
-    parts: list[RenderableType] = [title, _headline(snapshot), _teams_table(snapshot)]
+    parts: list[RenderableType] = [title]
+    if age.warning:
+        parts.append(Text(f"⚠ {age.warning}", style="bold yellow"))
+    parts += [_headline(snapshot), _teams_table(snapshot)]
     parts.append(_workers_table(snapshot))
     if snapshot.problems.height:
         parts.append(_problems_table(snapshot.problems))
@@ -565,7 +575,22 @@ def as_xlsx(snapshot: Snapshot) -> bytes:
     }
     if snapshot.problems.height:
         sheets["Problems"] = snapshot.problems.select("kind", "detail")
+    sheets["About"] = about_frame(snapshot)
     return xlsx_bytes(sheets)
+
+
+def about_frame(snapshot: Snapshot) -> pl.DataFrame:
+    """The workbook's header, as a sheet: which day, how fresh the data, and any warning."""
+    age = snapshot.data_age
+    freshness = age.as_dict()
+    items = {
+        "Caseloads as of": snapshot.as_of.isoformat(),
+        "Data as of": freshness["extract_date"] or age.text,
+        "Source": freshness["source"] or "not recorded",
+        "Imported at (UTC)": freshness["imported_at"] or "not recorded",
+        "Warning": age.warning or "none",
+    }
+    return pl.DataFrame({"item": list(items), "value": list(items.values())})
 
 
 def write_report(snapshot: Snapshot, fmt: str, path: Path, *, force: bool) -> Path:

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from cfmonitor.data.freshness import DataAge, data_age
 from cfmonitor.data.store import Frames, Source, load_frames
 from cfmonitor.policy import COMPLEXITY_LEVELS, Policy
 
@@ -105,6 +106,12 @@ class Snapshot:
     @property
     def organisation_row(self) -> dict[str, Any]:
         return self.organisation.row(0, named=True)
+
+    @property
+    def data_age(self) -> DataAge:
+        """How fresh the data is on the as-of day ("data as of …", and whether it is stale)."""
+        last = self.source.last_import if self.source else None
+        return data_age(last, self.as_of, self.policy.stale_after_days)
 
 
 def open_on(start: str, end: str, day: dt.date) -> pl.Expr:
