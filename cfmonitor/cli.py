@@ -207,6 +207,7 @@ def _report_trend(
     from rich.console import Console
 
     from cfmonitor import report as reports
+    from cfmonitor.data.freshness import data_age
     from cfmonitor.data.trend import (
         compute_trend,
         default_range,
@@ -232,8 +233,11 @@ def _report_trend(
     frames = load_history(choice.path, is_demo=choice.is_demo)
     series = compute_trend(frames, policy, first, last, every or "week")
     direction = direction_of_travel(frames, policy, last) if fmt == "table" else None
+    age = data_age(frames.source.last_import, last, policy.stale_after_days)
+    if age.warning and fmt != "table":  # the table says it on screen
+        click.echo(f"cfmonitor: warning: {age.warning}", err=True)
     console = Console(soft_wrap=fmt != "table", highlight=False)
-    reports.render_trend(series, direction, fmt, console, team=team, only=only)
+    reports.render_trend(series, direction, fmt, console, team=team, only=only, age=age)
 
 
 @cli.command()

@@ -36,6 +36,7 @@ from cfmonitor.presentation import (
 from cfmonitor.safe_text import visible
 
 if TYPE_CHECKING:  # the trend engine (and numpy) are imported only by those who use them
+    from cfmonitor.data.freshness import DataAge
     from cfmonitor.data.trend import Direction, Trend
 
 FORMATS = ("table", "csv", "json", "markdown", "xlsx")
@@ -385,12 +386,21 @@ def _dated(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return frame.with_columns(pl.col("date").cast(pl.String)).to_dicts()
 
 
-def trend_json(trend: Trend, team: str | None = None, only: str | None = None) -> str:
+def trend_json(
+    trend: Trend, team: str | None = None, only: str | None = None, age: DataAge | None = None
+) -> str:
     organisation, teams, workers = trend_rows(trend, team, only)
+    freshness = {}
+    if age is not None:
+        freshness = {
+            "data_as_of": age.extract_date.isoformat() if age.extract_date else None,
+            "freshness": age.as_dict(),
+        }
     document = {
         "from": trend.start.isoformat(),
         "to": trend.end.isoformat(),
         "every": trend.every,
+        **freshness,
         "organisation": _dated(organisation),
         "teams": _dated(teams),
         "workers": _dated(workers),
@@ -398,7 +408,9 @@ def trend_json(trend: Trend, team: str | None = None, only: str | None = None) -
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
-def trend_csv(trend: Trend, team: str | None = None, only: str | None = None) -> str:
+def trend_csv(
+    trend: Trend, team: str | None = None, only: str | None = None, age: DataAge | None = None
+) -> str:
     """Organisation and team rows by date in one sheet (the organisation's team is empty)."""
     organisation, teams, _ = trend_rows(trend, team, only)
     combined = pl.concat(
@@ -416,11 +428,14 @@ def trend_csv(trend: Trend, team: str | None = None, only: str | None = None) ->
     return buffer.getvalue()
 
 
-def trend_markdown(trend: Trend, team: str | None = None, only: str | None = None) -> str:
+def trend_markdown(
+    trend: Trend, team: str | None = None, only: str | None = None, age: DataAge | None = None
+) -> str:
     organisation, teams, workers = trend_rows(trend, team, only)
     parts = [
         f"# Caseloads from {trend.start.isoformat()} to {trend.end.isoformat()}, "
-        f"every {trend.every}",
+        f"every {trend.every}" + (f" ({age.text})" if age else ""),
+        *([f"> **Warning:** {age.warning}"] if age and age.warning else []),
         "## Organisation",
         markdown_table(organisation),
         "## Teams",
@@ -517,7 +532,11 @@ def _sustained_table(workers: pl.DataFrame, day: object) -> Table:
 
 
 def trend_rich(
-    trend: Trend, direction: Direction, team: str | None = None, only: str | None = None
+    trend: Trend,
+    direction: Direction,
+    team: str | None = None,
+    only: str | None = None,
+    age: DataAge | None = None,
 ) -> RenderableType:
     """The organisation's (or one team's) series, the direction of travel, and who is in
     sustained overload at the end of the range. Every figure is also in --format json."""
@@ -532,8 +551,14 @@ def trend_rich(
         ("Caseloads from ", "bold"),
         (f"{trend.start.isoformat()} to {trend.end.isoformat()}, every {trend.every}", "bold"),
     )
+    warnings: list[RenderableType] = []
+    if age is not None:
+        heading.append(f" · {age.text}", "bold yellow" if age.stale else "")
+        if age.warning:
+            warnings.append(Text(f"⚠ {age.warning}", style="bold yellow"))
     return Group(
         heading,
+        *warnings,
         _series_table(series, title),
         _direction_table(direction),
         _sustained_table(last, trend.end.isoformat()),
@@ -547,17 +572,19 @@ def render_trend(
     console: Console,
     team: str | None = None,
     only: str | None = None,
+    age: DataAge | None = None,
 ) -> None:
-    """Write the series to the console in the chosen format."""
+    """Write the series to the console in the chosen format (`age`: how fresh the data
+    is at the end of the range, for the header)."""
     if fmt == "table":
         if direction is None:
             raise ValueError("the table form shows the direction of travel; pass it")
         if not console.is_terminal:
             console.width = max(console.width, 160)
-        console.print(trend_rich(trend, direction, team, only))
+        console.print(trend_rich(trend, direction, team, only, age))
         return
     writers = {"csv": trend_csv, "json": trend_json, "markdown": trend_markdown}
-    text = writers[fmt](trend, team, only)
+    text = writers[fmt](trend, team, only, age)
     console.file.write(text if text.endswith("\n") else text + "\n")
 
 

@@ -43,7 +43,8 @@ def version_and_tables(path: Path) -> tuple[int, set[str]]:
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         names = {
-            row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
     finally:
         connection.close()
@@ -74,7 +75,7 @@ def test_schema_version_2_round_trip(tmp_path: Path) -> None:
     after = dt.datetime.now(dt.UTC)
     assert outcome.result.upgraded_from is None
     assert version_and_tables(db)[0] == 2
-    (source, extract, stamp), = imports_rows(db)
+    ((source, extract, stamp),) = imports_rows(db)
     assert (source, extract) == ("ssd", "2024-05-31")
     assert stamp.endswith("Z")
     last = store.load_frames(db).source.last_import
@@ -144,7 +145,7 @@ def test_native_import_without_extract_date_records_none(capsys, tmp_path: Path)
     result = run_cli(capsys, *args)
     assert result.code == 0, result.err
     assert "extract date not given" in result.out
-    (source, extract, _), = imports_rows(db)
+    ((source, extract, _),) = imports_rows(db)
     assert (source, extract) == ("cfmonitor", None)
     age = load_snapshot(db, Policy(), dt.date.today()).data_age
     assert age.text.startswith("data as of: not recorded (imported ")
@@ -177,7 +178,14 @@ def test_an_extract_date_in_the_future_is_refused(capsys, tmp_path: Path) -> Non
     files = write_valid(tmp_path / "files")
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     result = run_cli(
-        capsys, "import", "--db", str(db), "--teams", str(files["teams"]), "--extract-date", tomorrow
+        capsys,
+        "import",
+        "--db",
+        str(db),
+        "--teams",
+        str(files["teams"]),
+        "--extract-date",
+        tomorrow,
     )
     assert result.code == 2
     assert f"{tomorrow} is in the future" in result.err
@@ -303,3 +311,19 @@ def test_a_version_1_report_says_not_recorded(capsys, tmp_path: Path) -> None:
     document = json.loads(report(capsys, db, "--format", "json").out)
     assert document["data_as_of"] is None
     assert document["freshness"]["source"] is None and not document["freshness"]["stale"]
+
+
+def test_the_trend_report_says_data_as_of_at_the_end_of_its_range(capsys, tmp_path) -> None:
+    db = stale_db(tmp_path / "stale.db")
+    base = ["report", "--db", str(db), "--trend", "--to", DAY.isoformat()]
+    base += ["--from", "2024-05-01"]
+    table = run_cli(capsys, *base)
+    assert table.code == 0, table.err
+    assert "data as of 2024-04-01" in table.out.splitlines()[0]
+    assert WARNING in table.out.replace("\n", " ")
+    document = json.loads(run_cli(capsys, *base, "--format", "json").out)
+    assert document["data_as_of"] == "2024-04-01" and document["freshness"]["stale"]
+    markdown = run_cli(capsys, *base, "--format", "markdown").out
+    assert "(data as of 2024-04-01)" in markdown.splitlines()[0] and WARNING in markdown
+    csv = run_cli(capsys, *base, "--format", "csv")
+    assert csv.out.splitlines()[0].startswith("date,") and WARNING in csv.err
