@@ -327,3 +327,10 @@ def test_the_trend_report_says_data_as_of_at_the_end_of_its_range(capsys, tmp_pa
     assert "(data as of 2024-04-01)" in markdown.splitlines()[0] and WARNING in markdown
     csv = run_cli(capsys, *base, "--format", "csv")
     assert csv.out.splitlines()[0].startswith("date,") and WARNING in csv.err
+
+
+def test_check_says_how_fresh_the_data_is(capsys, tmp_path: Path) -> None:
+    db = stale_db(tmp_path / "stale.db")
+    result = run_cli(capsys, "check", "--db", str(db), "--as-of", DAY.isoformat())
+    assert result.code == 0, result.out
+    assert "schema version 2\ndata as of 2024-04-01\nwarning: " + WARNING in result.out
