@@ -428,6 +428,15 @@ def import_(
         raise
     print_problems(outcome.problems, console)
     print_outcome(outcome, str(db), console)
+    if dry_run and db.exists():
+        from cfmonitor.data.store import SCHEMA_VERSION, inspect
+
+        version = inspect(db).schema_version
+        if version < SCHEMA_VERSION:
+            click.echo(
+                f"The import itself would also upgrade the file from schema version {version} "
+                f"to {SCHEMA_VERSION} (in the same transaction)."
+            )
 
 
 @cli.command()

@@ -109,6 +109,10 @@ def test_an_import_upgrades_a_version_1_file_and_says_so(capsys, tmp_path: Path)
     args = ["import", "--db", str(db), "--update", "--extract-date", "2024-05-30"]
     for table, path in files.items():
         args += [f"--{table}", str(path)]
+    dry = run_cli(capsys, *args, "--dry-run")
+    assert dry.code == 0, dry.err
+    assert "would also upgrade the file from schema version 1 to 2" in dry.out
+    assert version_and_tables(db) == (1, set(store.TABLE_NAMES))
     result = run_cli(capsys, *args)
     assert result.code == 0, result.err
     assert "Upgraded" in result.out and "from schema version 1 to 2" in result.out
