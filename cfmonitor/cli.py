@@ -175,6 +175,9 @@ def report(
     choice = choose_database(db, _today())
     snapshot = load_snapshot_with_history(choice.path, policy, day, is_demo=choice.is_demo)
     chosen = reports.select(snapshot, team=team, only=only)
+    warning = snapshot.data_age.warning
+    if warning and (fmt != "table" or output is not None):  # the table says it on screen
+        click.echo(f"cfmonitor: warning: {warning}", err=True)
     if output is not None:
         from cfmonitor.safe_text import visible
 
@@ -204,6 +207,7 @@ def _report_trend(
     from rich.console import Console
 
     from cfmonitor import report as reports
+    from cfmonitor.data.freshness import data_age
     from cfmonitor.data.trend import (
         compute_trend,
         default_range,
@@ -229,8 +233,11 @@ def _report_trend(
     frames = load_history(choice.path, is_demo=choice.is_demo)
     series = compute_trend(frames, policy, first, last, every or "week")
     direction = direction_of_travel(frames, policy, last) if fmt == "table" else None
+    age = data_age(frames.source.last_import, last, policy.stale_after_days)
+    if age.warning and fmt != "table":  # the table says it on screen
+        click.echo(f"cfmonitor: warning: {age.warning}", err=True)
     console = Console(soft_wrap=fmt != "table", highlight=False)
-    reports.render_trend(series, direction, fmt, console, team=team, only=only)
+    reports.render_trend(series, direction, fmt, console, team=team, only=only, age=age)
 
 
 @cli.command()
@@ -242,6 +249,7 @@ def check(db: Path | None, as_of: dt.date | None, policy_path: Path | None) -> N
     from rich.console import Console
 
     from cfmonitor.data.caseload import compute_snapshot
+    from cfmonitor.data.freshness import data_age
     from cfmonitor.data.store import load_frames, quick_check
     from cfmonitor.locate import choose_database
     from cfmonitor.policy import load_policy
@@ -253,6 +261,10 @@ def check(db: Path | None, as_of: dt.date | None, policy_path: Path | None) -> N
     damage = quick_check(choice.path)
     frames = load_frames(choice.path, as_of=None, is_demo=choice.is_demo)
     console.print(safe_text(f"{choice.path}: schema version {frames.source.schema_version}"))
+    age = data_age(frames.source.last_import, as_of or _today(), policy.stale_after_days)
+    console.print(safe_text(age.text))
+    if age.warning:
+        console.print(safe_text(f"warning: {age.warning}", "yellow"))
     if damage:
         for line in damage:
             console.print(safe_text(f"quick_check: {line}", "red"))
@@ -355,6 +367,13 @@ def _required_db(help_text: str):
 @click.option(
     "--update", "mode", flag_value="update", help="Add and change rows by their natural key."
 )
+@click.option(
+    "--extract-date",
+    "extract_date",
+    type=ISO_DATE,
+    default=None,
+    help="The day the files were extracted from the source system (shown as 'data as of').",
+)
 def import_(
     db: Path,
     teams: Path | None,
@@ -365,15 +384,22 @@ def import_(
     policy_path: Path | None,
     dry_run: bool,
     mode: str | None,
+    extract_date: dt.date | None,
 ) -> None:
     """Import CSV/XLSX exports into a cfmonitor database: all or nothing, after a backup."""
     from rich.console import Console
 
     from cfmonitor.importing.problems import ImportProblems, print_problems
+    from cfmonitor.importing.provenance import Provenance
     from cfmonitor.importing.run import run_import
     from cfmonitor.importing.summary import ImportProgress, print_outcome
     from cfmonitor.policy import load_policy
 
+    if extract_date is not None and extract_date > _today():
+        raise click.BadParameter(
+            f"{extract_date.isoformat()} is in the future; give the day the files were extracted.",
+            param_hint="--extract-date",
+        )
     policy = load_policy(policy_path)
     given = {
         "teams": teams,
@@ -395,12 +421,22 @@ def import_(
                 step=progress.step,
                 progress=progress.advance,
                 on_plan=progress.planned,
+                provenance=Provenance("cfmonitor", extract_date),
             )
     except ImportProblems as problems:
         print_problems(problems.problems, console)
         raise
     print_problems(outcome.problems, console)
     print_outcome(outcome, str(db), console)
+    if dry_run and db.exists():
+        from cfmonitor.data.store import SCHEMA_VERSION, inspect
+
+        version = inspect(db).schema_version
+        if version < SCHEMA_VERSION:
+            click.echo(
+                f"The import itself would also upgrade the file from schema version {version} "
+                f"to {SCHEMA_VERSION} (in the same transaction)."
+            )
 
 
 @cli.command()

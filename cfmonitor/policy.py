@@ -25,8 +25,11 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
 )
 DEFAULT_NEAR_BAND = 0.90
 DEFAULT_SUSTAINED_WEEKS = 4
+DEFAULT_STALE_AFTER_DAYS = 35
+"""A monthly extract plus a working week's grace before the data is called stale."""
+STALE_AFTER_DAYS_RANGE = (1, 3660)
 
-_TOP_LEVEL_KEYS = ("near_band", "sustained_weeks", "cohorts", "weights")
+_TOP_LEVEL_KEYS = ("near_band", "sustained_weeks", "stale_after_days", "cohorts", "weights")
 
 
 class PolicyError(CfmonitorError):
@@ -41,6 +44,8 @@ class Policy:
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     near_band: float = DEFAULT_NEAR_BAND
     sustained_weeks: int = DEFAULT_SUSTAINED_WEEKS
+    stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
+    """Warn when the data's extract is older than this on the as-of day."""
     source: str = "built-in defaults"
 
     def cohort_maximum(self, cohort: str) -> float | None:
@@ -108,8 +113,22 @@ def policy_from_mapping(data: Mapping[str, object], where: str = "policy") -> Po
         weights=weights,
         near_band=near_band,
         sustained_weeks=sustained_weeks,
+        stale_after_days=_stale_after_days(data, where),
         source=where,
     )
+
+
+def _stale_after_days(data: Mapping[str, object], where: str) -> int:
+    if "stale_after_days" not in data:
+        return DEFAULT_STALE_AFTER_DAYS
+    value = data["stale_after_days"]
+    low, high = STALE_AFTER_DAYS_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise PolicyError(
+            f"{where}: 'stale_after_days' must be a whole number of days from {low} to {high}, "
+            f"not {value!r}"
+        )
+    return value
 
 
 def load_policy(path: Path | str | None) -> Policy:

@@ -36,13 +36,15 @@ from cfmonitor.presentation import (
 from cfmonitor.safe_text import visible
 
 if TYPE_CHECKING:  # the trend engine (and numpy) are imported only by those who use them
+    from cfmonitor.data.freshness import DataAge
     from cfmonitor.data.trend import Direction, Trend
 
 FORMATS = ("table", "csv", "json", "markdown", "xlsx")
 FILE_FORMATS = ("csv", "json", "markdown", "xlsx")
 TWO_PLACES = ("fte", "weighted_load", "capacity", "fte_in_post", "establishment_fte")
 TWO_PLACES += ("vacancy_fte", "agency_fte", "average_caseload")
-FOUR_PLACES = ("utilisation", "vacancy_rate", "agency_rate")
+TWO_PLACES += ("permanent_fte", "census_vacancy_fte", "census_average_caseload")
+FOUR_PLACES = ("utilisation", "vacancy_rate", "agency_rate", "census_vacancy_rate")
 
 
 class ReportError(CfmonitorError):
@@ -140,8 +142,11 @@ def fails(snapshot: Snapshot, status: str) -> bool:
 
 
 def as_json(snapshot: Snapshot) -> str:
+    age = snapshot.data_age
     document = {
         "as_of": snapshot.as_of.isoformat(),
+        "data_as_of": age.extract_date.isoformat() if age.extract_date else None,
+        "freshness": age.as_dict(),
         "workers": worker_rows(snapshot).to_dicts(),
         "teams": team_rows(snapshot).to_dicts(),
         "organisation": organisation_row(snapshot),
@@ -180,8 +185,10 @@ def markdown_table(frame: pl.DataFrame) -> str:
 
 def as_markdown(snapshot: Snapshot) -> str:
     organisation = pl.DataFrame([organisation_row(snapshot)])
+    age = snapshot.data_age
     parts = [
-        f"# Caseloads as of {snapshot.as_of.isoformat()}",
+        f"# Caseloads as of {snapshot.as_of.isoformat()} ({age.text})",
+        *([f"> **Warning:** {age.warning}"] if age.warning else []),
         "## Organisation",
         markdown_table(organisation),
         "## Teams",
@@ -219,11 +226,16 @@ def _headline(snapshot: Snapshot) -> Table:
         "FTE in post / establishment", f"{org['fte_in_post']:.1f} / {org['establishment_fte']:.1f}"
     )
     table.add_row(
-        "Vacancy gap",
+        "Vacancy gap (agency cover fills a post)",
         f"{format_number(org['vacancy_fte'])} FTE ({format_percent(org['vacancy_rate'], 1)})",
     )
     table.add_row(
-        "Agency workers",
+        "Census vacancy rate (agency cover is vacant)",
+        f"{format_percent(org['census_vacancy_rate'], 1)} "
+        f"({format_number(org['census_vacancy_fte'])} FTE)",
+    )
+    table.add_row(
+        "Agency workers (census agency rate)",
         f"{format_count(org['agency_workers'])} ({format_percent(org['agency_rate'], 1)} of FTE)",
     )
     table.add_row(
@@ -231,6 +243,9 @@ def _headline(snapshot: Snapshot) -> Table:
         f"{format_count(org['open_cases'])} ({format_count(org['unallocated_cases'])})",
     )
     table.add_row("Average caseload per FTE", format_number(org["average_caseload"]))
+    table.add_row(
+        "Census caseload (case holders only)", format_number(org["census_average_caseload"])
+    )
     table.add_row("Workers over / near", f"{org['over']} / {org['near']}")
     return table
 
@@ -239,7 +254,9 @@ def _teams_table(snapshot: Snapshot) -> Table:
     table = Table(title="Teams", box=box.SIMPLE_HEAD, title_justify="left")
     for name in ("Team", "Service area"):
         table.add_column(name, overflow="fold")
-    for name in ("Workers", "FTE", "Vacancy", "Agency", "Open", "Unalloc.", "Avg", "Over", "Near"):
+    for name in ("Workers", "FTE", "Vacancy", "Census\nvacancy", "Agency", "Open", "Unalloc."):
+        table.add_column(name, justify="right")
+    for name in ("Avg", "Census\navg", "Over", "Near"):
         table.add_column(name, justify="right")
     for row in snapshot.teams.iter_rows(named=True):
         style = STATUS_STYLES["over"] if row["over"] else ""
@@ -249,10 +266,12 @@ def _teams_table(snapshot: Snapshot) -> Table:
             _right(format_count(row["workers_in_post"])),
             _right(format_number(row["fte_in_post"])),
             _right(format_percent(row["vacancy_rate"])),
+            _right(format_percent(row["census_vacancy_rate"])),
             _right(format_percent(row["agency_rate"])),
             _right(format_count(row["open_cases"])),
             _right(format_count(row["unallocated_cases"])),
             _right(format_number(row["average_caseload"])),
+            _right(format_number(row["census_average_caseload"])),
             Text(
                 f"{STATUS_SYMBOLS['over']} {row['over']}" if row["over"] else "0",
                 style=style,
@@ -310,12 +329,17 @@ def _problems_table(problems: pl.DataFrame) -> Table:
 
 def as_rich(snapshot: Snapshot) -> RenderableType:
     source = snapshot.source.label if snapshot.source else ""
+    age = snapshot.data_age
     title = Text.assemble(
         ("Caseloads as of ", "bold"),
         (snapshot.as_of.isoformat(), "bold"),
+        (f" · {age.text}", "bold yellow" if age.stale else ""),
         ("  " + visible(source), "dim"),
     )
-    parts: list[RenderableType] = [title, _headline(snapshot), _teams_table(snapshot)]
+    parts: list[RenderableType] = [title]
+    if age.warning:
+        parts.append(Text(f"⚠ {age.warning}", style="bold yellow"))
+    parts += [_headline(snapshot), _teams_table(snapshot)]
     parts.append(_workers_table(snapshot))
     if snapshot.problems.height:
         parts.append(_problems_table(snapshot.problems))
@@ -325,8 +349,8 @@ def as_rich(snapshot: Snapshot) -> RenderableType:
 def render(snapshot: Snapshot, fmt: str, console: Console) -> None:
     """Write the report to the console in the chosen format."""
     if fmt == "table":
-        if not console.is_terminal:
-            console.width = max(console.width, 160)
+        if not console.is_terminal:  # wide enough for the teams table with its census columns
+            console.width = max(console.width, 180)
         console.print(as_rich(snapshot))
         return
     text = {"csv": as_csv, "json": as_json, "markdown": as_markdown}[fmt](snapshot)
@@ -362,12 +386,21 @@ def _dated(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return frame.with_columns(pl.col("date").cast(pl.String)).to_dicts()
 
 
-def trend_json(trend: Trend, team: str | None = None, only: str | None = None) -> str:
+def trend_json(
+    trend: Trend, team: str | None = None, only: str | None = None, age: DataAge | None = None
+) -> str:
     organisation, teams, workers = trend_rows(trend, team, only)
+    freshness = {}
+    if age is not None:
+        freshness = {
+            "data_as_of": age.extract_date.isoformat() if age.extract_date else None,
+            "freshness": age.as_dict(),
+        }
     document = {
         "from": trend.start.isoformat(),
         "to": trend.end.isoformat(),
         "every": trend.every,
+        **freshness,
         "organisation": _dated(organisation),
         "teams": _dated(teams),
         "workers": _dated(workers),
@@ -375,7 +408,9 @@ def trend_json(trend: Trend, team: str | None = None, only: str | None = None) -
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
-def trend_csv(trend: Trend, team: str | None = None, only: str | None = None) -> str:
+def trend_csv(
+    trend: Trend, team: str | None = None, only: str | None = None, age: DataAge | None = None
+) -> str:
     """Organisation and team rows by date in one sheet (the organisation's team is empty)."""
     organisation, teams, _ = trend_rows(trend, team, only)
     combined = pl.concat(
@@ -393,11 +428,14 @@ def trend_csv(trend: Trend, team: str | None = None, only: str | None = None) ->
     return buffer.getvalue()
 
 
-def trend_markdown(trend: Trend, team: str | None = None, only: str | None = None) -> str:
+def trend_markdown(
+    trend: Trend, team: str | None = None, only: str | None = None, age: DataAge | None = None
+) -> str:
     organisation, teams, workers = trend_rows(trend, team, only)
     parts = [
         f"# Caseloads from {trend.start.isoformat()} to {trend.end.isoformat()}, "
-        f"every {trend.every}",
+        f"every {trend.every}" + (f" ({age.text})" if age else ""),
+        *([f"> **Warning:** {age.warning}"] if age and age.warning else []),
         "## Organisation",
         markdown_table(organisation),
         "## Teams",
@@ -494,7 +532,11 @@ def _sustained_table(workers: pl.DataFrame, day: object) -> Table:
 
 
 def trend_rich(
-    trend: Trend, direction: Direction, team: str | None = None, only: str | None = None
+    trend: Trend,
+    direction: Direction,
+    team: str | None = None,
+    only: str | None = None,
+    age: DataAge | None = None,
 ) -> RenderableType:
     """The organisation's (or one team's) series, the direction of travel, and who is in
     sustained overload at the end of the range. Every figure is also in --format json."""
@@ -509,8 +551,14 @@ def trend_rich(
         ("Caseloads from ", "bold"),
         (f"{trend.start.isoformat()} to {trend.end.isoformat()}, every {trend.every}", "bold"),
     )
+    warnings: list[RenderableType] = []
+    if age is not None:
+        heading.append(f" · {age.text}", "bold yellow" if age.stale else "")
+        if age.warning:
+            warnings.append(Text(f"⚠ {age.warning}", style="bold yellow"))
     return Group(
         heading,
+        *warnings,
         _series_table(series, title),
         _direction_table(direction),
         _sustained_table(last, trend.end.isoformat()),
@@ -524,17 +572,19 @@ def render_trend(
     console: Console,
     team: str | None = None,
     only: str | None = None,
+    age: DataAge | None = None,
 ) -> None:
-    """Write the series to the console in the chosen format."""
+    """Write the series to the console in the chosen format (`age`: how fresh the data
+    is at the end of the range, for the header)."""
     if fmt == "table":
         if direction is None:
             raise ValueError("the table form shows the direction of travel; pass it")
         if not console.is_terminal:
             console.width = max(console.width, 160)
-        console.print(trend_rich(trend, direction, team, only))
+        console.print(trend_rich(trend, direction, team, only, age))
         return
     writers = {"csv": trend_csv, "json": trend_json, "markdown": trend_markdown}
-    text = writers[fmt](trend, team, only)
+    text = writers[fmt](trend, team, only, age)
     console.file.write(text if text.endswith("\n") else text + "\n")
 
 
@@ -552,7 +602,22 @@ def as_xlsx(snapshot: Snapshot) -> bytes:
     }
     if snapshot.problems.height:
         sheets["Problems"] = snapshot.problems.select("kind", "detail")
+    sheets["About"] = about_frame(snapshot)
     return xlsx_bytes(sheets)
+
+
+def about_frame(snapshot: Snapshot) -> pl.DataFrame:
+    """The workbook's header, as a sheet: which day, how fresh the data, and any warning."""
+    age = snapshot.data_age
+    freshness = age.as_dict()
+    items = {
+        "Caseloads as of": snapshot.as_of.isoformat(),
+        "Data as of": freshness["extract_date"] or age.text,
+        "Source": freshness["source"] or "not recorded",
+        "Imported at (UTC)": freshness["imported_at"] or "not recorded",
+        "Warning": age.warning or "none",
+    }
+    return pl.DataFrame({"item": list(items), "value": list(items.values())})
 
 
 def write_report(snapshot: Snapshot, fmt: str, path: Path, *, force: bool) -> Path:

@@ -1,6 +1,6 @@
 -- Generated from cfmonitor/data/schema.py; do not edit by hand.
 -- Regenerate: python -m cfmonitor.data.schema > db/schema.sql
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 CREATE TABLE teams (
 	id INTEGER NOT NULL,
@@ -65,6 +65,14 @@ CREATE TABLE allocations (
 	PRIMARY KEY (id),
 	FOREIGN KEY(case_id) REFERENCES cases (id),
 	FOREIGN KEY(worker_id) REFERENCES workers (id)
+);
+
+CREATE TABLE imports (
+	id INTEGER NOT NULL,
+	source TEXT NOT NULL,
+	extract_date DATE,
+	imported_at TEXT NOT NULL,
+	PRIMARY KEY (id)
 );
 
 CREATE INDEX ix_allocations_worker ON allocations (worker_id);

@@ -298,3 +298,64 @@ def test_empty_database_gives_empty_snapshot(builder, db_path):
     assert snapshot.teams.is_empty()
     assert snapshot.organisation_row["workers_in_post"] == 0
     assert snapshot.problems.is_empty()
+
+
+def test_census_comparable_figures_beside_the_councils_own(builder, db_path):
+    """The DfE census's definitions, worked out by hand on a tiny organisation.
+
+    Alpha (establishment 6.0): permanent 1.0 (12 cases), permanent 0.5 (6 cases),
+    permanent 1.0 (no cases), agency 1.0 (15 cases), a permanent team manager 1.0
+    (no cases). In post 4.5 FTE, of which permanent 3.5 and agency 1.0.
+      vacancy gap (agency fills a post): 6.0 - 4.5 = 1.5 FTE, 1.5 / 6.0 = 25%
+      census vacancy (agency does not):  6.0 - 3.5 = 2.5 FTE, 2.5 / (2.5 + 3.5) = 41.7%
+      agency rate: 1.0 / 4.5 = 22.2%
+      census caseload: (12 + 6 + 15) cases / (1.0 + 0.5 + 1.0) FTE holding any = 13.2
+      (the council's own average counts the caseless worker: 33 / 3.5 = 9.43)
+    Beta (establishment 1.0, over-staffed): permanent 1.0 (3 cases), agency 0.5 (none).
+      census vacancy 0 FTE, 0 / (0 + 1.0) = 0%; agency 0.5 / 1.5 = 33.3%; caseload 3 / 1.0
+    Empty (establishment 0, nobody): no rate can be worked out.
+    Organisation: establishment 7.0, permanent 4.5, in post 6.0, agency 1.5.
+      census vacancy 7.0 - 4.5 = 2.5 FTE, 2.5 / 7.0 = 35.7%; vacancy gap 1.0 / 7.0 = 14.3%
+      agency 1.5 / 6.0 = 25%; census caseload 36 / 3.5 = 10.29
+    """
+    alpha = builder.team("Alpha", establishment_fte=6.0)
+    beta = builder.team("Beta", establishment_fte=1.0)
+    builder.team("Empty", establishment_fte=0)
+    builder.cases_for(builder.worker(alpha, fte=1.0), alpha, 12)
+    builder.cases_for(builder.worker(alpha, fte=0.5), alpha, 6)
+    builder.worker(alpha, fte=1.0)
+    builder.cases_for(builder.worker(alpha, fte=1.0, employment="agency"), alpha, 15)
+    builder.worker(alpha, cohort="team_manager", fte=1.0)
+    builder.cases_for(builder.worker(beta, fte=1.0), beta, 3)
+    builder.worker(beta, fte=0.5, employment="agency")
+    policy = Policy(cohorts={"experienced": 18, "team_manager": 0})
+    snapshot = snapshot_of(builder, db_path, policy)
+
+    a = team(snapshot, "Alpha")
+    assert a["vacancy_fte"] == pytest.approx(1.5)
+    assert a["vacancy_rate"] == pytest.approx(0.25)
+    assert a["permanent_fte"] == pytest.approx(3.5)
+    assert a["census_vacancy_fte"] == pytest.approx(2.5)
+    assert a["census_vacancy_rate"] == pytest.approx(2.5 / 6.0)
+    assert a["agency_rate"] == pytest.approx(1.0 / 4.5)
+    assert a["census_average_caseload"] == pytest.approx(13.2)
+    assert a["average_caseload"] == pytest.approx(33 / 3.5)
+
+    b = team(snapshot, "Beta")
+    assert b["census_vacancy_fte"] == 0
+    assert b["census_vacancy_rate"] == 0
+    assert b["agency_rate"] == pytest.approx(1 / 3)
+    assert b["census_average_caseload"] == pytest.approx(3.0)
+
+    empty = team(snapshot, "Empty")
+    assert empty["census_vacancy_rate"] is None
+    assert empty["census_average_caseload"] is None
+
+    org = snapshot.organisation_row
+    assert org["census_vacancy_fte"] == pytest.approx(2.5)
+    assert org["census_vacancy_rate"] == pytest.approx(2.5 / 7.0)
+    assert org["vacancy_rate"] == pytest.approx(1.0 / 7.0)
+    assert org["agency_rate"] == pytest.approx(0.25)
+    assert org["census_average_caseload"] == pytest.approx(36 / 3.5)
+    area = snapshot.service_areas.row(0, named=True)
+    assert area["census_vacancy_rate"] == pytest.approx(2.5 / 7.0)

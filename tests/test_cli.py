@@ -43,7 +43,10 @@ def test_json_report_shape_and_rounding(capsys, small_db):
     result = report(capsys, small_db, "--format", "json")
     assert result.code == 0, result.err
     document = json.loads(result.out)
-    assert set(document) == {"as_of", "workers", "teams", "organisation", "problems"}
+    assert set(document) == {
+        *("as_of", "data_as_of", "freshness"),
+        *("workers", "teams", "organisation", "problems"),
+    }
     assert document["as_of"] == DAY
     first = document["workers"][0]
     assert list(first) == [
@@ -148,7 +151,7 @@ def test_check_clean_and_with_problems(capsys, small_db, tmp_path):
     before = digest(small_db)
     clean = run_cli(capsys, "check", "--db", str(small_db), "--as-of", DAY)
     assert clean.code == 0, clean.out + clean.err
-    assert "schema version 1" in clean.out
+    assert "schema version 2" in clean.out
     assert "quick_check: ok" in clean.out
     assert digest(small_db) == before
 

@@ -42,7 +42,7 @@ def test_a_new_database_is_owner_only_in_wal_mode(tmp_path: Path) -> None:
     assert outcome.result.backup is None and outcome.result.created
     connection = sqlite3.connect(db)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
     workers = connection.execute("SELECT staff_ref, team_id, start_date FROM workers").fetchall()
     connection.close()
     assert workers == [

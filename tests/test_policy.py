@@ -33,10 +33,12 @@ def test_documented_policy_file_matches_the_defaults():
     assert dict(documented.weights) == dict(default.weights)
     assert documented.near_band == default.near_band
     assert documented.sustained_weeks == default.sustained_weeks
+    assert documented.stale_after_days == default.stale_after_days == 35
     # every documented top-level key is one the loader knows
     assert set(tomllib.loads((REPO / "db" / "policy.toml").read_text())) <= {
         "near_band",
         "sustained_weeks",
+        "stale_after_days",
         "cohorts",
         "weights",
     }
@@ -95,3 +97,10 @@ def test_missing_policy_file(tmp_path):
 def test_policy_folder(tmp_path):
     with pytest.raises(PolicyError, match="folder"):
         load_policy(tmp_path)
+
+
+def test_stale_after_days_is_a_bounded_whole_number(tmp_path):
+    assert load_policy(write(tmp_path, "stale_after_days = 7\n")).stale_after_days == 7
+    for bad in ("0", "-3", "3661", "7.5", "true", '"35"'):
+        with pytest.raises(PolicyError, match="'stale_after_days' must be a whole number"):
+            load_policy(write(tmp_path, f"stale_after_days = {bad}\n"))

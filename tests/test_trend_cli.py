@@ -37,7 +37,11 @@ def test_each_dated_row_equals_the_report_for_that_day(capsys, demo_path: Path) 
     )
     assert result.code == 0, result.err
     series = json.loads(result.out)
-    assert list(series) == ["from", "to", "every", "organisation", "teams", "workers"]
+    assert list(series) == [
+        *("from", "to", "every", "data_as_of", "freshness"),
+        *("organisation", "teams", "workers"),
+    ]
+    assert series["data_as_of"] == "2026-11-26"  # the demo's own extract date
     assert (series["from"], series["to"], series["every"]) == ("2026-09-20", "2026-11-26", "week")
     days = [row["date"] for row in series["organisation"]]
     assert days[-1] == "2026-11-26" and len(days) == 10

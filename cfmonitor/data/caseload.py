@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from cfmonitor.data.freshness import DataAge, data_age
 from cfmonitor.data.store import Frames, Source, load_frames
 from cfmonitor.policy import COMPLEXITY_LEVELS, Policy
 
@@ -42,6 +43,16 @@ WORKER_FIELDS = (
     "utilisation",
     "status",
 )
+CENSUS_FIELDS = (
+    "permanent_fte",
+    "census_vacancy_fte",
+    "census_vacancy_rate",
+    "census_average_caseload",
+)
+"""Figures defined as the DfE workforce census defines them, to set beside its national
+statistics: an agency worker covers a vacancy rather than filling it, and the average
+caseload is over case holders only (workers holding at least one case). The census's
+agency rate is `agency_rate` (agency FTE over all FTE in post) already."""
 SUMMARY_FIELDS = (
     "workers_in_post",
     "fte_in_post",
@@ -56,6 +67,7 @@ SUMMARY_FIELDS = (
     "average_caseload",
     "over",
     "near",
+    *CENSUS_FIELDS,
 )
 TEAM_FIELDS = ("team", "service_area", *SUMMARY_FIELDS)
 
@@ -94,6 +106,12 @@ class Snapshot:
     @property
     def organisation_row(self) -> dict[str, Any]:
         return self.organisation.row(0, named=True)
+
+    @property
+    def data_age(self) -> DataAge:
+        """How fresh the data is on the as-of day ("data as of …", and whether it is stale)."""
+        last = self.source.last_import if self.source else None
+        return data_age(last, self.as_of, self.policy.stale_after_days)
 
 
 def open_on(start: str, end: str, day: dt.date) -> pl.Expr:
@@ -359,6 +377,22 @@ def _summary_columns() -> list[pl.Expr]:
         .then(pl.col("caseholding_cases") / pl.col("caseholding_fte"))
         .otherwise(None)
         .alias("average_caseload"),
+        *_census_columns(),
+    ]
+
+
+def _census_columns() -> list[pl.Expr]:
+    """The census's vacancy rate, vacancies ÷ (vacancies + permanent FTE), where a
+    vacancy is establishment not filled by permanent staff; and its caseload."""
+    not_permanent = (pl.col("establishment_fte") - pl.col("permanent_fte")).clip(lower_bound=0)
+    posts = not_permanent + pl.col("permanent_fte")
+    return [
+        not_permanent.alias("census_vacancy_fte"),
+        pl.when(posts > 0).then(not_permanent / posts).otherwise(None).alias("census_vacancy_rate"),
+        pl.when(pl.col("case_holder_fte") > 0)
+        .then(pl.col("case_holder_cases") / pl.col("case_holder_fte"))
+        .otherwise(None)
+        .alias("census_average_caseload"),
     ]
 
 
@@ -372,6 +406,9 @@ SUMMABLE = (
     "allocated_cases",
     "caseholding_cases",
     "caseholding_fte",
+    "permanent_fte",
+    "case_holder_cases",
+    "case_holder_fte",
     "over",
     "near",
     "unknown_cohort",
@@ -461,6 +498,8 @@ def judge_workers(workers: pl.DataFrame, policy: Policy) -> pl.DataFrame:
 
 
 _CASEHOLDING = pl.col("cohort_maximum") > 0
+_HOLDS_CASES = pl.col("cases") > 0
+"""The census's case holders: whoever holds at least one case, whatever their cohort."""
 WORKER_TOTALS = [
     pl.len().alias("workers_in_post"),
     pl.col("fte").sum().alias("fte_in_post"),
@@ -471,6 +510,9 @@ WORKER_TOTALS = [
     (pl.col("status") == STATUS_UNKNOWN_COHORT).sum().alias("unknown_cohort"),
     pl.col("cases").filter(_CASEHOLDING).sum().alias("caseholding_cases"),
     pl.col("fte").filter(_CASEHOLDING).sum().alias("caseholding_fte"),
+    pl.col("fte").filter(pl.col("employment") == "permanent").sum().alias("permanent_fte"),
+    pl.col("cases").filter(_HOLDS_CASES).sum().alias("case_holder_cases"),
+    pl.col("fte").filter(_HOLDS_CASES).sum().alias("case_holder_fte"),
 ]
 """Per-team sums of judged workers (group them by team, and by date for a series)."""
 
@@ -481,6 +523,7 @@ _TEAM_COUNTS = (
     "near",
     "unknown_cohort",
     "caseholding_cases",
+    "case_holder_cases",
     "open_cases",
     "allocated_cases",
 )
@@ -499,7 +542,9 @@ def summarise_teams(
         .join(case_totals, on=on, how="left")
         .with_columns(
             pl.col(_TEAM_COUNTS).fill_null(0).cast(pl.Int64),
-            pl.col("fte_in_post", "agency_fte", "caseholding_fte").fill_null(0.0),
+            pl.col(
+                "fte_in_post", "agency_fte", "caseholding_fte", "permanent_fte", "case_holder_fte"
+            ).fill_null(0.0),
         )
         .with_columns(_summary_columns())
     )

@@ -661,6 +661,15 @@ def insert_tables(connection: sqlite3.Connection, tables: DemoTables) -> None:
         raise
 
 
+def record_demo(connection: sqlite3.Connection, today: dt.date) -> None:
+    """The demo's own provenance: invented data, "extracted" and "imported" on its today
+    (midnight UTC, so the same seed and day still give the same file)."""
+    connection.execute(
+        "INSERT INTO imports (source, extract_date, imported_at) VALUES ('demo', ?, ?)",
+        (today.isoformat(), f"{today.isoformat()}T00:00:00Z"),
+    )
+
+
 def summarise(tables: DemoTables, today: dt.date) -> str:
     """One line for the user: how big the invented organisation is on `today`."""
     day = today.isoformat()
@@ -690,6 +699,7 @@ def write_demo_database(
     try:
         create_schema(connection)
         insert_tables(connection, tables)
+        record_demo(connection, today)
     finally:
         connection.close()
     return summarise(tables, today)

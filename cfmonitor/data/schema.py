@@ -16,10 +16,15 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
-"""Stored in `PRAGMA user_version`; bump it whenever the tables change shape."""
+SCHEMA_VERSION = 2
+"""Stored in `PRAGMA user_version`; bump it whenever the tables change shape.
+
+Version 2 added the `imports` table (each import's source, extract date and run time);
+`upgrade_statements(1)` turns a version-1 file into version 2."""
 
 TABLE_NAMES = ("teams", "workers", "reductions", "cases", "allocations")
+METADATA_TABLES = ("imports",)
+"""Tables about the data rather than of it: never imported from files, never dumped."""
 
 EMPLOYMENT_TYPES = ("permanent", "agency")
 COMPLEXITY_LEVELS = ("standard", "complex", "intense")
@@ -108,6 +113,20 @@ class Allocation(_Base, table=True):
     end_date: dt.date | None = Field(default=None, sa_column=_date_column(nullable=True))
 
 
+class ImportRun(_Base, table=True):
+    """One import (or demo build): where its rows came from and how fresh they are."""
+
+    __tablename__ = "imports"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = _text()
+    """The adapter: "cfmonitor" (native files), "ssd", "annex-a", "demo"."""
+    extract_date: dt.date | None = Field(default=None, sa_column=_date_column(nullable=True))
+    """The day the source system was extracted, when known."""
+    imported_at: str = _text()
+    """When the import ran, UTC, ISO 8601 (`2026-12-02T01:36:27Z`)."""
+
+
 # Indexes the computation and the integrity checks lean on.
 INDEXES = (
     Index("ix_allocations_worker", Allocation.__table__.c.worker_id),
@@ -118,13 +137,25 @@ INDEXES = (
 )
 
 
+def _create_table(name: str) -> str:
+    dialect = sqlite_dialect.dialect()
+    return str(CreateTable(_metadata.tables[name]).compile(dialect=dialect)).strip()
+
+
+def upgrade_statements(version: int) -> list[str]:
+    """The statements that bring a file of `version` up to `SCHEMA_VERSION`, to run inside
+    the caller's transaction (SQLite's DDL and `user_version` roll back with it)."""
+    if version not in (1, SCHEMA_VERSION):
+        raise ValueError(f"no upgrade from schema version {version}")
+    if version == SCHEMA_VERSION:
+        return []
+    return [_create_table("imports"), f"PRAGMA user_version = {SCHEMA_VERSION}"]
+
+
 def schema_sql() -> str:
     """The DDL for every table and index, as SQLite will run it."""
     dialect = sqlite_dialect.dialect()
-    statements = [
-        str(CreateTable(_metadata.tables[name]).compile(dialect=dialect)).strip()
-        for name in TABLE_NAMES
-    ]
+    statements = [_create_table(name) for name in (*TABLE_NAMES, *METADATA_TABLES)]
     statements += [str(CreateIndex(index).compile(dialect=dialect)).strip() for index in INDEXES]
     body = ";\n\n".join(
         "\n".join(line.rstrip() for line in statement.splitlines()) for statement in statements

@@ -18,13 +18,16 @@ from pathlib import Path
 
 import polars as pl
 
+from cfmonitor.data.freshness import LastImport, read_last_import
 from cfmonitor.errors import CfmonitorError
 
 # connectorx logs connection errors (with the file's path) from Rust unless told not to.
 os.environ["RUST_LOG"] = "off"
 
-SCHEMA_VERSION = 1
-"""The `PRAGMA user_version` this build reads; kept in step with data/schema.py by a test."""
+SCHEMA_VERSION = 2
+"""The `PRAGMA user_version` this build writes; kept in step with data/schema.py by a test."""
+READABLE_VERSIONS = (1, 2)
+"""Version 1 files (no `imports` table) are still read; they just have no freshness."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 LOCK_WAIT_SECONDS = 2.0
@@ -89,6 +92,8 @@ class Source:
     schema_version: int
     modified_ns: int
     size: int
+    last_import: LastImport | None = None
+    """The latest import recorded (schema version 2); None when none is (or version 1)."""
 
     @property
     def label(self) -> str:
@@ -185,12 +190,15 @@ def inspect(path: Path | str, *, is_demo: bool = False) -> Source:
     where = str(db_path)
     stat = _check_file(db_path)
     connection = connect_readonly(db_path)
+    last_import = None
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         names = {
             row[0]
             for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
+        if version >= 2 and "imports" in names:
+            last_import = read_last_import(connection)
     except sqlite3.Error as error:
         raise _explain(db_path, error) from None
     finally:
@@ -201,10 +209,13 @@ def inspect(path: Path | str, *, is_demo: bool = False) -> Source:
             f"{where}: has none of cfmonitor's tables; "
             "create one with `cfmonitor init` or `cfmonitor import`."
         )
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS:
+        readable = " and ".join(str(number) for number in READABLE_VERSIONS)
         raise StoreError(
-            f"{where}: has schema version {version}; this cfmonitor reads version {SCHEMA_VERSION}."
+            f"{where}: has schema version {version}; this cfmonitor reads versions {readable}."
         )
+    if version >= 2 and "imports" not in names:
+        missing.append("imports")
     if missing:
         raise StoreError(f"{where}: is missing the table(s) {', '.join(missing)}.")
     signature = file_signature(db_path) or (stat.st_mtime_ns, stat.st_size)
@@ -214,6 +225,7 @@ def inspect(path: Path | str, *, is_demo: bool = False) -> Source:
         schema_version=version,
         modified_ns=signature[0],
         size=signature[1],
+        last_import=last_import,
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from cfmonitor.data.store import FRAME_SCHEMAS, Frames, Source, load_frames
+from cfmonitor.data.store import FRAME_SCHEMAS, Frames, Source, inspect, load_frames
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.importing.casting import RAW_PREFIX, cast_table
 from cfmonitor.importing.checks import check_state
@@ -19,6 +19,7 @@ from cfmonitor.importing.planning import TableChanges, plan
 from cfmonitor.importing.problems import ImportProblems, combine, has_errors
 from cfmonitor.importing.provenance import Provenance
 from cfmonitor.importing.reading import read_table
+from cfmonitor.importing.recording import NATIVE
 from cfmonitor.importing.writing import WriteResult, write_changes
 from cfmonitor.policy import Policy
 
@@ -87,6 +88,16 @@ def _prepare(
     return found, plan(final, stored, tables), create
 
 
+def _is_newer_extract(db: Path, provenance: Provenance) -> bool:
+    """True when an import that changes no row still says something new: that the data
+    was current on a later extract date than the one recorded (so it is not stale)."""
+    if provenance.extract_date is None:
+        return False
+    last = inspect(db).last_import
+    recorded = last.extract_date if last else None
+    return recorded is None or provenance.extract_date > recorded
+
+
 def run_import(
     db: Path,
     files: dict[str, Path],
@@ -114,12 +125,19 @@ def run_import(
     found, changes, create = _prepare(db, files, mode, policy, step)
     if dry_run:
         return ImportOutcome(problems=found, changes=changes, result=None)
+    provenance = provenance or NATIVE
     rows = sum(c.added + c.changed + c.removed for c in changes.values())
-    if rows == 0 and not create:
+    if rows == 0 and not create and not _is_newer_extract(db, provenance):
         unchanged = WriteResult(backup=None, created=False, wal=True, unchanged=True)
         return ImportOutcome(problems=found, changes=changes, result=unchanged)
     if on_plan is not None:
         on_plan(rows)
     step(f"Writing {db.name}")
-    result = write_changes(db, changes, create=create, progress=progress or (lambda rows: None))
+    result = write_changes(
+        db,
+        changes,
+        create=create,
+        progress=progress or (lambda rows: None),
+        provenance=provenance,
+    )
     return ImportOutcome(problems=found, changes=changes, result=result)

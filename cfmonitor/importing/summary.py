@@ -8,7 +8,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from cfmonitor.data.store import SCHEMA_VERSION
 from cfmonitor.importing.planning import TableChanges
+from cfmonitor.importing.provenance import Provenance
 from cfmonitor.importing.run import ImportOutcome
 from cfmonitor.safe_text import visible
 
@@ -43,6 +45,7 @@ def print_outcome(outcome: ImportOutcome, db_label: str, console: Console) -> No
         console.print(Text(f"Backup of the database as it was: {visible(result.backup)}"))
     verb = "Created" if result.created else "Updated"
     console.print(Text(f"{verb} {visible(db_label)}; integrity_check: ok."))
+    print_recorded(result.recorded, result.upgraded_from, db_label, console)
     if not result.wal:
         console.print(
             Text(
@@ -51,6 +54,29 @@ def print_outcome(outcome: ImportOutcome, db_label: str, console: Console) -> No
                 style="yellow",
             )
         )
+
+
+def print_recorded(
+    recorded: Provenance | None, upgraded_from: int | None, db_label: str, console: Console
+) -> None:
+    """What the import recorded about itself, and an upgrade of the file, if there was one."""
+    if upgraded_from is not None:
+        console.print(
+            Text(
+                f"Upgraded {visible(db_label)} from schema version {upgraded_from} to "
+                f"{SCHEMA_VERSION}, in the same transaction: it now records each import's "
+                "source and extract date (the backup is the old version).",
+                style="yellow",
+            )
+        )
+    if recorded is None:
+        return
+    extract = (
+        f"data as of {recorded.extract_date.isoformat()}"
+        if recorded.extract_date
+        else "extract date not given (screens will say 'data as of: not recorded')"
+    )
+    console.print(Text(f"Recorded this import: source {visible(recorded.source)}, {extract}."))
 
 
 class ImportProgress:

@@ -19,6 +19,8 @@ import polars as pl
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.importing.contract import TABLE_ORDER
 from cfmonitor.importing.planning import TableChanges
+from cfmonitor.importing.provenance import Provenance
+from cfmonitor.importing.recording import NATIVE, record_import
 from cfmonitor.private_file import create_private_file
 
 LOCK_WAIT_SECONDS = 2.0
@@ -43,6 +45,10 @@ class WriteResult:
     wal: bool
     unchanged: bool = False
     """True when the files matched the database: nothing was written, no backup taken."""
+    upgraded_from: int | None = None
+    """The schema version the file had before this import upgraded it (None: no upgrade)."""
+    recorded: Provenance | None = None
+    """What the `imports` row says (None when nothing was written)."""
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -193,9 +199,12 @@ def write_changes(
     *,
     create: bool,
     progress: Progress = lambda rows: None,
+    provenance: Provenance = NATIVE,
 ) -> WriteResult:
     """Apply `changes` in one transaction; on any failure the database is as it was.
 
+    The import is recorded (`provenance`, the time now in UTC) in the same transaction,
+    upgrading a version-1 file to version 2 on the way.
     An existing database is switched to WAL first, so readers carry on during the write.
     A new one is filled with SQLite's rollback journal (it has no readers, and nothing
     is written twice) and switched to WAL once committed.
@@ -205,6 +214,7 @@ def write_changes(
     backup: Path | None = None
     committed = False
     wal = False
+    upgraded_from: int | None = None
     connection: sqlite3.Connection | None = None
     try:
         connection = connect(path)
@@ -219,6 +229,7 @@ def write_changes(
         if not create:
             backup = take_backup(path)
         _apply(connection, changes, progress)
+        upgraded_from = record_import(connection, provenance, dt.datetime.now(dt.UTC))
         _check_integrity(connection, references=not create)
         connection.execute("COMMIT")
         committed = True
@@ -239,4 +250,10 @@ def write_changes(
                 _remove_database(path)
             if backup is not None:
                 backup.unlink(missing_ok=True)
-    return WriteResult(backup=backup, created=create, wal=wal)
+    return WriteResult(
+        backup=backup,
+        created=create,
+        wal=wal,
+        upgraded_from=upgraded_from,
+        recorded=provenance,
+    )

@@ -167,6 +167,7 @@ class CfmonitorApp(App[None]):
         self._signature: tuple[int, int] | None = None
         self.crashed_with: str | None = None
         self._load_reason = "start"
+        self._stale_warned: tuple[dt.date | None, dt.date] | None = None
 
     # --- screens ------------------------------------------------------------------
 
@@ -265,10 +266,20 @@ class CfmonitorApp(App[None]):
         for screen in self.snapshot_screens():
             screen.show_snapshot(snapshot)
             screen.show_progress("")
+        self._warn_if_stale(snapshot)
         if message.reason == "changed":
             self.notify("The database changed on disk; figures reloaded.", timeout=4)
         elif message.reason == "as-of" and not first:
             self.notify(f"Figures recomputed as of {snapshot.as_of.isoformat()}.", timeout=3)
+
+    def _warn_if_stale(self, snapshot: Snapshot) -> None:
+        """A toast when the data is older than the policy allows: once per extract and
+        as-of day, not on every reload (the top bar keeps saying it)."""
+        age = snapshot.data_age
+        key = (age.counted_from, age.as_of)
+        if age.warning and key != self._stale_warned:
+            self.notify(age.warning, title="Old data", severity="warning", timeout=10)
+        self._stale_warned = key if age.warning else None
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         """The same figures plus weeks over, sustained, the series and the direction of

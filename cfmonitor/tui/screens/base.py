@@ -190,6 +190,7 @@ class SnapshotScreen(Screen):
         self.set_class(False, "-first-load")
         is_demo = snapshot.source.is_demo if snapshot.source else self.cfapp.choice.is_demo
         self.query_one(TopBar).show(self.crumbs(), snapshot.as_of, is_demo)
+        self.query_one(TopBar).show_data_age(snapshot.data_age)
         self.render_snapshot(snapshot)
 
     def action_back(self) -> None:

@@ -43,6 +43,7 @@ def summary_figures(row: dict, styles: dict[str, str], problems: int = 0) -> lis
                 f"{format_number(row['vacancy_fte'])} FTE ({format_percent(row['vacancy_rate'])})"
             ),
         ),
+        Figure("Census vacancy", Text(format_percent(row["census_vacancy_rate"]))),
         Figure(
             "Agency",
             Text(
@@ -58,6 +59,7 @@ def summary_figures(row: dict, styles: dict[str, str], problems: int = 0) -> lis
             ),
         ),
         Figure("Average caseload", Text(format_number(row["average_caseload"]))),
+        Figure("Census caseload", Text(format_number(row["census_average_caseload"]))),
         Figure(
             "Over",
             Text(f"{STATUS_SYMBOLS['over']} {format_count(over)}", styles["over"] if over else ""),

@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Static
 
+from cfmonitor.data.freshness import DataAge
 from cfmonitor.safe_text import visible
 from cfmonitor.tui.widgets.cells import long_date
 
@@ -71,14 +72,30 @@ class Crumbs(Widget):
         return breadcrumb_text(self._crumbs, self.size.width)
 
 
+def data_age_text(age: DataAge | None) -> Text:
+    """`· data as of 26 Nov 2026`; when stale, `⚠ … (40 days old)` for the warning style."""
+    if age is None:
+        return Text("")
+    if age.stale:
+        return Text(f" ⚠ {age.short} ({age.age_days} days old)", no_wrap=True)
+    return Text.assemble((" · ", "dim"), (age.short, "dim"), no_wrap=True)
+
+
 class TopBar(Horizontal):
-    """Breadcrumbs on the left; the DEMO DATA label and the as-of date on the right."""
+    """Breadcrumbs on the left; the DEMO DATA label, the as-of date and how fresh the
+    data is ("data as of", a warning when old) on the right."""
+
+    DEFAULT_CSS = """
+    TopBar #data-as-of { width: auto; }
+    TopBar #data-as-of.-stale { color: $text-warning; text-style: bold; }
+    """
 
     def compose(self) -> ComposeResult:
         yield Crumbs(id="crumbs")
         yield Static(Text("reloading…"), id="busy")
         yield Static(Text("DEMO DATA"), id="demo")
         yield Static(id="as-of")
+        yield Static(id="data-as-of")
 
     def show(self, crumbs: Sequence[str], as_of: dt.date | None, is_demo: bool) -> None:
         self.query_one("#crumbs", Crumbs).show(crumbs)
@@ -86,6 +103,16 @@ class TopBar(Horizontal):
         day = Text("as of ", "dim")
         day.append(long_date(as_of) if as_of else "…", "bold")
         self.query_one("#as-of", Static).update(day)
+
+    def show_data_age(self, age: DataAge | None) -> None:
+        label = self.query_one("#data-as-of", Static)
+        label.update(data_age_text(age))
+        label.set_class(bool(age and age.stale), "-stale")
+
+    @property
+    def data_age_plain(self) -> str:
+        """What the freshness part of the bar says, as plain text (for tests and help)."""
+        return str(self.query_one("#data-as-of", Static).render()).strip()
 
     def show_busy(self, busy: bool) -> None:
         """A quiet `reloading…` while a reload runs behind figures that stay readable."""
