@@ -355,6 +355,46 @@ def _required_db(help_text: str):
 @click.option(
     "--update", "mode", flag_value="update", help="Add and change rows by their natural key."
 )
+@click.option(
+    "--from",
+    "source",
+    type=click.Choice(["ssd", "annex-a"]),
+    default=None,
+    help="Read a council extract instead of cfmonitor's own files (see README).",
+)
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --from: the folder of SSD tables or Annex A list CSVs.",
+)
+@click.option(
+    "--file",
+    "workbook",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --from annex-a: the Annex A workbook (.xlsx).",
+)
+@click.option(
+    "--csww",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --from ssd: the workforce census (CSWW) CSV.",
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --from: the mapping TOML (default: built-in, see db/mapping.toml).",
+)
+@click.option(
+    "--extract-date",
+    type=ISO_DATE,
+    default=None,
+    help="With --from: the day the extract was taken (needed for annex-a).",
+)
 def import_(
     db: Path,
     teams: Path | None,
@@ -365,8 +405,18 @@ def import_(
     policy_path: Path | None,
     dry_run: bool,
     mode: str | None,
+    source: str | None,
+    folder: Path | None,
+    workbook: Path | None,
+    csww: Path | None,
+    mapping_file: Path | None,
+    extract_date: dt.date | None,
 ) -> None:
-    """Import CSV/XLSX exports into a cfmonitor database: all or nothing, after a backup."""
+    """Import CSV/XLSX exports into a cfmonitor database: all or nothing, after a backup.
+
+    With --from ssd or --from annex-a, reads a council's extract instead (--workers is
+    then Annex A's optional file of known workers).
+    """
     from rich.console import Console
 
     from cfmonitor.importing.problems import ImportProblems, print_problems
@@ -383,6 +433,27 @@ def import_(
         "allocations": allocations,
     }
     files = {table: path for table, path in given.items() if path is not None}
+    adapted = {}
+    if source is not None:
+        from cfmonitor.importing.sources.choose import convert_source
+
+        if set(files) - {"workers"}:
+            raise click.UsageError(
+                "--from reads the source's own files; drop --teams … --allocations."
+            )
+        converted = convert_source(
+            source,
+            folder=folder,
+            workbook=workbook,
+            census=csww,
+            mapping_file=mapping_file,
+            extract_date=extract_date,
+            workers_file=files.pop("workers", None),
+        )
+        adapted = {"tables": converted.tables, "source_problems": converted.problems}
+        adapted["provenance"] = converted.provenance
+    elif any(v is not None for v in (folder, workbook, csww, mapping_file, extract_date)):
+        raise click.UsageError("--dir, --file, --csww, --mapping and --extract-date need --from.")
     console = Console(highlight=False, stderr=False)
     try:
         with ImportProgress(console) as progress:
@@ -395,6 +466,7 @@ def import_(
                 step=progress.step,
                 progress=progress.advance,
                 on_plan=progress.planned,
+                **adapted,
             )
     except ImportProblems as problems:
         print_problems(problems.problems, console)
