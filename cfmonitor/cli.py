@@ -449,6 +449,7 @@ def import_(
             mapping_file=mapping_file,
             extract_date=extract_date,
             workers_file=files.pop("workers", None),
+            updating=db if mode == "update" else None,
         )
         adapted = {"tables": converted.tables, "source_problems": converted.problems}
         adapted["provenance"] = converted.provenance

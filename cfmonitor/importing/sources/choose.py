@@ -27,8 +27,13 @@ def convert_source(
     mapping_file: Path | None,
     extract_date: dt.date | None,
     workers_file: Path | None,
+    updating: Path | None = None,
 ) -> Converted:
-    """Run the adapter for `source` after checking the options make sense for it."""
+    """Run the adapter for `source` after checking the options make sense for it.
+
+    `updating` is the database an `--update` import goes into: Annex A snapshots need
+    what it holds to end the allocations that are no longer listed.
+    """
     mapping = load_mapping(mapping_file)
     if source == SSD:
         if folder is None:
@@ -53,5 +58,19 @@ def convert_source(
     from cfmonitor.importing.sources.annex_a import convert_annex_a
 
     return convert_annex_a(
-        workbook or folder, mapping, extract_date=extract_date, workers_file=workers_file
+        workbook or folder,
+        mapping,
+        extract_date=extract_date,
+        workers_file=workers_file,
+        previous=_stored(updating),
     )
+
+
+def _stored(db: Path | None):
+    """The database's tables in the import format, or None for a new database."""
+    if db is None or not db.exists():
+        return None
+    from cfmonitor.data.store import load_frames
+    from cfmonitor.importing.natural import to_natural
+
+    return to_natural(load_frames(db))
