@@ -237,9 +237,54 @@ def _report_trend(
 @DB_OPTION
 @AS_OF_OPTION
 @POLICY_OPTION
-def check(db: Path | None, as_of: dt.date | None, policy_path: Path | None) -> None:
-    """Check a database: schema version, SQLite's quick_check, and data problems."""
+@click.option(
+    "--against",
+    type=click.Choice(["ssd"]),
+    default=None,
+    help="Instead: set cfmonitor's caseloads beside an SSD extract's own counts.",
+)
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --against ssd: the folder of SSD tables.",
+)
+@click.option(
+    "--csww",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --against ssd: the workforce census CSV (adds Cases30).",
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --against ssd: the mapping TOML.",
+)
+def check(
+    db: Path | None,
+    as_of: dt.date | None,
+    policy_path: Path | None,
+    against: str | None,
+    folder: Path | None,
+    csww: Path | None,
+    mapping_file: Path | None,
+) -> None:
+    """Check a database: schema version, SQLite's quick_check, and data problems.
+
+    With --against ssd --dir FOLDER: reconcile the extract's caseload counts instead.
+    """
     from rich.console import Console
+
+    if against is not None:
+        from cfmonitor.importing.sources.reconcile import check_against_ssd
+
+        check_against_ssd(folder, csww, mapping_file, Console(highlight=False, soft_wrap=False))
+        return
+    if any(value is not None for value in (folder, csww, mapping_file)):
+        raise click.UsageError("--dir, --csww and --mapping need --against ssd.")
 
     from cfmonitor.data.caseload import compute_snapshot
     from cfmonitor.data.store import load_frames, quick_check

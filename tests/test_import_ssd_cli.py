@@ -61,9 +61,10 @@ def test_the_ssd_sample_imports_and_counts_as_by_hand(
     after = _caseloads(capsys, db, "2025-10-01")
     assert after["Cleo Dunn"] == 2 and after["Gus Hale"] == 0
     report = run_cli(capsys, "report", "--db", str(db), "--as-of", "2025-09-30")
-    # Open on 09-30: 1001-71, 1002-72, 1003-73 (team-held), 1005-75, 1006-76, 1004-CL = 6;
-    # 1003-73 is the one unallocated.
-    assert "Open cases (unallocated)                 6 (1)" in report.out
+    # Open on 09-30: 1001-71, 1002-72, 1003-73 (team-held), 1005-75, 1006-76, 1004-CL and
+    # 1007-77 (opened 2018, before the extract's window: no involvement) = 7; 1003-73 and
+    # 1007-77 are unallocated.
+    assert "Open cases (unallocated)                 7 (2)" in report.out
 
 
 def test_real_shaped_files_bom_null_datetimes_crlf_and_cr_only(
@@ -197,3 +198,26 @@ def test_the_documented_mapping_is_the_built_in_one(tmp_path: Path) -> None:
     assert loaded.other_roles == built_in.other_roles
     assert dict(loaded.cohorts) == dict(built_in.cohorts)
     assert loaded.open_sentinels == built_in.open_sentinels
+
+
+def test_check_against_ssd_sets_counts_side_by_side_with_reasons(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    done = run_cli(
+        capsys, "check", "--against", "ssd", "--dir", str(SAMPLE),
+        "--csww", str(SAMPLE / "csww_2025.csv"), "--mapping", str(MAPPING),
+    )  # fmt: skip
+    assert done.code == 0, done.err
+    assert "Caseloads on 2025-09-30 (the source's count date)" in done.out
+    lines = {line.split()[0]: line for line in done.out.splitlines() if line.strip()[:2] == "50"}
+    # Ada: cfmonitor 2 (by hand, above), the SSD says 3, the census 2. Her 1002-72 is
+    # co-worked with Cleo and open-ended by 1900-01-01.
+    assert _line_with(
+        lines["5001"], "Ada Brook", " 2 ", " 3 ", "1 co-worked", "1 open-ended by 1900-01-01"
+    )
+    # Eve, the IRO: the SSD counts 4, cfmonitor none, because her job title is excluded.
+    assert _line_with(lines["5005"], " 0 ", " 4 ", "the mapping excludes this job title")
+    assert _line_with(lines["5005"], "1 not an allocated role")
+    # Cleo agrees everywhere: no reason.
+    assert lines["5003"].split()[-3:] == ["1", "1", "1"]
+    assert "1 open case(s) began before the SSD's 6-year window" in done.out

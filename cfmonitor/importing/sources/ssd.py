@@ -7,6 +7,7 @@ reductions); this module reads the folder, resolves teams, and puts the pieces t
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -74,6 +75,18 @@ def _named_teams(workers: pl.DataFrame, cases: pl.DataFrame, departments: pl.Dat
     )
 
 
+@dataclass(frozen=True)
+class SsdReading:
+    """The native tables, and what reconciliation needs to explain them."""
+
+    converted: Converted
+    involvements: pl.DataFrame
+    """Every involvement with `_role`, `staff_ref`, `_start` and exclusive `_end`."""
+    people: pl.DataFrame
+    """Every professional with `staff_ref`, `cohort` and the census columns (if given)."""
+    census_day: dt.date
+
+
 def convert_ssd(
     folder: Path,
     mapping: SourceMapping,
@@ -82,6 +95,19 @@ def convert_ssd(
     extract_date: dt.date | None = None,
 ) -> Converted:
     """Read `folder` (and the census) and build the native tables, with every problem found."""
+    return read_ssd_source(
+        folder, mapping, census_file=census_file, extract_date=extract_date
+    ).converted
+
+
+def read_ssd_source(
+    folder: Path,
+    mapping: SourceMapping,
+    *,
+    census_file: Path | None = None,
+    extract_date: dt.date | None = None,
+) -> SsdReading:
+    """`convert_ssd`, keeping the involvements and professionals it read."""
     frames, problems = read_ssd(folder)
     census = None
     if census_file is not None:
@@ -199,7 +225,8 @@ def convert_ssd(
             ssd_cases.merged_allocations(linked), "allocations", "ssd_involvements"
         ),
     }
-    return Converted(tables, gather(problems), Provenance(SOURCE, extract))
+    converted = Converted(tables, gather(problems), Provenance(SOURCE, extract))
+    return SsdReading(converted, invo, people, census_day)
 
 
 def _families(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
