@@ -10,11 +10,7 @@ import polars as pl
 
 from cfmonitor.importing.problems import ERROR, problem_rows
 from cfmonitor.importing.reading import FILE
-
-
-def label(text: pl.Expr) -> pl.Expr:
-    """A name as people compare it: case and runs of spaces ignored."""
-    return text.str.replace_all(r"\s+", " ").str.strip_chars().str.to_lowercase()
+from cfmonitor.importing.sources.mapping import label_of
 
 
 def resolve_team(
@@ -25,11 +21,11 @@ def resolve_team(
         pl.col("dept_team_id").alias("_key"), pl.col("dept_team_name").alias("_by_id")
     ).unique("_key", keep="first")
     by_name = departments.select(
-        label(pl.col("dept_team_name")).alias("_key"), pl.col("dept_team_name").alias("_by_name")
+        label_of(pl.col("dept_team_name")).alias("_key"), pl.col("dept_team_name").alias("_by_name")
     ).unique("_key", keep="first")
     frame = frame.with_columns(pl.col(column).alias("_key"))
     frame = frame.join(by_id, on="_key", how="left", maintain_order="left")
-    frame = frame.with_columns(label(pl.col(column)).alias("_key"))
+    frame = frame.with_columns(label_of(pl.col(column)).alias("_key"))
     frame = frame.join(by_name, on="_key", how="left", maintain_order="left")
     return frame.with_columns(pl.coalesce("_by_id", "_by_name").alias(out)).drop(
         "_key", "_by_id", "_by_name"

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
+
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.policy import COMPLEXITY_LEVELS
 
@@ -83,7 +85,12 @@ class SideReduction:
 
 def normalise_label(text: str) -> str:
     """Labels (roles, job titles, team names) match ignoring case and runs of spaces."""
-    return " ".join(text.replace("\u00a0", " ").split()).casefold()
+    return " ".join(text.replace("\u00a0", " ").split()).lower()
+
+
+def label_of(text: pl.Expr) -> pl.Expr:
+    """`normalise_label` over a column, without a Python call per row."""
+    return text.str.replace_all(r"[\s\u00a0]+", " ").str.strip_chars().str.to_lowercase()
 
 
 @dataclass(frozen=True)

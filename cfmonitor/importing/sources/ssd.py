@@ -16,8 +16,8 @@ from cfmonitor.importing.provenance import Provenance
 from cfmonitor.importing.reading import FILE, ROW
 from cfmonitor.importing.sources import ssd_cases, ssd_workers
 from cfmonitor.importing.sources.csww import read_census
-from cfmonitor.importing.sources.departments import label, resolve_team, unknown_teams
-from cfmonitor.importing.sources.mapping import EXCLUDE, SourceMapping
+from cfmonitor.importing.sources.departments import resolve_team, unknown_teams
+from cfmonitor.importing.sources.mapping import EXCLUDE, SourceMapping, label_of
 from cfmonitor.importing.sources.native import (
     Converted,
     as_text,
@@ -63,13 +63,13 @@ def _named_teams(workers: pl.DataFrame, cases: pl.DataFrame, departments: pl.Dat
         .unique(maintain_order=True)
     )
     rows = departments.select(
-        label(pl.col("dept_team_name")).alias("_key"),
+        label_of(pl.col("dept_team_name")).alias("_key"),
         pl.col("dept_team_parent_name").alias("_parent"),
         FILE,
         ROW,
     ).unique("_key", keep="first")
     return (
-        used.with_columns(label(pl.col("team")).alias("_key"))
+        used.with_columns(label_of(pl.col("team")).alias("_key"))
         .join(rows, on="_key", how="left", maintain_order="left")
         .drop("_key")
     )

@@ -15,7 +15,7 @@ import polars as pl
 
 from cfmonitor.importing.problems import WARNING, problem_rows
 from cfmonitor.importing.reading import FILE, ROW
-from cfmonitor.importing.sources.mapping import INCLUSIVE, SourceMapping, normalise_label
+from cfmonitor.importing.sources.mapping import INCLUSIVE, SourceMapping, label_of, normalise_label
 from cfmonitor.importing.sources.native import warning
 
 FAR = dt.date(9999, 12, 31)
@@ -38,7 +38,7 @@ def role_kinds(involvements: pl.DataFrame, mapping: SourceMapping):
     """Involvements with `_role` (allocated / other / null), and a warning per unknown role."""
     allocated = [normalise_label(r) for r in mapping.allocated_roles]
     other = [normalise_label(r) for r in mapping.other_roles]
-    role = pl.col("invo_professional_role_id").map_elements(normalise_label, return_dtype=pl.String)
+    role = label_of(pl.col("invo_professional_role_id"))
     framed = involvements.with_columns(
         pl.when(role.is_in(allocated))
         .then(pl.lit(ALLOCATED))

@@ -15,7 +15,7 @@ import polars as pl
 from cfmonitor.importing.problems import WARNING, problem_rows
 from cfmonitor.importing.reading import FILE, ROW
 from cfmonitor.importing.sources.csww import SWE_KEY, swe_digits
-from cfmonitor.importing.sources.mapping import EXCLUDE, SourceMapping, normalise_label
+from cfmonitor.importing.sources.mapping import EXCLUDE, SourceMapping, label_of
 from cfmonitor.importing.sources.native import listed, warning
 
 PROFESSIONALS = "ssd_professionals"
@@ -35,9 +35,7 @@ def professionals(frame: pl.DataFrame, mapping: SourceMapping, census: pl.DataFr
     """(everyone with staff_ref, cohort or "exclude", census columns; warnings)."""
     people = frame.with_columns(
         pl.coalesce("prof_professional_id", "prof_staff_id").alias("staff_ref"),
-        pl.col("prof_professional_job_title")
-        .map_elements(normalise_label, return_dtype=pl.String)
-        .alias("_title"),
+        label_of(pl.col("prof_professional_job_title")).alias("_title"),
         swe_digits(pl.col("prof_social_worker_registration_no")).alias(SWE_KEY),
     ).join(_title_cohorts(mapping), on="_title", how="left", maintain_order="left")
     if census is not None:
