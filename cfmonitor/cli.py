@@ -498,8 +498,8 @@ def import_(
         )
         adapted = {"tables": converted.tables, "source_problems": converted.problems}
         adapted["provenance"] = converted.provenance
-    elif any(v is not None for v in (folder, workbook, csww, mapping_file, extract_date)):
-        raise click.UsageError("--dir, --file, --csww, --mapping and --extract-date need --from.")
+    elif any(v is not None for v in (folder, workbook, csww, mapping_file)):
+        raise click.UsageError("--dir, --file, --csww and --mapping need --from.")
     console = Console(highlight=False, stderr=False)
     try:
         with ImportProgress(console) as progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from tests.ssdfiles import convert, errors, messages, rows, write_census, write_ssd
@@ -241,3 +242,41 @@ def test_census_links_by_the_digits_of_the_swe_number(tmp_path: Path) -> None:
     assert rows(convert(folder, census=census), "workers", "fte", "employment", "start_date") == [
         ("0.7", "agency", "2018-04-01")
     ]
+
+
+def test_ssd_tables_may_be_workbooks(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    folder = write_ssd(tmp_path, ssd_cin_episodes=[EPISODE])
+    (folder / "ssd_department.csv").unlink()
+    book = xlsxwriter.Workbook(folder / "ssd_department.xlsx")
+    sheet = book.add_worksheet("Sheet1")
+    sheet.write_row(0, 0, ["dept_team_id", "dept_team_name", "dept_team_parent_id",
+        "dept_team_parent_name"])  # fmt: skip
+    sheet.write_row(1, 0, [101, "Team A", 10, "Area One"])
+    sheet.write_row(2, 0, [102, "Team B", 10, "Area One"])
+    book.close()
+    found = convert(folder)
+    assert errors(found).height == 0
+    assert rows(found, "cases", "case_ref", "team") == [("1001-71", "Team A")]
+
+
+def test_reconciliation_names_an_inclusive_end_on_the_count_day(tmp_path: Path) -> None:
+    from cfmonitor.importing.sources.mapping import SourceMapping
+    from cfmonitor.importing.sources.reconcile import reconcile
+    from cfmonitor.importing.sources.ssd import read_ssd_source
+
+    folder = write_ssd(
+        tmp_path,
+        ssd_professionals=["1,S1,One,NULL,N,Social Worker,2,Team A,1.0"],
+        ssd_cin_episodes=[EPISODE, "72,1002,2025-01-06,NULL,101"],
+        ssd_involvements=[
+            "1,1,CW,101,1001,2025-01-06,2025-09-30,NULL,71",  # ends on the count day
+            "2,1,CW,101,1002,2025-10-01,NULL,NULL,72",  # starts the day after
+        ],
+    )
+    reading = read_ssd_source(folder, SourceMapping(), extract_date=dt.date(2025, 11, 30))
+    table, _ = reconcile(reading, SourceMapping())
+    (row,) = table.select("cfmonitor", "ssd", "reasons").rows()
+    # cfmonitor counts 1001-71 on 30 September (the inclusive end) and not yet 1002-72.
+    assert row == (1, "2", "1 inclusive end date on the count date")
