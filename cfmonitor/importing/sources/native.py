@@ -84,3 +84,27 @@ def last_count_day(extract: dt.date) -> dt.date:
     """The last 30 September on or before the extract: the day census counts are taken."""
     year = extract.year if (extract.month, extract.day) >= (9, 30) else extract.year - 1
     return dt.date(year, 9, 30)
+
+
+def once_per_value(
+    frame: pl.DataFrame, column: str, what: str, noun: str, says: str
+) -> list[pl.DataFrame]:
+    """One warning per distinct value of `column` in `frame`, with how many rows have it:
+    "job title 'Advanced Practitioner' (3 workers) has no cohort…" (`what` the value is,
+    `noun` what a row is, `says` what follows the count)."""
+    counts = frame.group_by(column, maintain_order=True).agg(
+        pl.len().alias("n"), pl.col(FILE).first()
+    )
+    notes = []
+    for value, count, file in counts.iter_rows():
+        shown = "(blank)" if value is None else repr(value)
+        plural = "s" if count != 1 else ""
+        notes.append(
+            warning(
+                str(file),
+                f"{what} {shown} ({count} {noun}{plural}) {says}",
+                column=column,
+                value=value,
+            )
+        )
+    return notes

@@ -16,7 +16,7 @@ import polars as pl
 from cfmonitor.importing.problems import WARNING, problem_rows
 from cfmonitor.importing.reading import FILE, ROW
 from cfmonitor.importing.sources.mapping import INCLUSIVE, SourceMapping, label_of, normalise_label
-from cfmonitor.importing.sources.native import warning
+from cfmonitor.importing.sources.native import once_per_value
 
 FAR = dt.date(9999, 12, 31)
 CARE_LEAVER = "Care leaver"
@@ -46,23 +46,14 @@ def role_kinds(involvements: pl.DataFrame, mapping: SourceMapping):
         .then(pl.lit(OTHER))
         .alias("_role")
     )
-    notes = []
-    counts = (
-        framed.filter(pl.col("_role").is_null())
-        .group_by("invo_professional_role_id", maintain_order=True)
-        .agg(pl.len().alias("n"), pl.col(FILE).first())
+    notes = once_per_value(
+        framed.filter(pl.col("_role").is_null()),
+        "invo_professional_role_id",
+        "role",
+        "involvement",
+        "is in neither involvements.allocated_roles nor other_roles of the mapping; "
+        "they hold no case",
     )
-    for value, count, file in counts.iter_rows():
-        shown = "(blank)" if value is None else repr(value)
-        notes.append(
-            warning(
-                file,
-                f"role {shown} ({count} involvement{'s' if count != 1 else ''}) is in neither "
-                "involvements.allocated_roles nor other_roles of the mapping; they hold no case",
-                column="invo_professional_role_id",
-                value=value,
-            )
-        )
     return framed, notes
 
 

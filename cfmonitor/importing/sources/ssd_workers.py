@@ -16,7 +16,7 @@ from cfmonitor.importing.problems import WARNING, problem_rows
 from cfmonitor.importing.reading import FILE, ROW
 from cfmonitor.importing.sources.csww import SWE_KEY, swe_digits
 from cfmonitor.importing.sources.mapping import EXCLUDE, SourceMapping, label_of
-from cfmonitor.importing.sources.native import listed, warning
+from cfmonitor.importing.sources.native import listed, once_per_value, warning
 
 PROFESSIONALS = "ssd_professionals"
 _YES = ("y", "yes", "1", "true")
@@ -56,23 +56,14 @@ def professionals(frame: pl.DataFrame, mapping: SourceMapping, census: pl.DataFr
         .otherwise(pl.col("_mapped"))
     )
     people = people.with_columns(cohort.alias("cohort"), unknown.alias("_no_cohort"))
-    notes = []
-    counts = (
-        people.filter(pl.col("_no_cohort"))
-        .group_by("prof_professional_job_title", maintain_order=True)
-        .agg(pl.len().alias("n"), pl.col(FILE).first())
+    notes = once_per_value(
+        people.filter(pl.col("_no_cohort")),
+        "prof_professional_job_title",
+        "job title",
+        "worker",
+        f"has no cohort in the mapping; counted as {mapping.default_cohort!r} "
+        "(workers.default_cohort)",
     )
-    for title, count, file in counts.iter_rows():
-        shown = "(blank)" if title is None else repr(title)
-        notes.append(
-            warning(
-                file,
-                f"job title {shown} ({count} worker{'s' if count != 1 else ''}) has no cohort "
-                f"in the mapping; counted as {mapping.default_cohort!r} (workers.default_cohort)",
-                column="prof_professional_job_title",
-                value=title,
-            )
-        )
     return people, notes
 
 
