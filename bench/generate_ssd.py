@@ -18,6 +18,9 @@ import random
 import sys
 from pathlib import Path
 
+from cfmonitor.importing.sources.csww import COLUMNS as CENSUS_COLUMNS
+from cfmonitor.importing.sources.ssd_tables import SSD_TABLES
+
 SHAPES = {"S": {"professionals": 500, "episodes": 9_000, "teams": 40}}
 EXTRACT = dt.date(2026, 11, 26)
 SENTINEL = "1900-01-01 00:00:00.000"
@@ -29,6 +32,11 @@ TITLES = (
     + ["Independent Reviewing Officer"] * 5
     + ["Advanced Practitioner"] * 3
 )
+
+
+def _header(table: str) -> list[str]:
+    """The columns the adapter reads, in its order (the generator writes each of them)."""
+    return list(SSD_TABLES[table].columns)
 
 
 def _stamp(day: dt.date, rng: random.Random) -> str:
@@ -52,7 +60,7 @@ def generate(size: str, out: Path, seed: int = 7) -> str:
     teams = [(100 + n, f"Locality {n // 4 + 1} Unit {n % 4 + 1}") for n in range(shape["teams"])]
     _write(
         out / "ssd_department.csv",
-        ["dept_team_id", "dept_team_name", "dept_team_parent_id", "dept_team_parent_name"],
+        _header("ssd_department"),
         [[i, name, 10 + i % 3, f"Service {i % 3 + 1}"] for i, name in teams],
     )
     professionals, census = [], []
@@ -93,34 +101,12 @@ def generate(size: str, out: Path, seed: int = 7) -> str:
         (iros if title == "Independent Reviewing Officer" else holders).append((pid, team_id))
     _write(
         out / "ssd_professionals.csv",
-        [
-            "prof_professional_id",
-            "prof_staff_id",
-            "prof_professional_name",
-            "prof_social_worker_registration_no",
-            "prof_agency_worker_flag",
-            "prof_professional_job_title",
-            "prof_professional_caseload",
-            "prof_professional_department",
-            "prof_full_time_equivalency",
-        ],
+        _header("ssd_professionals"),
         professionals,
     )
     _write(
         out / "csww.csv",
-        [
-            "SWENo",
-            "AgencyWorker",
-            "FTE",
-            "OrgRole",
-            "RoleStartDate",
-            "RoleEndDate",
-            "CFKSSstatus",
-            "StartOrigin",
-            "Cases30",
-            "Absat30Sept",
-            "ReasonAbsence",
-        ],
+        list(CENSUS_COLUMNS),
         census,
     )
     episodes, involvements, cp_plans = [], [], []
@@ -174,39 +160,17 @@ def generate(size: str, out: Path, seed: int = 7) -> str:
     ]
     _write(
         out / "ssd_involvements.csv",
-        [
-            "invo_involvements_id",
-            "invo_professional_id",
-            "invo_professional_role_id",
-            "invo_professional_team",
-            "invo_person_id",
-            "invo_involvement_start_date",
-            "invo_involvement_end_date",
-            "invo_worker_change_reason",
-            "invo_referral_id",
-        ],
+        _header("ssd_involvements"),
         rows,
     )
     _write(
         out / "ssd_cin_episodes.csv",
-        [
-            "cine_referral_id",
-            "cine_person_id",
-            "cine_referral_date",
-            "cine_close_date",
-            "cine_referral_team",
-        ],
+        _header("ssd_cin_episodes"),
         episodes,
     )
     _write(
         out / "ssd_cp_plans.csv",
-        [
-            "cppl_cp_plan_id",
-            "cppl_referral_id",
-            "cppl_person_id",
-            "cppl_cp_plan_start_date",
-            "cppl_cp_plan_end_date",
-        ],
+        _header("ssd_cp_plans"),
         cp_plans,
     )
     return (

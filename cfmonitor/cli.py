@@ -233,6 +233,16 @@ def _report_trend(
     reports.render_trend(series, direction, fmt, console, team=team, only=only)
 
 
+def _source_path(flag: str, dest: str, help_text: str, *, folder: bool = False):
+    """A path option of `import --from` and `check --against` (a folder or a file)."""
+    kind = (
+        click.Path(file_okay=False, path_type=Path)
+        if folder
+        else click.Path(dir_okay=False, path_type=Path)
+    )
+    return click.option(flag, dest, type=kind, default=None, help=help_text)
+
+
 @cli.command()
 @DB_OPTION
 @AS_OF_OPTION
@@ -243,26 +253,9 @@ def _report_trend(
     default=None,
     help="Instead: set cfmonitor's caseloads beside an SSD extract's own counts.",
 )
-@click.option(
-    "--dir",
-    "folder",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="With --against ssd: the folder of SSD tables.",
-)
-@click.option(
-    "--csww",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="With --against ssd: the workforce census CSV (adds Cases30).",
-)
-@click.option(
-    "--mapping",
-    "mapping_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="With --against ssd: the mapping TOML.",
-)
+@_source_path("--dir", "folder", "With --against ssd: the folder of SSD tables.", folder=True)
+@_source_path("--csww", "csww", "With --against ssd: the workforce census CSV (adds Cases30).")
+@_source_path("--mapping", "mapping_file", "With --against ssd: the mapping TOML.")
 def check(
     db: Path | None,
     as_of: dt.date | None,
@@ -407,32 +400,15 @@ def _required_db(help_text: str):
     default=None,
     help="Read a council extract instead of cfmonitor's own files (see README).",
 )
-@click.option(
-    "--dir",
-    "folder",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="With --from: the folder of SSD tables or Annex A list CSVs.",
+@_source_path(
+    "--dir", "folder", "With --from: the folder of SSD tables or Annex A list CSVs.", folder=True
 )
-@click.option(
-    "--file",
-    "workbook",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="With --from annex-a: the Annex A workbook (.xlsx).",
-)
-@click.option(
-    "--csww",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="With --from ssd: the workforce census (CSWW) CSV.",
-)
-@click.option(
+@_source_path("--file", "workbook", "With --from annex-a: the Annex A workbook (.xlsx).")
+@_source_path("--csww", "csww", "With --from ssd: the workforce census (CSWW) CSV.")
+@_source_path(
     "--mapping",
     "mapping_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="With --from: the mapping TOML (default: built-in, see db/mapping.toml).",
+    "With --from: the mapping TOML (default: built-in, see db/mapping.toml).",
 )
 @click.option(
     "--extract-date",
