@@ -12,7 +12,7 @@ import datetime as dt
 
 import polars as pl
 
-from cfmonitor.importing.problems import WARNING, problem_rows
+from cfmonitor.importing.problems import ERROR, problem_rows
 from cfmonitor.importing.reading import FILE, ROW
 from cfmonitor.importing.sources.csww import SWE_KEY, swe_digits
 from cfmonitor.importing.sources.mapping import EXCLUDE, SourceMapping, label_of
@@ -206,12 +206,9 @@ def unknown_professionals(involvements: pl.DataFrame, people: pl.DataFrame) -> p
     )
     return problem_rows(
         bad,
-        severity="error",
+        severity=ERROR,
         file=pl.col(FILE),
         column="invo_professional_id",
         value=pl.col("invo_professional_id"),
         message="unknown professional: no ssd_professionals row has this prof_professional_id",
     )
-
-
-__all__ = ["WARNING", "professionals", "reductions", "unknown_professionals", "workers"]

@@ -9,7 +9,6 @@ known spelling is a problem naming file, row, column and value.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +30,8 @@ NULL_WORDS = ("null", "#n/a", "n/a")
 EXCEL_EPOCH = "1899-12-30"
 _ISO_DAY = r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 _UK_DAY = r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: \d{2}:\d{2}(?::\d{2})?)?$"
-_SERIAL = r"^\d{4,5}(?:\.0+)?$"
+_SERIAL = r"^(\d{4,5})(?:\.0+)?$"
+"""An Excel date serial number (days since 1899-12-30), only read from workbooks."""
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def date_expr(name: str, *, serials: bool) -> pl.Expr:
     ).str.to_date("%Y-%-m-%-d", strict=False)
     value = pl.coalesce(iso, uk_date)
     if serials:
-        days = text.str.extract(r"^(\d{4,5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
+        days = text.str.extract(_SERIAL, 1).cast(pl.Int64, strict=False)
         epoch = pl.lit(EXCEL_EPOCH).str.to_date()
         value = pl.coalesce(value, epoch + pl.duration(days=days))
     return value
@@ -214,7 +214,3 @@ def parse_dates(table: SourceTable, names: tuple[str, ...]) -> tuple[pl.DataFram
                 )
             )
     return parsed, pl.concat(problems) if problems else pl.DataFrame()
-
-
-def is_serial(text: str) -> bool:
-    return re.fullmatch(_SERIAL, text) is not None
