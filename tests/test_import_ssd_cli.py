@@ -158,7 +158,7 @@ def test_two_census_rows_for_one_swe_number(tmp_path: Path, capsys) -> None:
     )
     done = _bad(capsys, tmp_path, folder, "--csww", str(census))
     assert "1 problem in the import files; nothing was written." in done.err
-    assert "a second census row for one Social Work England number (row 2)" in done.out
+    assert "a second census record for one Social Work England number (row 2)" in done.out
 
 
 def test_dates_in_an_unknown_format(tmp_path: Path, capsys) -> None:

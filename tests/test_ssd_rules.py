@@ -280,3 +280,35 @@ def test_reconciliation_names_an_inclusive_end_on_the_count_day(tmp_path: Path) 
     (row,) = table.select("cfmonitor", "ssd", "reasons").rows()
     # cfmonitor counts 1001-71 on 30 September (the inclusive end) and not yet 1002-72.
     assert row == (1, "2", "1 inclusive end date on the count date")
+
+
+def test_the_census_as_its_xml_return_with_its_reference_date(tmp_path: Path) -> None:
+    folder = write_ssd(
+        tmp_path / "ssd",
+        ssd_professionals=[
+            "1,S1,Worker One,SW1001,NULL,Social Worker,1,Team A,NULL",
+            "2,S2,Worker Two,SW1002,N,Social Worker,1,Team B,1.0",
+        ],
+    )
+    census = tmp_path / "csww.xml"
+    census.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<Message><Header><CollectionDetails>'
+        "<Collection>CSWW</Collection><Year>2025</Year><ReferenceDate>2025-09-30</ReferenceDate>"
+        "</CollectionDetails></Header><LALevelVacancies><NumberOfVacancies>3</NumberOfVacancies>"
+        "</LALevelVacancies>"
+        "<CSWWWorker><SWENo>SW0000001001</SWENo><AgencyWorker>1</AgencyWorker><FTE>0.5</FTE>"
+        "<RoleStartDate>2021-04-06</RoleStartDate><Absat30Sept>1</Absat30Sept>"
+        "<ReasonAbsence>TRN</ReasonAbsence></CSWWWorker>"
+        "<CSWWWorker><SWENo>SW0000001002</SWENo><AgencyWorker>0</AgencyWorker><FTE>1</FTE>"
+        "<RoleStartDate>2020-01-01</RoleStartDate><CFKSSstatus>1</CFKSSstatus></CSWWWorker>"
+        "</Message>\n"
+    )
+    # An extract taken in 2026 would count on 2026-09-30; the return says its own day.
+    found = convert(folder, census=census, extract=dt.date(2026, 11, 1))
+    assert rows(found, "workers", "staff_ref", "cohort", "fte", "employment", "start_date") == [
+        ("1", "experienced", "0.5", "agency", "2021-04-06"),
+        ("2", "nqsw", "1.0", "permanent", "2020-01-01"),
+    ]
+    assert rows(found, "reductions", "staff_ref", "reason", "start_date") == [
+        ("1", "absent on census day (TRN)", "2025-09-30")
+    ]

@@ -1,4 +1,4 @@
-"""The DfE children's social work workforce census (its flattened CSV), per worker.
+"""The DfE children's social work workforce census (its XML return or the flattened CSV).
 
 It links to other sources by the digits of the Social Work England number: `SW104233`
 in the SSD is `SW0000104233` in the census, so both become `104233`.
@@ -6,13 +6,15 @@ in the SSD is `SW0000104233` in the census, so both become `104233`.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from cfmonitor.importing.problems import ERROR, problem_rows
 from cfmonitor.importing.reading import FILE, ROW
-from cfmonitor.importing.sources.text import parse_dates, read_source
+from cfmonitor.importing.sources.text import SourceTable, parse_dates, read_source, select_columns
 
 SWE_KEY = "_swe"
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -37,9 +39,32 @@ def swe_digits(text: pl.Expr) -> pl.Expr:
     return pl.when(digits == "").then(None).otherwise(digits)
 
 
-def read_census(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+KIND = "a workforce census file (CSWW)"
+
+
+@dataclass(frozen=True)
+class Census:
+    frame: pl.DataFrame
+    """One row per SWE number (`_swe`), the census columns as text, dates as dates."""
+    problems: pl.DataFrame
+    reference_date: dt.date | None
+    """The census day, when the XML header says it."""
+
+
+def _table(path: Path) -> tuple[SourceTable, dt.date | None]:
+    if path.suffix.lower() != ".xml":
+        return read_source(path, COLUMNS, ("SWENo",), KIND), None
+    from cfmonitor.importing.sources.csww_xml import read_census_xml
+
+    frame, reference = read_census_xml(path)
+    # Each worker's "row" is its position among the CSWWWorker elements.
+    rows = select_columns(frame, path.name, COLUMNS, ("SWENo",), KIND, first_row=1)
+    return SourceTable(path.name, rows), reference
+
+
+def read_census(path: Path) -> Census:
     """The census rows keyed by SWE digits, and the problems (two rows for one number)."""
-    table = read_source(path, COLUMNS, ("SWENo",), "a workforce census file (CSWW)")
+    table, reference = _table(path)
     frame, problems = parse_dates(table, DATES)
     frame = frame.with_columns(swe_digits(pl.col("SWENo")).alias(SWE_KEY))
     first = pl.col(ROW).first().over(SWE_KEY)
@@ -52,9 +77,10 @@ def read_census(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
         column="SWENo",
         value=pl.col("SWENo"),
         message=pl.format(
-            "a second census row for one Social Work England number (row {})", "_first"
+            "a second census record for one Social Work England number (row {})", "_first"
         ),
     )
     parts = [part for part in (problems, duplicates) if part.height]
     found = pl.concat(parts) if parts else pl.DataFrame()
-    return frame.unique(subset=SWE_KEY, keep="first", maintain_order=True), found
+    unique = frame.unique(subset=SWE_KEY, keep="first", maintain_order=True)
+    return Census(unique, found, reference)

@@ -109,12 +109,13 @@ def read_ssd_source(
 ) -> SsdReading:
     """`convert_ssd`, keeping the involvements and professionals it read."""
     frames, problems = read_ssd(folder)
-    census = None
+    census, census_date = None, None
     if census_file is not None:
-        census, found = read_census(census_file)
-        problems.append(found)
+        read = read_census(census_file)
+        census, census_date = read.frame, read.reference_date
+        problems.append(read.problems)
     extract = extract_date or latest_day(frames)
-    census_day = mapping.census_date or last_count_day(extract)
+    census_day = mapping.census_date or census_date or last_count_day(extract)
     departments = frames["ssd_department"]
 
     people, notes = ssd_workers.professionals(frames["ssd_professionals"], mapping, census)

@@ -120,6 +120,7 @@ def select_columns(
     columns: dict[str, tuple[str, ...]],
     required: tuple[str, ...],
     kind: str,
+    first_row: int = FIRST_DATA_ROW,
 ) -> pl.DataFrame:
     """Rename headers to canonical names (matched by normalised name or alias), add row numbers.
 
@@ -141,9 +142,7 @@ def select_columns(
             f"{name}: the header has no column {', '.join(repr(m) for m in missing)}, "
             f"so it is not {kind} (it has: {', '.join(visible(h) for h in frame.columns[:8])})."
         )
-    frame = frame.with_row_index(ROW, offset=FIRST_DATA_ROW).with_columns(
-        pl.col(ROW).cast(pl.Int64)
-    )
+    frame = frame.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
     frame = frame.select(
         ROW,
         *[pl.col(header).alias(target) for header, target in renames.items()],
