@@ -254,7 +254,7 @@ def _source_path(flag: str, dest: str, help_text: str, *, folder: bool = False):
     help="Instead: set cfmonitor's caseloads beside an SSD extract's own counts.",
 )
 @_source_path("--dir", "folder", "With --against ssd: the folder of SSD tables.", folder=True)
-@_source_path("--csww", "csww", "With --against ssd: the workforce census CSV (adds Cases30).")
+@_source_path("--csww", "csww", "With --against ssd: the workforce census, XML or CSV (adds Cases30).")
 @_source_path("--mapping", "mapping_file", "With --against ssd: the mapping TOML.")
 def check(
     db: Path | None,
@@ -404,7 +404,7 @@ def _required_db(help_text: str):
     "--dir", "folder", "With --from: the folder of SSD tables or Annex A list CSVs.", folder=True
 )
 @_source_path("--file", "workbook", "With --from annex-a: the Annex A workbook (.xlsx).")
-@_source_path("--csww", "csww", "With --from ssd: the workforce census (CSWW) CSV.")
+@_source_path("--csww", "csww", "With --from ssd: the workforce census (CSWW), XML or CSV.")
 @_source_path(
     "--mapping",
     "mapping_file",
