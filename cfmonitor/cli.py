@@ -254,7 +254,9 @@ def _source_path(flag: str, dest: str, help_text: str, *, folder: bool = False):
     help="Instead: set cfmonitor's caseloads beside an SSD extract's own counts.",
 )
 @_source_path("--dir", "folder", "With --against ssd: the folder of SSD tables.", folder=True)
-@_source_path("--csww", "csww", "With --against ssd: the workforce census, XML or CSV (adds Cases30).")
+@_source_path(
+    "--csww", "csww", "With --against ssd: the workforce census, XML or CSV (adds Cases30)."
+)
 @_source_path("--mapping", "mapping_file", "With --against ssd: the mapping TOML.")
 def check(
     db: Path | None,

@@ -122,12 +122,14 @@ def test_names_normalised_identify_the_worker_and_na_is_unallocated(tmp_path: Pa
             "C2,c) Child in need plan,01/02/2025,,Team A, Ann   Lee ",
             "C3,c) Child in need plan,01/02/2025,,Team A,#N/A",
             "C4,c) Child in need plan,01/02/2025,,Team A,",
+            "C5,c) Child in need plan,01/02/2025,,Team A,ANN LEE",
         ],
     )
     assert _rows(folder, "workers", "staff_ref", "name") == [("Ann Lee", "Ann Lee")]
     assert _rows(folder, "allocations", "case_ref", "staff_ref") == [
         ("C1", "Ann Lee"),
         ("C2", "Ann Lee"),
+        ("C5", "Ann Lee"),
     ]
 
 

@@ -64,7 +64,12 @@ def _rows(lists: dict[int, pl.DataFrame]) -> pl.DataFrame:
         .otherwise(5)
     )
     worker = pl.col(WORKER).str.replace_all(r"\s+", " ").str.strip_chars()
-    return rows.with_columns(rank.alias("_rank"), worker.alias(WORKER))
+    # One worker per name whatever its letter case; the first spelling is the one shown.
+    key = worker.str.to_lowercase()
+    shown = worker.first().over(key)
+    return rows.with_columns(rank.alias("_rank"), key.alias(_NAME_KEY)).with_columns(
+        pl.when(key.is_null()).then(None).otherwise(shown).alias(WORKER)
+    )
 
 
 def _children(rows: pl.DataFrame, extract: dt.date, mapping: SourceMapping) -> pl.DataFrame:
@@ -79,6 +84,7 @@ def _children(rows: pl.DataFrame, extract: dt.date, mapping: SourceMapping) -> p
             pl.col("_rank").first(),
             pl.col(TEAM).drop_nulls().first(),
             pl.col(WORKER).drop_nulls().first(),
+            pl.col(_NAME_KEY).drop_nulls().first(),
             pl.col(START).min(),
             pl.col(END).first(),
             pl.col(FILE).first(),
@@ -122,14 +128,11 @@ def _workers(
     """(workers, name → staff_ref, warnings): team from their cases, the rest from the
     --workers file, else the database, else the mapping's default guess."""
     held = children.filter(pl.col(WORKER).is_not_null() & pl.col("_open"))
-    names = (
-        held.group_by(WORKER, maintain_order=True)
-        .agg(
-            pl.col(TEAM).drop_nulls().mode().sort().first().alias("_case_team"),
-            pl.col(FILE).first(),
-            pl.col(ROW).first(),
-        )
-        .with_columns(pl.col(WORKER).str.to_lowercase().alias(_NAME_KEY))
+    names = held.group_by(_NAME_KEY, maintain_order=True).agg(
+        pl.col(WORKER).first(),
+        pl.col(TEAM).drop_nulls().mode().sort().first().alias("_case_team"),
+        pl.col(FILE).first(),
+        pl.col(ROW).first(),
     )
     fields = ["staff_ref", "team", "cohort", "fte", "employment", "start_date", "end_date"]
     if known is not None:
@@ -182,7 +185,7 @@ def _workers(
         FILE,
         ROW,
     )
-    return workers, names.select(WORKER, "staff_ref"), notes
+    return workers, names.select(_NAME_KEY, "staff_ref"), notes
 
 
 def _history(
@@ -265,7 +268,7 @@ def convert_annex_a(
     )
     allocations = (
         children.filter(pl.col("_open") & pl.col(WORKER).is_not_null())
-        .join(refs, on=WORKER, how="left", maintain_order="left")
+        .join(refs, on=_NAME_KEY, how="left", maintain_order="left")
         .select(
             pl.col(CHILD).alias("case_ref"),
             "staff_ref",
