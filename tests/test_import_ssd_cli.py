@@ -221,3 +221,19 @@ def test_check_against_ssd_sets_counts_side_by_side_with_reasons(
     # Cleo agrees everywhere: no reason.
     assert lines["5003"].split()[-3:] == ["1", "1", "1"]
     assert "1 open case(s) began before the SSD's 6-year window" in done.out
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--from", "ssd"], "--from ssd needs --dir FOLDER"),
+        (["--dir", "x"], "--dir, --file, --csww and --mapping need --from."),
+        (["--from", "ssd", "--dir", "x", "--teams", "t.csv"], "--from reads the source's own"),
+        (["--from", "annex-a", "--csww", "c.csv"], "--csww applies to --from ssd only."),
+    ],
+)
+def test_source_options_that_do_not_fit(tmp_path: Path, capsys, args: list[str], said: str) -> None:
+    db = tmp_path / "x.db"
+    done = run_cli(capsys, "import", "--db", str(db), *args)
+    assert done.code == 2 and said in done.err and done.err.count("\n") == 1
+    assert not db.exists()
