@@ -230,19 +230,22 @@ def merged_allocations(linked: pl.DataFrame) -> pl.DataFrame:
     """One allocation per continuous span of a worker on a case (hand-overs back to the same
     worker and duplicate involvements join up), so nothing is allocated twice at once."""
     pair = ["case_ref", "staff_ref"]
-    spans = linked.select(*pair, pl.col("_start"), pl.col("_end").fill_null(FAR), FILE, ROW).sort(
-        [*pair, "_start", ROW]
-    )
+    spans = linked.select(*pair, pl.col("_start"), pl.col("_end").fill_null(FAR), FILE, ROW)
+    # Most (case, worker) pairs occur once: only the others need joining up.
+    repeated = spans.select(pl.struct(pair).is_duplicated()).to_series()
+    single = spans.filter(~repeated).rename({"_start": "start_date", "_end": "end_date"})
+    several = spans.filter(repeated).sort([*pair, "_start", ROW])
     reach = pl.col("_end").cum_max().shift(1).over(pair)
-    spans = spans.with_columns(
+    several = several.with_columns(
         (reach.is_null() | (pl.col("_start") > reach)).cum_sum().over(pair).alias("_span")
     )
-    merged = spans.group_by([*pair, "_span"], maintain_order=True).agg(
+    joined = several.group_by([*pair, "_span"], maintain_order=True).agg(
         pl.col("_start").min().alias("start_date"),
         pl.col("_end").max().alias("end_date"),
         pl.col(FILE).first(),
         pl.col(ROW).first(),
     )
+    merged = pl.concat([single, joined.select(single.columns)])
     return merged.select(
         *pair,
         "start_date",
