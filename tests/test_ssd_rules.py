@@ -312,3 +312,20 @@ def test_the_census_as_its_xml_return_with_its_reference_date(tmp_path: Path) ->
     assert rows(found, "reductions", "staff_ref", "reason", "start_date") == [
         ("1", "absent on census day (TRN)", "2025-09-30")
     ]
+
+
+def test_a_professional_with_no_department_and_no_involvement_is_left_out_and_said(
+    tmp_path: Path,
+) -> None:
+    folder = write_ssd(
+        tmp_path,
+        ssd_professionals=[
+            "1,S1,One,NULL,N,Social Worker,1,Team A,1.0",
+            "9,S9,Admin,NULL,N,Social Worker,0,NULL,1.0",
+        ],
+    )
+    found = convert(folder)
+    assert rows(found, "workers", "staff_ref") == [("1",)]
+    assert "1 professional(s) with no department and no involvement were left out: 9" in (
+        messages(found)
+    )

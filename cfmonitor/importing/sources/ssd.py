@@ -118,91 +118,9 @@ def read_ssd_source(
     census_day = mapping.census_date or census_date or last_count_day(extract)
     departments = frames["ssd_department"]
 
-    people, notes = ssd_workers.professionals(frames["ssd_professionals"], mapping, census)
-    problems += notes
-    people = resolve_team(people, "prof_professional_department", departments, "_own_team")
-    problems.append(unknown_teams(people, "prof_professional_department", "_own_team"))
-
-    invo = involvements(frames, mapping)
-    problems.append(unknown_teams(invo, "invo_professional_team", "_invo_team"))
-    problems.append(ssd_workers.unknown_professionals(invo, people))
-    invo, notes = ssd_cases.role_kinds(invo, mapping)
-    problems += notes
-    invo = invo.join(
-        people.select(
-            pl.col("prof_professional_id").alias("invo_professional_id"),
-            "staff_ref",
-            "cohort",
-            pl.col("_own_team").alias("_prof_team"),
-        ).unique("invo_professional_id", keep="first"),
-        on="invo_professional_id",
-        how="left",
-        maintain_order="left",
-    ).with_columns(pl.when(~pl.col("_team_held")).then(pl.col("staff_ref")).alias("staff_ref"))
-    latest_team = (
-        invo.filter(pl.col("staff_ref").is_not_null() & pl.col("_invo_team").is_not_null())
-        .sort("_start", ROW)
-        .group_by("staff_ref")
-        .agg(pl.col("_invo_team").last().alias("_latest_team"))
-    )
-    people = people.join(latest_team, on="staff_ref", how="left", maintain_order="left")
-    people = people.with_columns(pl.coalesce("_own_team", "_latest_team").alias("_team"))
-    invo = invo.with_columns(pl.coalesce("_invo_team", "_prof_team").alias("_team"))
-
-    allocated = invo.filter(
-        (pl.col("_role") == ssd_cases.ALLOCATED) & pl.col("staff_ref").is_not_null()
-    )
-    excluded = allocated.filter(pl.col("cohort") == EXCLUDE)
-    if excluded.height:
-        problems.append(
-            warning(
-                excluded.get_column(FILE).cast(pl.String).first(),
-                f"{excluded.height} allocated involvement(s) of professionals whose job title "
-                "the mapping excludes were left out (their cases may show as unallocated)",
-            )
-        )
-    allocated = allocated.filter(pl.col("cohort") != EXCLUDE)
-
-    cin = resolve_team(
-        frames["ssd_cin_episodes"], "cine_referral_team", departments, "_referral_team"
-    )
-    problems.append(unknown_teams(cin, "cine_referral_team", "_referral_team"))
-    case_frames = {**frames, "ssd_cin_episodes": cin}
-    if "ssd_care_leavers" in frames:
-        leavers = resolve_team(
-            frames["ssd_care_leavers"],
-            "clea_care_leaver_allocated_team",
-            departments,
-            "_leaver_team",
-        )
-        problems.append(unknown_teams(leavers, "clea_care_leaver_allocated_team", "_leaver_team"))
-        case_frames["ssd_care_leavers"] = leavers
-    episodes = ssd_cases.episode_cases(case_frames, mapping)
-    leaver_cases, notes = ssd_cases.care_leaver_cases(case_frames, mapping)
-    problems += notes
-    cases = episodes if leaver_cases is None else pl.concat([episodes, leaver_cases])
-    linked, found = ssd_cases.link(allocated, cases, leaver_cases)
-    problems.append(found)
-
-    case_team = (
-        linked.sort("_start", ROW)
-        .group_by("case_ref")
-        .agg(pl.col("_team").last().alias("_held_by"))
-    )
-    families = _families(frames)
-    complexity = {key.casefold(): level for key, level in mapping.complexity.items()}
-    cases = (
-        cases.join(case_team, on="case_ref", how="left", maintain_order="left")
-        .join(families, on="_person", how="left", maintain_order="left")
-        .with_columns(
-            pl.coalesce("_held_by", "_referral_team").alias("team"),
-            pl.col("case_type")
-            .str.to_lowercase()
-            .replace_strict(complexity, default="standard", return_dtype=pl.String)
-            .alias("complexity"),
-        )
-    )
-
+    people, invo = _people_and_involvements(frames, mapping, census, problems)
+    allocated = _allocated(invo, problems)
+    cases, linked = _cases(frames, allocated, mapping, problems)
     first = (
         invo.filter(pl.col("staff_ref").is_not_null())
         .group_by("staff_ref")
@@ -228,6 +146,113 @@ def read_ssd_source(
     }
     converted = Converted(tables, gather(problems), Provenance(SOURCE, extract))
     return SsdReading(converted, invo, people, census_day)
+
+
+def _people_and_involvements(
+    frames: dict[str, pl.DataFrame],
+    mapping: SourceMapping,
+    census: pl.DataFrame | None,
+    problems: list[pl.DataFrame],
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Professionals with their team (their department, else their latest involvement's),
+    and involvements with their professional's staff_ref, cohort and team."""
+    departments = frames["ssd_department"]
+    people, notes = ssd_workers.professionals(frames["ssd_professionals"], mapping, census)
+    problems += notes
+    people = resolve_team(people, "prof_professional_department", departments, "_own_team")
+    problems.append(unknown_teams(people, "prof_professional_department", "_own_team"))
+    invo = involvements(frames, mapping)
+    problems.append(unknown_teams(invo, "invo_professional_team", "_invo_team"))
+    problems.append(ssd_workers.unknown_professionals(invo, people))
+    invo, notes = ssd_cases.role_kinds(invo, mapping)
+    problems += notes
+    invo = invo.join(
+        people.select(
+            pl.col("prof_professional_id").alias("invo_professional_id"),
+            "staff_ref",
+            "cohort",
+            pl.col("_own_team").alias("_prof_team"),
+        ).unique("invo_professional_id", keep="first"),
+        on="invo_professional_id",
+        how="left",
+        maintain_order="left",
+    ).with_columns(pl.when(~pl.col("_team_held")).then(pl.col("staff_ref")).alias("staff_ref"))
+    latest_team = (
+        invo.filter(pl.col("staff_ref").is_not_null() & pl.col("_invo_team").is_not_null())
+        .sort("_start", ROW)
+        .group_by("staff_ref")
+        .agg(pl.col("_invo_team").last().alias("_latest_team"))
+    )
+    people = people.join(latest_team, on="staff_ref", how="left", maintain_order="left")
+    people = people.with_columns(pl.coalesce("_own_team", "_latest_team").alias("_team"))
+    invo = invo.with_columns(pl.coalesce("_invo_team", "_prof_team").alias("_team"))
+    return people, invo
+
+
+def _allocated(invo: pl.DataFrame, problems: list[pl.DataFrame]) -> pl.DataFrame:
+    """The involvements that hold a case: an allocated role, a professional not excluded."""
+    allocated = invo.filter(
+        (pl.col("_role") == ssd_cases.ALLOCATED) & pl.col("staff_ref").is_not_null()
+    )
+    excluded = allocated.filter(pl.col("cohort") == EXCLUDE)
+    if excluded.height:
+        problems.append(
+            warning(
+                excluded.get_column(FILE).cast(pl.String).first(),
+                f"{excluded.height} allocated involvement(s) of professionals whose job title "
+                "the mapping excludes were left out (their cases may show as unallocated)",
+            )
+        )
+    return allocated.filter(pl.col("cohort") != EXCLUDE)
+
+
+def _cases(
+    frames: dict[str, pl.DataFrame],
+    allocated: pl.DataFrame,
+    mapping: SourceMapping,
+    problems: list[pl.DataFrame],
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Episode and care-leaver cases with team, complexity and family; and the allocated
+    involvements linked to them."""
+    departments = frames["ssd_department"]
+    cin = resolve_team(
+        frames["ssd_cin_episodes"], "cine_referral_team", departments, "_referral_team"
+    )
+    problems.append(unknown_teams(cin, "cine_referral_team", "_referral_team"))
+    case_frames = {**frames, "ssd_cin_episodes": cin}
+    if "ssd_care_leavers" in frames:
+        leavers = resolve_team(
+            frames["ssd_care_leavers"],
+            "clea_care_leaver_allocated_team",
+            departments,
+            "_leaver_team",
+        )
+        problems.append(unknown_teams(leavers, "clea_care_leaver_allocated_team", "_leaver_team"))
+        case_frames["ssd_care_leavers"] = leavers
+    episodes = ssd_cases.episode_cases(case_frames, mapping)
+    leaver_cases, notes = ssd_cases.care_leaver_cases(case_frames, mapping)
+    problems += notes
+    cases = episodes if leaver_cases is None else pl.concat([episodes, leaver_cases])
+    linked, found = ssd_cases.link(allocated, cases, leaver_cases)
+    problems.append(found)
+    case_team = (
+        linked.sort("_start", ROW)
+        .group_by("case_ref")
+        .agg(pl.col("_team").last().alias("_held_by"))
+    )
+    complexity = {key.casefold(): level for key, level in mapping.complexity.items()}
+    cases = (
+        cases.join(case_team, on="case_ref", how="left", maintain_order="left")
+        .join(_families(frames), on="_person", how="left", maintain_order="left")
+        .with_columns(
+            pl.coalesce("_held_by", "_referral_team").alias("team"),
+            pl.col("case_type")
+            .str.to_lowercase()
+            .replace_strict(complexity, default="standard", return_dtype=pl.String)
+            .alias("complexity"),
+        )
+    )
+    return cases, linked
 
 
 def _families(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:

@@ -87,6 +87,19 @@ def workers(
     rows = people.filter(pl.col("cohort") != EXCLUDE).join(
         first_involvement, on="staff_ref", how="left", maintain_order="left"
     )
+    notes = []
+    teamless = rows.filter(pl.col("_team").is_null() & pl.col("_first_start").is_null())
+    if teamless.height:
+        refs = teamless.get_column("staff_ref").to_list()
+        notes.append(
+            warning(
+                str(teamless.get_column(FILE).first()),
+                f"{len(refs)} professional(s) with no department and no involvement were left "
+                f"out: {listed(refs)}",
+                column="prof_professional_department",
+            )
+        )
+        rows = rows.filter(pl.col("_team").is_not_null() | pl.col("_first_start").is_not_null())
     census_fte = pl.col("FTE") if has_census else pl.lit(None, pl.String)
     census_agency = (
         pl.when(pl.col("AgencyWorker") == "1")
@@ -105,7 +118,6 @@ def workers(
         start.alias("_start"),
         (census_end + pl.duration(days=1)).alias("end_date"),
     )
-    notes = []
     file = rows.get_column(FILE).first() if rows.height else PROFESSIONALS
     source = "the SSD or the census" if has_census else "the SSD (no --csww census given)"
     for column, fallback, what in (
