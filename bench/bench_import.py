@@ -2,6 +2,7 @@
 
     python bench/generate.py --size S bench/data/S.db      # once (the demo engineer's tool)
     python bench/bench_import.py --size S [--db bench/data/S.db] [--verify]
+    python bench/bench_import.py --size S --ssd       # an SSD extract against the same rows
 
 Dumps the database to CSV (the import format), then runs the real command line in a
 child process: a fresh import into a new database, then `--update` with the same files
@@ -45,7 +46,15 @@ def main() -> int:
     parser.add_argument("--size", choices=sorted(GOALS), required=True)
     parser.add_argument("--db", type=Path, default=None, help="default: bench/data/SIZE.db")
     parser.add_argument("--verify", action="store_true", help="compare report JSON afterwards")
+    parser.add_argument(
+        "--ssd",
+        action="store_true",
+        help="time `import --from ssd` of a generated SSD extract beside the native import "
+        "of the same rows (issue 15)",
+    )
     args = parser.parse_args()
+    if args.ssd:
+        return bench_ssd(args.size)
     source = args.db or Path(__file__).parent / "data" / f"{args.size}.db"
     if not source.exists():
         print(f"{source}: missing; run bench/generate.py --size {args.size} {source}")
@@ -81,6 +90,41 @@ def main() -> int:
                 for db in (source, target)
             ]
             print(f"  report JSON identical: {reports[0] == reports[1]}")
+    return 0
+
+
+def bench_ssd(size: str) -> int:
+    """`import --from ssd` (whole process) beside the native import of the rows it wrote."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from generate_ssd import SHAPES, generate
+
+    if size not in SHAPES:
+        print(f"no SSD shape for size {size}; sizes: {', '.join(SHAPES)}")
+        return 2
+    seconds_goal, _ = GOALS[size]
+    with tempfile.TemporaryDirectory(prefix="cfmonitor-bench-ssd-") as folder:
+        work = Path(folder)
+        summary = generate(size, work / "ssd")
+        from_ssd = work / "from-ssd.db"
+        ssd_args = ["import", "--db", str(from_ssd), "--from", "ssd", "--dir", str(work / "ssd")]
+        ssd_args += ["--csww", str(work / "ssd" / "csww.csv")]
+        ssd, ssd_peak, _, ssd_cpu = run(ssd_args)
+        run(["dump", "--db", str(from_ssd), "--dir", str(work / "csv")])
+        rows = sum(sum(1 for _ in (work / "csv" / f"{t}.csv").open()) - 1 for t in TABLES)
+        files = [arg for t in TABLES for arg in (f"--{t}", str(work / "csv" / f"{t}.csv"))]
+        native, native_peak, _, native_cpu = run(["import", "--db", str(work / "n.db"), *files])
+        print(f"SSD size {size}: {summary} → {rows:,} cfmonitor rows")
+        load = os.getloadavg()[0]
+        print(f"  (load average {load:.1f} on {os.cpu_count()} CPUs: wall time includes waiting)")
+        for label, wall, cpu, peak in (
+            ("import --from ssd", ssd, ssd_cpu, ssd_peak),
+            ("native import", native, native_cpu, native_peak),
+        ):
+            print(
+                f"  {label:18s} {wall:6.2f} s wall  {cpu:6.2f} s CPU  peak {peak / 2**20:6.0f} MiB"
+            )
+        print(f"  ratio ssd / native: {ssd / native:.2f} (wall), {ssd_cpu / native_cpu:.2f} (CPU)")
+        print(f"  goal < {seconds_goal:.0f} s: {'met' if ssd < seconds_goal else 'MISSED'}")
     return 0
 
 

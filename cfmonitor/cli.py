@@ -240,13 +240,53 @@ def _report_trend(
     reports.render_trend(series, direction, fmt, console, team=team, only=only, age=age)
 
 
+def _source_path(flag: str, dest: str, help_text: str, *, folder: bool = False):
+    """A path option of `import --from` and `check --against` (a folder or a file)."""
+    kind = (
+        click.Path(file_okay=False, path_type=Path)
+        if folder
+        else click.Path(dir_okay=False, path_type=Path)
+    )
+    return click.option(flag, dest, type=kind, default=None, help=help_text)
+
+
 @cli.command()
 @DB_OPTION
 @AS_OF_OPTION
 @POLICY_OPTION
-def check(db: Path | None, as_of: dt.date | None, policy_path: Path | None) -> None:
-    """Check a database: schema version, SQLite's quick_check, and data problems."""
+@click.option(
+    "--against",
+    type=click.Choice(["ssd"]),
+    default=None,
+    help="Instead: set cfmonitor's caseloads beside an SSD extract's own counts.",
+)
+@_source_path("--dir", "folder", "With --against ssd: the folder of SSD tables.", folder=True)
+@_source_path(
+    "--csww", "csww", "With --against ssd: the workforce census, XML or CSV (adds Cases30)."
+)
+@_source_path("--mapping", "mapping_file", "With --against ssd: the mapping TOML.")
+def check(
+    db: Path | None,
+    as_of: dt.date | None,
+    policy_path: Path | None,
+    against: str | None,
+    folder: Path | None,
+    csww: Path | None,
+    mapping_file: Path | None,
+) -> None:
+    """Check a database: schema version, SQLite's quick_check, and data problems.
+
+    With --against ssd --dir FOLDER: reconcile the extract's caseload counts instead.
+    """
     from rich.console import Console
+
+    if against is not None:
+        from cfmonitor.importing.sources.reconcile import check_against_ssd
+
+        check_against_ssd(folder, csww, mapping_file, Console(highlight=False, soft_wrap=False))
+        return
+    if any(value is not None for value in (folder, csww, mapping_file)):
+        raise click.UsageError("--dir, --csww and --mapping need --against ssd.")
 
     from cfmonitor.data.caseload import compute_snapshot
     from cfmonitor.data.freshness import data_age
@@ -368,11 +408,30 @@ def _required_db(help_text: str):
     "--update", "mode", flag_value="update", help="Add and change rows by their natural key."
 )
 @click.option(
+    "--from",
+    "source",
+    type=click.Choice(["ssd", "annex-a"]),
+    default=None,
+    help="Read a council extract instead of cfmonitor's own files (see README).",
+)
+@_source_path(
+    "--dir", "folder", "With --from: the folder of SSD tables or Annex A list CSVs.", folder=True
+)
+@_source_path("--file", "workbook", "With --from annex-a: the Annex A workbook (.xlsx).")
+@_source_path("--csww", "csww", "With --from ssd: the workforce census (CSWW), XML or CSV.")
+@_source_path(
+    "--mapping",
+    "mapping_file",
+    "With --from: the mapping TOML (default: built-in, see db/mapping.toml).",
+)
+@click.option(
     "--extract-date",
-    "extract_date",
     type=ISO_DATE,
     default=None,
-    help="The day the files were extracted from the source system (shown as 'data as of').",
+    help=(
+        "The day the files were extracted from the source system "
+        "(shown as 'data as of'; needed for --from annex-a)."
+    ),
 )
 def import_(
     db: Path,
@@ -384,13 +443,23 @@ def import_(
     policy_path: Path | None,
     dry_run: bool,
     mode: str | None,
+    source: str | None,
+    folder: Path | None,
+    workbook: Path | None,
+    csww: Path | None,
+    mapping_file: Path | None,
     extract_date: dt.date | None,
 ) -> None:
-    """Import CSV/XLSX exports into a cfmonitor database: all or nothing, after a backup."""
+    """Import CSV/XLSX exports into a cfmonitor database: all or nothing, after a backup.
+
+    With --from ssd or --from annex-a, reads a council's extract instead (--workers is
+    then Annex A's optional file of known workers).
+    """
     from rich.console import Console
 
     from cfmonitor.importing.problems import ImportProblems, print_problems
     from cfmonitor.importing.provenance import Provenance
+    from cfmonitor.importing.reading import RawTable
     from cfmonitor.importing.run import run_import
     from cfmonitor.importing.summary import ImportProgress, print_outcome
     from cfmonitor.policy import load_policy
@@ -409,6 +478,30 @@ def import_(
         "allocations": allocations,
     }
     files = {table: path for table, path in given.items() if path is not None}
+    tables: dict[str, RawTable] = {}
+    source_problems = None
+    provenance = Provenance("cfmonitor", extract_date)
+    if source is not None:
+        from cfmonitor.importing.sources.choose import convert_source
+
+        if set(files) - {"workers"}:
+            raise click.UsageError(
+                "--from reads the source's own files; drop --teams … --allocations."
+            )
+        converted = convert_source(
+            source,
+            folder=folder,
+            workbook=workbook,
+            census=csww,
+            mapping_file=mapping_file,
+            extract_date=extract_date,
+            workers_file=files.pop("workers", None),
+            updating=db if mode == "update" else None,
+        )
+        tables, source_problems = converted.tables, converted.problems
+        provenance = converted.provenance
+    elif any(v is not None for v in (folder, workbook, csww, mapping_file)):
+        raise click.UsageError("--dir, --file, --csww and --mapping need --from.")
     console = Console(highlight=False, stderr=False)
     try:
         with ImportProgress(console) as progress:
@@ -421,7 +514,9 @@ def import_(
                 step=progress.step,
                 progress=progress.advance,
                 on_plan=progress.planned,
-                provenance=Provenance("cfmonitor", extract_date),
+                tables=tables,
+                source_problems=source_problems,
+                provenance=provenance,
             )
     except ImportProblems as problems:
         print_problems(problems.problems, console)

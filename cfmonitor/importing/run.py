@@ -18,7 +18,7 @@ from cfmonitor.importing.natural import to_natural
 from cfmonitor.importing.planning import TableChanges, plan
 from cfmonitor.importing.problems import ImportProblems, combine, has_errors
 from cfmonitor.importing.provenance import Provenance
-from cfmonitor.importing.reading import read_table
+from cfmonitor.importing.reading import RawTable, read_table
 from cfmonitor.importing.recording import NATIVE
 from cfmonitor.importing.writing import WriteResult, write_changes
 from cfmonitor.policy import Policy
@@ -62,19 +62,27 @@ def _check_mode(db: Path, stored: Frames, tables: list[str], mode: str | None) -
 
 
 def _prepare(
-    db: Path, files: dict[str, Path], mode: str | None, policy: Policy, step: Step
+    db: Path,
+    files: dict[str, Path],
+    mode: str | None,
+    policy: Policy,
+    step: Step,
+    given: dict[str, RawTable],
+    source_problems: pl.DataFrame | None,
 ) -> tuple[pl.DataFrame, dict[str, TableChanges], bool]:
     """(problems, changes, create): everything short of writing. The files' frames are
     dropped when this returns, so only the rows to write stay in memory."""
     step("Reading the database")
     stored, create = _stored(db)
-    tables = [table for table in TABLE_ORDER if table in files]
+    tables = [table for table in TABLE_ORDER if table in files or table in given]
     chosen_mode = _check_mode(db, stored, tables, mode)
     typed: dict[str, pl.DataFrame] = {}
-    problems = []
+    problems = [] if source_problems is None else [source_problems]
     for table in tables:
-        step(f"Reading {files[table].name}")
-        frame, found = cast_table(read_table(files[table], FORMATS[table]), FORMATS[table])
+        raw = given.get(table)
+        step(f"Reading {(raw.path if raw else files[table]).name}")
+        raw = raw or read_table(files[table], FORMATS[table])
+        frame, found = cast_table(raw, FORMATS[table])
         typed[table] = frame
         problems.append(found)
     step("Checking")
@@ -109,20 +117,25 @@ def run_import(
     progress: Callable[[int], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
     provenance: Provenance | None = None,
+    tables: dict[str, RawTable] | None = None,
+    source_problems: pl.DataFrame | None = None,
 ) -> ImportOutcome:
     """Import `files` (table → path) into `db`; raises `ImportProblems` listing every error.
+
+    `tables` are tables an adapter (`importing.sources`) has already read as text in the
+    contract, and `source_problems` what it found; both go through the same checks.
 
     `provenance` says where the rows came from; the writer records it (issue 15's data
     freshness) so screens and reports can show "data as of".
     """
-    if not files:
+    if not files and not tables:
         raise CfmonitorError(
             "nothing to import: give at least one of --teams, --workers, "
             "--reductions, --cases, --allocations."
         )
     if mode not in (None, REPLACE, UPDATE):
         raise ValueError(mode)
-    found, changes, create = _prepare(db, files, mode, policy, step)
+    found, changes, create = _prepare(db, files, mode, policy, step, tables or {}, source_problems)
     if dry_run:
         return ImportOutcome(problems=found, changes=changes, result=None)
     provenance = provenance or NATIVE
