@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from typing import Any
 
 from sqlalchemy import REAL, CheckConstraint, Column, Date, Index, MetaData, Text, text
 from sqlalchemy.dialects import sqlite as sqlite_dialect
@@ -41,11 +42,11 @@ def _date_column(*, nullable: bool) -> Column:
     return Column(Date, nullable=nullable)
 
 
-def _text(**kwargs: object) -> object:
+def _text(**kwargs: Any) -> Any:
     return Field(sa_type=Text, **kwargs)
 
 
-def _real(**kwargs: object) -> object:
+def _real(**kwargs: Any) -> Any:
     return Field(sa_type=REAL, **kwargs)
 
 
@@ -129,11 +130,11 @@ class ImportRun(_Base, table=True):
 
 # Indexes the computation and the integrity checks lean on.
 INDEXES = (
-    Index("ix_allocations_worker", Allocation.__table__.c.worker_id),
-    Index("ix_allocations_case", Allocation.__table__.c.case_id),
-    Index("ix_workers_team", Worker.__table__.c.team_id),
-    Index("ix_cases_team", Case.__table__.c.team_id),
-    Index("ix_reductions_worker", Reduction.__table__.c.worker_id),
+    Index("ix_allocations_worker", _metadata.tables["allocations"].c.worker_id),
+    Index("ix_allocations_case", _metadata.tables["allocations"].c.case_id),
+    Index("ix_workers_team", _metadata.tables["workers"].c.team_id),
+    Index("ix_cases_team", _metadata.tables["cases"].c.team_id),
+    Index("ix_reductions_worker", _metadata.tables["reductions"].c.worker_id),
 )
 
 

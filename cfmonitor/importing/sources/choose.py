@@ -47,7 +47,8 @@ def convert_source(
         return convert_ssd(folder, mapping, census_file=census, extract_date=extract_date)
     if census is not None:
         raise SourceOptionError("--csww applies to --from ssd only.")
-    if (folder is None) == (workbook is None):
+    chosen = workbook if folder is None else folder
+    if chosen is None or (folder is not None and workbook is not None):
         raise SourceOptionError(
             "--from annex-a needs either --file WORKBOOK or --dir FOLDER (one CSV per list)."
         )
@@ -58,7 +59,7 @@ def convert_source(
     from cfmonitor.importing.sources.annex_a import convert_annex_a
 
     return convert_annex_a(
-        workbook or folder,
+        chosen,
         mapping,
         extract_date=extract_date,
         workers_file=workers_file,

@@ -11,7 +11,7 @@ import datetime as dt
 
 import polars as pl
 from rich import box
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -135,14 +135,15 @@ def print_reconciliation(reading: SsdReading, mapping: SourceMapping, console: C
         box=box.SIMPLE_HEAD,
         title_justify="left",
     )
-    for name, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("Staff ref", "left"),
         ("Name", "left"),
         ("cfmonitor", "right"),
         ("SSD caseload", "right"),
         ("Census Cases30", "right"),
         ("Why they differ", "left"),
-    ):
+    )
+    for name, justify in columns:
         table.add_column(name, justify=justify, overflow="fold")
     differ = 0
     for row in rows.iter_rows(named=True):

@@ -37,7 +37,7 @@ def latest_day(frames: dict[str, pl.DataFrame]) -> dt.date:
         frames["ssd_involvements"].get_column("invo_involvement_start_date").max(),
         frames["ssd_cin_episodes"].get_column("cine_referral_date").max(),
     ]
-    known = [day for day in days if day is not None]
+    known = [day for day in days if isinstance(day, dt.date)]
     return max(known) if known else dt.date.today()
 
 
@@ -198,7 +198,7 @@ def _allocated(invo: pl.DataFrame, problems: list[pl.DataFrame]) -> pl.DataFrame
     if excluded.height:
         problems.append(
             warning(
-                excluded.get_column(FILE).cast(pl.String).first(),
+                str(excluded.get_column(FILE).first()),
                 f"{excluded.height} allocated involvement(s) of professionals whose job title "
                 "the mapping excludes were left out (their cases may show as unallocated)",
             )
@@ -275,7 +275,7 @@ def _census_unmatched(census: pl.DataFrame, people: pl.DataFrame) -> pl.DataFram
     if unmatched.height == 0:
         return pl.DataFrame()
     return warning(
-        unmatched.get_column(FILE).first(),
+        str(unmatched.get_column(FILE).first()),
         f"{unmatched.height} census row(s) match no professional's "
         "prof_social_worker_registration_no; they were not used",
     )

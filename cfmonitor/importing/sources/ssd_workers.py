@@ -118,7 +118,7 @@ def workers(
         start.alias("_start"),
         (census_end + pl.duration(days=1)).alias("end_date"),
     )
-    file = rows.get_column(FILE).first() if rows.height else PROFESSIONALS
+    file = str(rows.get_column(FILE).first()) if rows.height else PROFESSIONALS
     source = "the SSD or the census" if has_census else "the SSD (no --csww census given)"
     for column, fallback, what in (
         ("_fte", "1.0", "FTE"),
