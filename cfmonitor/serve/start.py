@@ -14,8 +14,6 @@ from pathlib import Path
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.safe_text import visible
 from cfmonitor.serve.command import AppArguments
-from cfmonitor.serve.security import Access, is_loopback
-from cfmonitor.serve.server import CfmonitorServer, serve
 
 EXPOSED_WARNING = (
     "Warning: listening on {host}, which other computers may reach. cfmonitor serve has "
@@ -54,6 +52,13 @@ def run(
     max_sessions: int,
     idle_minutes: float,
 ) -> None:
+    try:
+        from cfmonitor.serve.security import Access, is_loopback
+        from cfmonitor.serve.server import CfmonitorServer, serve
+    except ImportError:
+        raise ServeError(
+            "cfmonitor serve needs textual-serve; install it with: pip install 'cfmonitor[serve]'"
+        ) from None
     arguments = app_arguments(db, as_of, policy)
     if public_url is not None and not public_url.startswith(("https://", "http://")):
         raise ServeError(f"--public-url {visible(public_url)}: give the full address, https://…")

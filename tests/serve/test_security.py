@@ -139,3 +139,18 @@ async def test_refusals_carry_the_security_headers() -> None:
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Cache-Control"] == "no-store"
         response.release()
+
+
+def test_behind_a_proxy_the_public_origin_is_the_only_own_origin() -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    access = Access.new(host="127.0.0.1", public_url="https://caseloads.example.org/")
+    assert access.secure_cookie and not access.loopback_only
+
+    def request(origin: str) -> bool:
+        headers = {"Host": "caseloads.example.org", "Origin": origin}
+        return access.from_own_page(make_mocked_request("GET", "/ws", headers=headers))
+
+    assert request("https://caseloads.example.org")
+    assert not request("http://caseloads.example.org")  # not the address people open
+    assert not request(EVIL)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cfmonitor.serve import start
+from cfmonitor.serve import server as serve_module
 from tests.cli_runner import run_cli
 
 URL = re.compile(r"^cfmonitor serve: open (http://([^/]+)/\?token=([A-Za-z0-9_-]+))$")
@@ -90,7 +90,7 @@ def test_another_host_prints_a_warning_to_put_tls_and_sign_on_in_front(
     async def pretend(server, **_: object) -> None:
         served.append((server.host, server.access.loopback_only))
 
-    monkeypatch.setattr(start, "serve", pretend)
+    monkeypatch.setattr(serve_module, "serve", pretend)
     result = run_cli(capsys, "serve", "--db", str(small_db), "--host", "0.0.0.0")
     assert result.code == 0
     assert "Warning: listening on 0.0.0.0" in result.err
