@@ -45,21 +45,23 @@ class WatchedAppService(AppService):
         return process is not None and process.returncode is None
 
     async def end(self, grace: float = QUIT_GRACE_SECONDS) -> None:
-        task = self._task
-        try:
-            await asyncio.wait_for(self.stop(), grace)
-        except TimeoutError:
-            process = self._process
-            if process is not None and process.returncode is None:
-                process.kill()
-            if task is not None:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-            self._task = None
+        """Ask the app to quit; kill it if it has not within `grace` seconds."""
         process = self._process
+        stopping = asyncio.ensure_future(self.stop())
         if process is not None:
-            with contextlib.suppress(ProcessLookupError):
-                await asyncio.wait_for(process.wait(), grace)
+            try:
+                await asyncio.wait_for(asyncio.shield(process.wait()), grace)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(process.wait(), grace)
+        # The relay ends at the process's end of output; never wait on it for ever.
+        done, _ = await asyncio.wait({stopping}, timeout=grace)
+        if not done:
+            stopping.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await stopping
 
 
 @dataclass

@@ -116,3 +116,26 @@ async def test_quitting_the_app_ends_the_session(small_db: Path) -> None:
         await wait_until(lambda: not live.server.sessions.open)
         assert not process_alive(pid)
         assert isinstance(websocket, aiohttp.ClientWebSocketResponse)
+
+
+async def test_an_app_that_does_not_quit_is_killed_after_the_grace_period() -> None:
+    from textual_serve.download_manager import DownloadManager
+
+    from cfmonitor.serve.sessions import WatchedAppService
+
+    async def ignore(*_: object) -> None:
+        return None
+
+    service = WatchedAppService(
+        "exec sleep 60",  # never reads its input, never says it is ready, never quits
+        write_bytes=ignore,
+        write_str=ignore,
+        close=ignore,
+        download_manager=DownloadManager(),
+    )
+    await service.start(80, 24)
+    assert service.pid is not None and process_alive(service.pid)
+    started = time.monotonic()
+    await service.end(grace=0.5)
+    assert time.monotonic() - started < 3
+    assert not service.running and not process_alive(service.pid)
