@@ -108,7 +108,6 @@ class CfmonitorServer(Server):
             logger = logging.getLogger(name)
             logger.handlers[:] = [handler]
             logger.setLevel(logging.INFO)
-            logger.propagate = False
 
     async def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self.access.middleware])

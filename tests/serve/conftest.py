@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,17 @@ def write_small_database(path: Path) -> Path:
         worker = builder.worker(team)
         builder.cases_for(worker, team, count)
     return builder.write(path)
+
+
+@pytest.fixture(autouse=True)
+def server_loggers() -> Iterator[None]:
+    """`cfmonitor serve` run in-process sets up its loggers: put them back afterwards."""
+    loggers = [logging.getLogger(name) for name in ("cfmonitor.serve", "textual-serve")]
+    saved = [(logger.handlers[:], logger.level) for logger in loggers]
+    yield
+    for logger, (handlers, level) in zip(loggers, saved, strict=True):
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
 
 
 @pytest.fixture
