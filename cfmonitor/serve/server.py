@@ -15,7 +15,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
@@ -93,7 +93,6 @@ class CfmonitorServer(Server):
             host=host,
             port=port,
             title=PAGE_TITLE,
-            templates_path=ASSETS,
         )
         self.access = access
         self.sessions = Sessions(limit=max_sessions, idle_seconds=idle_minutes * 60)
@@ -130,8 +129,8 @@ class CfmonitorServer(Server):
         return app
 
     @staticmethod
-    def _file_handler(path: Path) -> Callable[[web.Request], asyncio.Future]:
-        async def handler(request: web.Request) -> web.FileResponse:
+    def _file_handler(path: Path) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        async def handler(request: web.Request) -> web.StreamResponse:
             return web.FileResponse(path)
 
         return handler
@@ -144,12 +143,11 @@ class CfmonitorServer(Server):
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         if self.sessions.full:
             return busy_page(self.sessions.limit)
-        scheme = "wss" if self.access.own_origin(request).startswith("https") else "ws"
-        host = (self.access.public_origin or "").split("://", 1)[-1] or request.host
+        origin = self.access.own_origin(request)  # http://… becomes ws://…, https:// wss://
         context = {
             "title": PAGE_TITLE,
             "font_size": FONT_SIZE,
-            "websocket_url": f"{scheme}://{host}/ws",
+            "websocket_url": "ws" + origin.removeprefix("http") + "/ws",
         }
         return aiohttp_jinja2.render_template("page.html", request, context)
 

@@ -111,6 +111,7 @@ def test_the_demo_in_chromium(chromium, served, capsys: pytest.CaptureFixture[st
     assert len(staff_on_screen) == workers  # every row fits on the screen
     page.wait_for_timeout(300)
     page.screenshot(path=ARTIFACTS / "browser-team.png")
+    assert page.title() == "cfmonitor"  # never the team's or a worker's name
 
     # 3. ? opens help; esc closes it; ctrl+p opens the palette; esc closes it.
     tab.press("?", lambda t: "Keys on this screen" in t.text, "help")

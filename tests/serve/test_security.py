@@ -59,6 +59,7 @@ async def test_the_token_url_sets_a_strict_http_only_cookie_and_a_clean_address(
             page = await response.text()
             policy = response.headers["Content-Security-Policy"]
     assert "<title>cfmonitor</title>" in page
+    assert f'data-session-websocket-url="ws://{live.base.removeprefix("http://")}/ws"' in page
     # Nothing on the page comes from anywhere but this server.
     assert re.findall(r"(?:src|href)=\"([^\"]+)\"", page)
     assert all(link.startswith("/") for link in re.findall(r"(?:src|href)=\"([^\"]+)\"", page))
