@@ -94,8 +94,9 @@ async def test_an_idle_session_ends_and_its_process_with_it(
     arguments = AppArguments(db=small_db)
     async with running(arguments, idle_minutes=idle_seconds / 60) as live, live.client() as client:
         websocket = await live.open_tab(client)
-        await read_until(websocket, screen, lambda text: text.strip() != "")  # the app is up
+        await wait_until(lambda: bool(open_pids(live)) and None not in open_pids(live))
         [pid] = open_pids(live)
+        await asyncio.sleep(1)
         await websocket.send_json(["stdin", "j"])  # a key: the idle clock starts again
         typed = time.monotonic()
         await wait_closed(websocket, screen, timeout=30)
