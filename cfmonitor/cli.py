@@ -553,6 +553,56 @@ def dump(db: Path, folder: Path, force: bool) -> None:
     click.echo(f"Wrote {', '.join(path.name for path in written)} to {visible(folder)}")
 
 
+@cli.command()
+@DB_OPTION
+@AS_OF_OPTION
+@POLICY_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free."
+)
+@click.option(
+    "--public-url", default=None, help="The https:// address people open, behind a proxy."
+)
+@click.option(
+    "--max-sessions",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Tabs open at once (each is an app process of ~150 MiB).",
+)
+@click.option(
+    "--idle-minutes",
+    type=click.FloatRange(0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="End a tab nobody has used for this long.",
+)
+def serve(
+    db: Path | None,
+    as_of: dt.date | None,
+    policy_path: Path | None,
+    host: str,
+    port: int,
+    public_url: str | None,
+    max_sessions: int,
+    idle_minutes: float,
+) -> None:
+    """Serve the TUI to a web browser: loopback only, a secret token per start."""
+    from cfmonitor.serve.start import run
+
+    run(
+        db=db,
+        as_of=as_of,
+        policy=policy_path,
+        host=host,
+        port=port,
+        public_url=public_url,
+        max_sessions=max_sessions,
+        idle_minutes=idle_minutes,
+    )
+
+
 def main() -> None:
     """Entry point: run the CLI, turning every failure into one sentence and exit 2."""
     try:

@@ -156,14 +156,25 @@ def write_bytes(path: Path, data: bytes, *, force: bool) -> Path:
     return target
 
 
+MIME_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "markdown": "text/markdown",
+}
+
+
+def table_bytes(frame: pl.DataFrame, fmt: str, name: str) -> bytes:
+    """One table as the bytes of a csv, xlsx (its sheet called `name`) or markdown file."""
+    if fmt == "csv":
+        return csv_text(frame).encode("utf-8")
+    if fmt == "xlsx":
+        return xlsx_bytes({name or "cfmonitor": frame})
+    if fmt == "markdown":
+        return markdown_text(frame).encode("utf-8")
+    raise ExportError(f"{fmt!r} is not an export format (use {', '.join(EXPORT_FORMATS)}).")
+
+
 def write_table(frame: pl.DataFrame, path: Path, fmt: str, *, force: bool) -> Path:
     """Write one table (what a screen shows) as csv, xlsx or markdown; returns the path."""
-    if fmt == "csv":
-        data = csv_text(frame).encode("utf-8")
-    elif fmt == "xlsx":
-        data = xlsx_bytes({Path(path).stem or "cfmonitor": frame})
-    elif fmt == "markdown":
-        data = markdown_text(frame).encode("utf-8")
-    else:
-        raise ExportError(f"{fmt!r} is not an export format (use {', '.join(EXPORT_FORMATS)}).")
+    data = table_bytes(frame, fmt, Path(path).stem)
     return write_bytes(Path(path), data, force=force)

@@ -1,11 +1,14 @@
 """`e`: write the rows a table shows now (filter, flagged-only and sort applied) to a file.
 
 The file is written by `cfmonitor.export.write_table`, which refuses to replace an
-existing file unless asked; the dialog says exactly where it wrote.
+existing file unless asked; the dialog says exactly where it wrote. In a browser
+(`cfmonitor serve`) the file is sent to the user's downloads instead, never written on
+the server.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import ClassVar
 
@@ -37,13 +40,17 @@ class ExportDialog(Dialog[Path | None]):
         self.table_name = name
 
     def compose(self) -> ComposeResult:
+        web = self.app.is_web
+        name = f"cfmonitor-{self.table_name}.csv"
         with Vertical(classes="dialog"):
             yield Static(Text(f"Export the {self.frame.height:,} rows shown", style="bold"))
-            yield Input(str(Path.cwd() / f"cfmonitor-{self.table_name}.csv"), id="export-path")
+            yield Input(name if web else str(Path.cwd() / name), id="export-path")
             with Horizontal(id="export-options"):
                 yield Select(FORMATS, value="csv", allow_blank=False, id="export-format")
-                yield Checkbox("Replace an existing file", id="export-force")
-            yield Static(Text("enter writes, esc cancels.", "dim"), id="export-hint")
+                if not web:
+                    yield Checkbox("Replace an existing file", id="export-force")
+            hint = "enter downloads it in your browser" if web else "enter writes"
+            yield Static(Text(f"{hint}, esc cancels.", "dim"), id="export-hint")
         yield KeyBar()
 
     @on(Select.Changed, "#export-format")
@@ -57,8 +64,11 @@ class ExportDialog(Dialog[Path | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         from cfmonitor.export import write_table
 
-        path = Path(event.value.strip()).expanduser()
         fmt = str(self.query_one("#export-format", Select).value)
+        if self.app.is_web:
+            self._download(event.value, fmt)
+            return
+        path = Path(event.value.strip()).expanduser()
         force = self.query_one("#export-force", Checkbox).value
         try:
             written = write_table(self.frame, path, fmt, force=force)
@@ -67,3 +77,21 @@ class ExportDialog(Dialog[Path | None]):
             return
         self.app.notify(f"Wrote {self.frame.height:,} rows to {written}", timeout=8)
         self.dismiss(written)
+
+    def _download(self, value: str, fmt: str) -> None:
+        """In a browser: the file goes to the user's downloads, not the server's disk."""
+        from cfmonitor.export import MIME_TYPES, table_bytes
+
+        name = Path(value.strip()).name
+        hint = self.query_one("#export-hint", Static)
+        if not name:
+            hint.update(Text("Give the file a name.", "bold"))
+            return
+        try:
+            data = table_bytes(self.frame, fmt, Path(name).stem)
+        except CfmonitorError as error:
+            hint.update(safe_text(str(error), "bold"))
+            return
+        self.app.deliver_binary(io.BytesIO(data), save_filename=name, mime_type=MIME_TYPES[fmt])
+        self.app.notify(f"Sent {self.frame.height:,} rows to your browser as {name}", timeout=8)
+        self.dismiss(None)
