@@ -43,7 +43,7 @@ def test_json_report_shape_and_rounding(capsys, small_db):
     result = report(capsys, small_db, "--format", "json")
     assert result.code == 0, result.err
     document = json.loads(result.out)
-    assert set(document) == {"as_of", "workers", "teams", "organisation", "problems"}
+    assert set(document) == {"as_of", "workers", "teams", "organisation", "unallocated", "problems"}
     assert document["as_of"] == DAY
     first = document["workers"][0]
     assert list(first) == [
@@ -102,8 +102,11 @@ def test_table_report_says_status_in_words(capsys, small_db):
 
 def test_csv_and_markdown(capsys, small_db):
     csv_text = report(capsys, small_db, "--format", "csv").out
-    assert csv_text.splitlines()[0].startswith("staff_ref,name,team")
-    assert len(csv_text.splitlines()) == 4
+    lines = csv_text.splitlines()
+    # The title, then the workers (a heading and 3 rows) and the unallocated case.
+    assert lines[0] == f"Caseloads as of {DAY} · Organisation"
+    assert lines[2:4] == ["Workers", "Staff ref,Name,Team" + lines[3].removeprefix("Staff ref,Name,Team")]
+    assert len(lines) == 2 + 1 + 4 + 1 + 1 + 2
     markdown = report(capsys, small_db, "--format", "markdown").out
     assert "## Workers" in markdown
     assert "| Ova Loaded |" in markdown

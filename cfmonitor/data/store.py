@@ -230,6 +230,19 @@ def quick_check(path: Path | str) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
+def _waiting_cases(day: str) -> str:
+    """SQL for the ids of cases open on `day` with no open allocation to a worker in post:
+    their ended allocations say since when they have waited, and who held them last."""
+    open_on_day = "{0}start_date <= '{1}' AND ({0}end_date IS NULL OR {0}end_date > '{1}')"
+    return (
+        f"SELECT c.id FROM cases c WHERE c.opened_on <= '{day}'"
+        f" AND (c.closed_on IS NULL OR c.closed_on > '{day}')"
+        " AND NOT EXISTS (SELECT 1 FROM allocations o JOIN workers w ON w.id = o.worker_id"
+        f" WHERE o.case_id = c.id AND {open_on_day.format('o.', day)}"
+        f" AND {open_on_day.format('w.', day)})"
+    )
+
+
 def _select(
     table: str,
     as_of: dt.date | None,
@@ -257,6 +270,7 @@ def _select(
         sql += (
             f" WHERE (start_date <= '{day}' AND (end_date IS NULL OR end_date > '{day}'))"
             " OR end_date < start_date"
+            f" OR (end_date <= '{day}' AND case_id IN ({_waiting_cases(day)}))"
         )
     elif table == "cases":
         # Cases open on the day; closed ones that a loaded allocation points at are
