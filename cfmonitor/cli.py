@@ -11,10 +11,14 @@ import datetime as dt
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cfmonitor.errors import CfmonitorError
+
+if TYPE_CHECKING:
+    from cfmonitor.data.store import Source
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -175,6 +179,7 @@ def report(
     choice = choose_database(db, _today())
     snapshot = load_snapshot_with_history(choice.path, policy, day, is_demo=choice.is_demo)
     chosen = reports.select(snapshot, team=team, only=only)
+    _warn_outside_data(snapshot.source, [day])
     if output is not None:
         from cfmonitor.safe_text import visible
 
@@ -227,10 +232,20 @@ def _report_trend(
     policy = load_policy(policy_path)
     choice = choose_database(db, _today())
     frames = load_history(choice.path, is_demo=choice.is_demo)
+    _warn_outside_data(frames.source, [first, last])
     series = compute_trend(frames, policy, first, last, every or "week")
     direction = direction_of_travel(frames, policy, last) if fmt == "table" else None
     console = Console(soft_wrap=fmt != "table", highlight=False)
     reports.render_trend(series, direction, fmt, console, team=team, only=only)
+
+
+def _warn_outside_data(source: Source | None, days: list[dt.date]) -> None:
+    """A warning on stderr (not an error: the exit status is unchanged) for a day the
+    database holds no rows around: before its first date or after its last."""
+    if source is None:
+        return
+    for warning in dict.fromkeys(filter(None, (source.outside_data(day) for day in days))):
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command()

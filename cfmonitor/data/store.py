@@ -27,6 +27,9 @@ SCHEMA_VERSION = 1
 """The `PRAGMA user_version` this build reads; kept in step with data/schema.py by a test."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+DEMO_APPLICATION_ID = 0x43464D44
+"""`PRAGMA application_id` of a database of invented demo data ("CFMD"): the label
+follows the file, so a copy opened with --db still says DEMO DATA."""
 LOCK_WAIT_SECONDS = 2.0
 
 FRAME_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
@@ -89,6 +92,24 @@ class Source:
     schema_version: int
     modified_ns: int
     size: int
+    first_day: dt.date | None = None
+    """The earliest date in any row (None for an empty database)."""
+    last_day: dt.date | None = None
+    """The latest date in any row: figures for a day after it are guesses."""
+
+    def outside_data(self, day: dt.date) -> str | None:
+        """A warning when `day` is before the first or after the last dated row."""
+        if self.first_day is not None and day < self.first_day:
+            return (
+                f"{day.isoformat()} is before the first date in the database "
+                f"({self.first_day.isoformat()}): nothing was recorded yet."
+            )
+        if self.last_day is not None and day > self.last_day:
+            return (
+                f"{day.isoformat()} is after the last date in the database "
+                f"({self.last_day.isoformat()}): the figures assume nothing changed since."
+            )
+        return None
 
     @property
     def label(self) -> str:
@@ -187,10 +208,14 @@ def inspect(path: Path | str, *, is_demo: bool = False) -> Source:
     connection = connect_readonly(db_path)
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
+        marked_demo = (
+            connection.execute("PRAGMA application_id").fetchone()[0] == DEMO_APPLICATION_ID
+        )
         names = {
             row[0]
             for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
+        span = _date_span(connection) if set(TABLE_NAMES) <= names else (None, None)
     except sqlite3.Error as error:
         raise _explain(db_path, error) from None
     finally:
@@ -210,11 +235,43 @@ def inspect(path: Path | str, *, is_demo: bool = False) -> Source:
     signature = file_signature(db_path) or (stat.st_mtime_ns, stat.st_size)
     return Source(
         path=db_path,
-        is_demo=is_demo,
+        is_demo=is_demo or marked_demo,
         schema_version=version,
         modified_ns=signature[0],
         size=signature[1],
+        first_day=span[0],
+        last_day=span[1],
     )
+
+
+PLANNED_DATES = {("workers", "end_date"), ("reductions", "end_date"), ("allocations", "end_date")}
+"""End dates may lie ahead (a leaving date, the end of protected time, an allocation that
+ends when its worker leaves): they say what is planned, not what was recorded, so they
+do not move the end of the data."""
+
+
+def _date_span(connection: sqlite3.Connection) -> tuple[dt.date | None, dt.date | None]:
+    """The earliest date in any row, and the latest date of anything recorded as having
+    happened (a start, an opening, a closing): one scan a table."""
+    firsts: list[str] = []
+    lasts: list[str] = []
+    for table, schema in FRAME_SCHEMAS.items():
+        dates = [name for name, dtype in schema.items() if dtype == pl.Date()]
+        ends = ", ".join(f"MIN({name}), MAX({name})" for name in dates)
+        row = connection.execute(f"SELECT {ends} FROM {table}").fetchone() if dates else ()
+        for index, name in enumerate(dates):
+            low, high = row[2 * index], row[2 * index + 1]
+            firsts += [low] if isinstance(low, str) else []
+            if (table, name) not in PLANNED_DATES and isinstance(high, str):
+                lasts.append(high)
+
+    def day(text: str | None) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(text) if text else None
+        except ValueError:  # a bad value is reported, with its row, when the table loads
+            return None
+
+    return (day(min(firsts, default=None)), day(max(lasts, default=None)))
 
 
 def quick_check(path: Path | str) -> list[str]:

@@ -171,8 +171,9 @@ class SnapshotScreen(Screen):
     def show_as_of(self, day: dt.date) -> None:
         if not self._ready:
             return
-        is_demo = self.cfapp.choice.is_demo
-        self.query_one(TopBar).show(self.crumbs(), day, is_demo)
+        source = self.snapshot.source if self.snapshot is not None else None
+        is_demo = source.is_demo if source is not None else self.cfapp.choice.is_demo
+        self.query_one(TopBar).show(self.crumbs(), day, is_demo, source)
 
     def show_progress(self, text: str) -> None:
         """While loading: a spinner and what is being done; the old figures stay readable."""
@@ -189,7 +190,7 @@ class SnapshotScreen(Screen):
         self.snapshot = snapshot
         self.set_class(False, "-first-load")
         is_demo = snapshot.source.is_demo if snapshot.source else self.cfapp.choice.is_demo
-        self.query_one(TopBar).show(self.crumbs(), snapshot.as_of, is_demo)
+        self.query_one(TopBar).show(self.crumbs(), snapshot.as_of, is_demo, snapshot.source)
         self.render_snapshot(snapshot)
 
     def action_back(self) -> None:
