@@ -233,9 +233,9 @@ def test_the_demo_is_in_steady_state_for_the_window_of_any_as_of_in_its_history(
     workers = series.get_column("workers_in_post")
     vacancy = series.get_column("vacancy_rate")
     agency = series.get_column("agency_rate")
-    assert 540 <= workers.min() and workers.max() <= 575, workers.to_list()
+    assert workers.min() >= 540 and workers.max() <= 575, workers.to_list()
     assert vacancy.min() >= 0.0 and vacancy.max() <= 0.05, vacancy.to_list()
-    assert 0.09 <= agency.min() and agency.max() <= 0.20, agency.to_list()
+    assert agency.min() >= 0.09 and agency.max() <= 0.20, agency.to_list()
     # Caseloads fall gently over the last two years, as the recovery plan intends.
     open_cases = series.get_column("open_cases")
     assert open_cases.min() >= 0.85 * open_cases.max()
