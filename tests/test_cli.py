@@ -17,6 +17,10 @@ DAY = "2024-06-01"
 
 @pytest.fixture
 def small_db(tmp_path: Path) -> Path:
+    return build_small_db(tmp_path / "small.db")
+
+
+def build_small_db(path: Path) -> Path:
     builder = DatabaseBuilder()
     alpha = builder.team("Alpha", service_area="North", establishment_fte=3)
     beta = builder.team("Beta", service_area="South", establishment_fte=1)
@@ -27,7 +31,7 @@ def small_db(tmp_path: Path) -> Path:
     builder.cases_for(near, alpha, 14)
     builder.cases_for(fine, beta, 3, complexity="complex")
     builder.case(beta)
-    return builder.write(tmp_path / "small.db")
+    return builder.write(path)
 
 
 def digest(path: Path) -> str:

@@ -13,7 +13,12 @@ import polars as pl
 import pytest
 
 from tests.cli_runner import run_cli
-from tests.test_cli import DAY, report, small_db  # noqa: F401  (the fixture)
+from tests.test_cli import DAY, build_small_db, report
+
+
+@pytest.fixture
+def small_db(tmp_path: Path) -> Path:
+    return build_small_db(tmp_path / "small.db")
 
 
 def test_only_over_lists_only_the_teams_with_someone_over(capsys, small_db: Path) -> None:

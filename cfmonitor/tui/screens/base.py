@@ -306,18 +306,42 @@ class TableScreen(SnapshotScreen):
         )
 
     TABLE_NAME: ClassVar[str] = "table"
-    """Names the default export file (`cfmonitor-teams.csv`)."""
+    """What the table lists (`teams`, `workers`): names the export's file and title."""
 
     def export_frame(self) -> pl.DataFrame:
-        """The rows shown, in the order shown, without the screen's helper columns."""
+        """The rows shown, in the order shown, in the table's columns (helpers left out)."""
         frame = self.table.visible_frame
-        return frame.drop([name for name in HELPER_COLUMNS if name in frame.columns])
+        fields = [field for field, _ in self.export_headings() if field in frame.columns]
+        if not fields:
+            return frame.drop([name for name in HELPER_COLUMNS if name in frame.columns])
+        return frame.select(fields)
+
+    def export_headings(self) -> list[tuple[str, str]]:
+        """(field, the heading on screen) for each column; a status column sorts on its
+        rank but exports the status itself."""
+        headings = []
+        for column in self.table.columns:
+            field = "status" if column.key == "status_rank" else column.key
+            if field not in HELPER_COLUMNS:
+                headings.append((field, column.label))
+        return headings
 
     def action_export(self) -> None:
-        """`e`: the rows shown (filter, flagged-only and sort applied) to a file."""
-        from cfmonitor.tui.screens.export import ExportDialog
+        """`e`: the rows shown (filter, flagged-only and sort applied) to a file, titled
+        with what they are, the as-of date and DEMO DATA when it is."""
+        from cfmonitor.tui.screens.export import ExportDialog, ExportRequest
 
-        self.app.push_screen(ExportDialog(self.export_frame(), self.TABLE_NAME))
+        source = self.snapshot.source if self.snapshot is not None else None
+        is_demo = source.is_demo if source is not None else self.cfapp.choice.is_demo
+        request = ExportRequest(
+            frame=self.export_frame(),
+            labels=dict(self.export_headings()),
+            crumbs=self.crumbs(),
+            table_name=self.TABLE_NAME,
+            as_of=self.snapshot.as_of if self.snapshot is not None else self.cfapp.as_of,
+            is_demo=is_demo,
+        )
+        self.app.push_screen(ExportDialog(request))
 
     subject: object = None
     """What the screen shows (a team name, a staff reference); None for everything."""
