@@ -89,35 +89,6 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def xlsx_bytes(sheets: Mapping[str, pl.DataFrame]) -> bytes:
-    """A workbook with one visible sheet per frame; text written as text, never formulas."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    bold = book.add_format({"bold": True})
-    taken: set[str] = set()
-    for name, frame in sheets.items():
-        sheet = book.add_worksheet(_sheet_name(name, taken))
-        safe = neutralised(frame)
-        for column, header in enumerate(safe.columns):
-            sheet.write_string(0, column, header, bold)
-        for row_number, row in enumerate(safe.iter_rows(), start=1):
-            for column, value in enumerate(row):
-                _write_cell(sheet, row_number, column, value)
-        sheet.freeze_panes(1, 0)
-    book.close()
-    return buffer.getvalue()
-
-
 def _write_cell(sheet, row: int, column: int, value: object) -> None:
     if value is None:
         return
