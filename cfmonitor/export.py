@@ -161,6 +161,8 @@ def _shown(field_name: str, value: object) -> object:
     """A raw value as a person reads it in a text file (numbers stay numbers)."""
     if value is None:
         return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if field_name in PERCENT_PLACES and isinstance(value, int | float):
         return format_percent(value, PERCENT_PLACES[field_name])
     if field_name == "status" and isinstance(value, str):

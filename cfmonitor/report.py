@@ -203,13 +203,6 @@ def as_json(snapshot: Snapshot) -> str:
 # --- CSV, Markdown and XLSX: files people read ----------------------------------------
 
 
-def shown_as_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Text columns with control characters made visible, for output people will read."""
-    from cfmonitor.export import shown_text
-
-    return shown_text(frame)
-
-
 def sheets(snapshot: Snapshot, *, everything: bool = True) -> list[Sheet]:
     """The report's tables with its title: the headline figures (the organisation's, or
     the team's), the teams, the workers, the unallocated cases and any problems.

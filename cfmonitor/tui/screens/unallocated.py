@@ -14,7 +14,7 @@ from cfmonitor.presentation import format_count
 from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, text_width
 from cfmonitor.tui.screens.cases import case_columns, date_cell
 from cfmonitor.tui.widgets.figures import Figure, Figures
-from cfmonitor.tui.widgets.table import Column, text_cell
+from cfmonitor.tui.widgets.table import Column, count_cell, text_cell
 
 COMPLEXITIES = ("standard", "complex", "intense")
 
@@ -101,6 +101,9 @@ class UnallocatedScreen(TableScreen):
             render=date_cell,
             priority=8,
             min_width=10,
+        )
+        columns[at + 1] = Column(
+            "days_unallocated", "Days waiting", 12, "right", count_cell, priority=8, min_width=7
         )
         columns[at:at] = [opened]
         columns.insert(at + 3, last_worker)
