@@ -95,7 +95,8 @@ class Source:
     first_day: dt.date | None = None
     """The earliest date in any row (None for an empty database)."""
     last_day: dt.date | None = None
-    """The latest date in any row: figures for a day after it are guesses."""
+    """The latest start, opening or closing in any row (planned end dates aside):
+    figures for a day after it assume nothing has changed since."""
 
     def outside_data(self, day: dt.date) -> str | None:
         """A warning when `day` is before the first or after the last dated row."""
