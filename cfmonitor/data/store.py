@@ -216,7 +216,11 @@ def inspect(path: Path | str, *, is_demo: bool = False) -> Source:
             row[0]
             for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
-        span = _date_span(connection) if set(TABLE_NAMES) <= names else (None, None)
+        span = (
+            _cached_date_span(db_path, connection, stat)
+            if set(TABLE_NAMES) <= names
+            else (None, None)
+        )
     except sqlite3.Error as error:
         raise _explain(db_path, error) from None
     finally:
@@ -245,10 +249,29 @@ def inspect(path: Path | str, *, is_demo: bool = False) -> Source:
     )
 
 
-PLANNED_DATES = {("workers", "end_date"), ("reductions", "end_date"), ("allocations", "end_date")}
-"""End dates may lie ahead (a leaving date, the end of protected time, an allocation that
-ends when its worker leaves): they say what is planned, not what was recorded, so they
-do not move the end of the data."""
+PLANNED_DATES = {("workers", "end_date"), ("reductions", "end_date")}
+"""End dates that may lie ahead (a leaving date, the end of protected time): they say what
+is planned, not what was recorded, so they do not move the end of the data."""
+SPAN_TABLES = ("workers", "reductions", "cases")
+"""Tables whose dates make the span. Allocations lie within their case's and worker's
+dates (where they do not, `cfmonitor check` says so), and scanning the largest table
+again would nearly double the time a day's figures take to read."""
+
+
+_SPANS: dict[tuple[Path, tuple[int, int]], tuple[dt.date | None, dt.date | None]] = {}
+"""Date spans already worked out, by file and signature: a reload of an unchanged file, or
+another as-of date, does not scan the tables again."""
+
+
+def _cached_date_span(
+    path: Path, connection: sqlite3.Connection, stat: os.stat_result
+) -> tuple[dt.date | None, dt.date | None]:
+    key = (path.resolve(), file_signature(path) or (stat.st_mtime_ns, stat.st_size))
+    if key not in _SPANS:
+        if len(_SPANS) > 16:
+            _SPANS.clear()
+        _SPANS[key] = _date_span(connection)
+    return _SPANS[key]
 
 
 def _date_span(connection: sqlite3.Connection) -> tuple[dt.date | None, dt.date | None]:
@@ -256,10 +279,10 @@ def _date_span(connection: sqlite3.Connection) -> tuple[dt.date | None, dt.date 
     happened (a start, an opening, a closing): one scan a table."""
     firsts: list[str] = []
     lasts: list[str] = []
-    for table, schema in FRAME_SCHEMAS.items():
-        dates = [name for name, dtype in schema.items() if dtype == pl.Date()]
+    for table in SPAN_TABLES:
+        dates = [name for name, dtype in FRAME_SCHEMAS[table].items() if dtype == pl.Date()]
         ends = ", ".join(f"MIN({name}), MAX({name})" for name in dates)
-        row = connection.execute(f"SELECT {ends} FROM {table}").fetchone() if dates else ()
+        row = connection.execute(f"SELECT {ends} FROM {table}").fetchone()
         for index, name in enumerate(dates):
             low, high = row[2 * index], row[2 * index + 1]
             firsts += [low] if isinstance(low, str) else []
@@ -286,19 +309,6 @@ def quick_check(path: Path | str) -> list[str]:
     finally:
         connection.close()
     return [] if rows == ["ok"] else rows
-
-
-def _waiting_cases(day: str) -> str:
-    """SQL for the ids of cases open on `day` with no open allocation to a worker in post:
-    their ended allocations say since when they have waited, and who held them last."""
-    open_on_day = "{0}start_date <= '{1}' AND ({0}end_date IS NULL OR {0}end_date > '{1}')"
-    return (
-        f"SELECT c.id FROM cases c WHERE c.opened_on <= '{day}'"
-        f" AND (c.closed_on IS NULL OR c.closed_on > '{day}')"
-        " AND NOT EXISTS (SELECT 1 FROM allocations o JOIN workers w ON w.id = o.worker_id"
-        f" WHERE o.case_id = c.id AND {open_on_day.format('o.', day)}"
-        f" AND {open_on_day.format('w.', day)})"
-    )
 
 
 def _select(
@@ -328,7 +338,6 @@ def _select(
         sql += (
             f" WHERE (start_date <= '{day}' AND (end_date IS NULL OR end_date > '{day}'))"
             " OR end_date < start_date"
-            f" OR (end_date <= '{day}' AND case_id IN ({_waiting_cases(day)}))"
         )
     elif table == "cases":
         # Cases open on the day; closed ones that a loaded allocation points at are
@@ -467,8 +476,43 @@ def load_frames(
         for table in TABLE_NAMES
     }
     if as_of is not None:
+        frames["allocations"] = _with_waiting_history(db_path, frames, as_of)
         frames["cases"] = _with_referenced_cases(db_path, frames["cases"], frames["allocations"])
     return Frames(source=source, **frames)
+
+
+def _with_waiting_history(
+    path: Path, frames: dict[str, pl.DataFrame], day: dt.date
+) -> pl.DataFrame:
+    """Add the ended allocations of the cases open on `day` with nobody in post allocated:
+    they say since when each has waited, and who held it last. Found by case id through
+    the allocations' case index, so only those few cases' histories are read."""
+    allocations = frames["allocations"]
+    when = pl.lit(day, dtype=pl.Date)
+
+    def open_then(start: str, end: str) -> pl.Expr:
+        return (pl.col(start) <= when) & (pl.col(end).is_null() | (pl.col(end) > when))
+
+    in_post = frames["workers"].filter(open_then("start_date", "end_date")).get_column("id")
+    held = allocations.filter(
+        open_then("start_date", "end_date") & pl.col("worker_id").is_in(in_post.implode())
+    ).get_column("case_id")
+    waiting = (
+        frames["cases"]
+        .filter(open_then("opened_on", "closed_on") & ~pl.col("id").is_in(held.implode()))
+        .get_column("id")
+        .sort()
+    )
+    if waiting.is_empty():
+        return allocations
+    columns = ", ".join(FRAME_SCHEMAS["allocations"])
+    ids = ", ".join(str(int(case_id)) for case_id in waiting)  # whole numbers, made here
+    sql = (
+        f"SELECT {columns} FROM allocations WHERE case_id IN ({ids})"
+        f" AND end_date <= '{day.isoformat()}' AND end_date >= start_date ORDER BY id"
+    )
+    ended = _read_table(path, "allocations", None, sql=sql)
+    return pl.concat([allocations, ended]).sort("id")
 
 
 def _with_referenced_cases(
