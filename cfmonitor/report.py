@@ -422,6 +422,9 @@ def trend_rows(trend: Trend, team: str | None = None, only: str | None = None):
     if only is not None:
         workers = workers.filter(pl.col("status").is_in(at_least(only)))
     workers = trend.worker_rows(workers)
+    if only is not None and team is None:
+        # On each date, only the teams with a worker at that status (as a day's report).
+        teams = teams.join(workers.select("date", "team").unique(), on=["date", "team"], how="semi")
     organisation = trend.organisation
     return (
         _rounded(organisation.select("date", *summary_fields(organisation))),

@@ -117,3 +117,12 @@ def demo_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "caseloads.db"  # nothing in the name says demo
     shutil.copy(made, copy)
     return copy
+
+
+def test_trend_only_over_lists_only_the_teams_with_someone_over(capsys, small_db: Path) -> None:
+    args = ["report", "--db", str(small_db), "--trend", "--from", "2024-05-18", "--to", DAY]
+    document = json.loads(run_cli(capsys, *args, "--only", "over", "--format", "json").out)
+    assert {row["team"] for row in document["teams"]} == {"Alpha"}
+    assert {row["date"] for row in document["teams"]} == {"2024-05-18", "2024-05-25", DAY}
+    everyone = json.loads(run_cli(capsys, *args, "--format", "json").out)
+    assert {row["team"] for row in everyone["teams"]} == {"Alpha", "Beta"}
