@@ -135,3 +135,31 @@ def test_xlsx_report_needs_an_output_file(
 ) -> None:
     done = run_cli(capsys, "report", "--db", str(hostile_db), "--format", "xlsx")
     assert done.code == 2 and "--format xlsx needs --output FILE" in done.err
+
+
+def test_xlsx_export_is_titled_headed_and_formatted_for_a_meeting(tmp_path: Path) -> None:
+    frame = pl.DataFrame(
+        {
+            "name": ["=Ada", "Bo"],
+            "weighted_load": [20.4, 9.0],
+            "utilisation": [1.1333, 0.5],
+            "status": ["over", "ok"],
+        }
+    )
+    title = "Caseloads as of 2026-11-26 · Organisation › Team A · workers · DEMO DATA"
+    path = write_table(
+        frame, tmp_path / "t.xlsx", "xlsx", force=False, title=title, labels={"name": "Who"}
+    )
+    rows = pl.read_excel(path, has_header=False, read_options={"dtypes": "string"}).rows()
+    assert rows[0][0] == title
+    headings = next(row for row in rows if row[0] == "Who")
+    assert list(headings) == ["Who", "Load", "Util", "Status"]
+    data = rows[rows.index(headings) + 1 :]
+    assert data[0][0] == "'=Ada" and data[0][3] == "▲ over"
+    assert float(data[0][2]) == pytest.approx(1.1333)  # a number, shown as a percentage
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+        styles = archive.read("xl/styles.xml").decode()
+    assert '<autoFilter ref="A3:D5"/>' in sheet
+    assert "<col " in sheet and 'formatCode="0%"' in styles
+    assert '<pane ySplit="3"' in sheet  # the headings stay in view
