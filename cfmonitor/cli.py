@@ -11,10 +11,14 @@ import datetime as dt
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cfmonitor.errors import CfmonitorError
+
+if TYPE_CHECKING:
+    from cfmonitor.data.store import Source
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -175,6 +179,7 @@ def report(
     choice = choose_database(db, _today())
     snapshot = load_snapshot_with_history(choice.path, policy, day, is_demo=choice.is_demo)
     chosen = reports.select(snapshot, team=team, only=only)
+    _warn_outside_data(snapshot.source, [day])
     warning = snapshot.data_age.warning
     if warning and (fmt != "table" or output is not None):  # the table says it on screen
         click.echo(f"cfmonitor: warning: {warning}", err=True)
@@ -231,6 +236,7 @@ def _report_trend(
     policy = load_policy(policy_path)
     choice = choose_database(db, _today())
     frames = load_history(choice.path, is_demo=choice.is_demo)
+    _warn_outside_data(frames.source, [first, last])
     series = compute_trend(frames, policy, first, last, every or "week")
     direction = direction_of_travel(frames, policy, last) if fmt == "table" else None
     age = data_age(frames.source.last_import, last, policy.stale_after_days)
@@ -248,6 +254,15 @@ def _source_path(flag: str, dest: str, help_text: str, *, folder: bool = False):
         else click.Path(dir_okay=False, path_type=Path)
     )
     return click.option(flag, dest, type=kind, default=None, help=help_text)
+
+
+def _warn_outside_data(source: Source | None, days: list[dt.date]) -> None:
+    """A warning on stderr (not an error: the exit status is unchanged) for a day the
+    database holds no rows around: before its first date or after its last."""
+    if source is None:
+        return
+    for warning in dict.fromkeys(filter(None, (source.outside_data(day) for day in days))):
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command()

@@ -14,12 +14,20 @@ import datetime as dt
 import io
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from cfmonitor.errors import CfmonitorError
+from cfmonitor.presentation import (
+    PERCENT_PLACES,
+    excel_percent_format,
+    field_label,
+    format_percent,
+    status_label,
+)
 from cfmonitor.safe_text import visible
 
 EXPORT_FORMATS = ("csv", "xlsx", "markdown")
@@ -81,35 +89,6 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def xlsx_bytes(sheets: Mapping[str, pl.DataFrame]) -> bytes:
-    """A workbook with one visible sheet per frame; text written as text, never formulas."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    bold = book.add_format({"bold": True})
-    taken: set[str] = set()
-    for name, frame in sheets.items():
-        sheet = book.add_worksheet(_sheet_name(name, taken))
-        safe = neutralised(frame)
-        for column, header in enumerate(safe.columns):
-            sheet.write_string(0, column, header, bold)
-        for row_number, row in enumerate(safe.iter_rows(), start=1):
-            for column, value in enumerate(row):
-                _write_cell(sheet, row_number, column, value)
-        sheet.freeze_panes(1, 0)
-    book.close()
-    return buffer.getvalue()
-
-
 def _write_cell(sheet, row: int, column: int, value: object) -> None:
     if value is None:
         return
@@ -120,16 +99,23 @@ def _write_cell(sheet, row: int, column: int, value: object) -> None:
     elif isinstance(value, dt.date):
         sheet.write_string(row, column, value.isoformat())
     else:
-        sheet.write_string(row, column, neutralise(visible(value)))
+        # Neutralised before control characters are made visible, so `\t=` stays text.
+        sheet.write_string(row, column, visible(neutralise(str(value))))
 
 
-def write_bytes(path: Path, data: bytes, *, force: bool) -> Path:
-    """Write the whole file or nothing; refuse an existing file unless `force`."""
+FORCE_HINT = "add --force to overwrite it"
+"""What to do about an existing file, said in the words of the command line."""
+
+
+def write_bytes(path: Path, data: bytes, *, force: bool, replace_hint: str = FORCE_HINT) -> Path:
+    """Write the whole file or nothing; refuse an existing file unless `force`.
+
+    `replace_hint` says how to allow replacing it where the user is (a flag, a checkbox)."""
     target = Path(path)
     if target.is_dir():
         raise ExportError(f"{target}: is a folder; give a file name.")
     if target.exists() and not force:
-        raise ExportError(f"{target}: already exists; add --force to overwrite it.")
+        raise ExportError(f"{target}: already exists; {replace_hint}.")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"{target}: the folder {folder} does not exist.")
@@ -148,7 +134,7 @@ def write_bytes(path: Path, data: bytes, *, force: bool) -> Path:
             os.unlink(temporary)
     except FileExistsError:
         os.unlink(temporary)
-        raise ExportError(f"{target}: already exists; add --force to overwrite it.") from None
+        raise ExportError(f"{target}: already exists; {replace_hint}.") from None
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
@@ -161,20 +147,174 @@ MIME_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "markdown": "text/markdown",
 }
+"""What a browser is told each export format is, when the file is sent as a download."""
 
 
-def table_bytes(frame: pl.DataFrame, fmt: str, name: str) -> bytes:
-    """One table as the bytes of a csv, xlsx (its sheet called `name`) or markdown file."""
+@dataclass(frozen=True)
+class Sheet:
+    """One table as people read it: a title row, the headings shown on screen, rates as
+    percentages, statuses as symbol and word. `frame` holds the raw values by field name;
+    `labels` overrides a field's heading (a screen passes its own column labels)."""
+
+    name: str
+    frame: pl.DataFrame
+    title: str = ""
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def headings(self) -> list[str]:
+        return [self.labels.get(name) or field_label(name) for name in self.frame.columns]
+
+
+def _shown(field_name: str, value: object) -> object:
+    """A raw value as a person reads it in a text file (numbers stay numbers)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field_name in PERCENT_PLACES and isinstance(value, int | float):
+        return format_percent(value, PERCENT_PLACES[field_name])
+    if field_name == "status" and isinstance(value, str):
+        return status_label(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def presented(sheet: Sheet) -> pl.DataFrame:
+    """The sheet's rows as text files show them, under the headings people read."""
+    columns = {}
+    for name, heading in zip(sheet.frame.columns, sheet.headings(), strict=True):
+        values = [_shown(name, value) for value in sheet.frame.get_column(name).to_list()]
+        if any(isinstance(value, str) for value in values):
+            values = [None if value is None else str(value) for value in values]
+        columns[heading] = pl.Series(heading, values, strict=False)
+    return pl.DataFrame(list(columns.values())) if columns else pl.DataFrame()
+
+
+def sheets_csv(sheets: Sequence[Sheet], *, show_controls: bool = False) -> str:
+    """The title, then each table under its name (one table needs no name).
+
+    `show_controls` writes control characters as `\\x1b` (for a terminal)."""
+    parts = []
+    title = next((sheet.title for sheet in sheets if sheet.title), "")
+    if title:
+        parts.append(neutralise(visible(title)) + "\n")
+    for sheet in sheets:
+        section = "" if len(sheets) == 1 else neutralise(visible(sheet.name)) + "\n"
+        frame = presented(sheet)
+        parts.append(section + csv_text(shown_text(frame) if show_controls else frame))
+    return "\n".join(parts)
+
+
+def sheets_markdown(sheets: Sequence[Sheet], title: str = "") -> str:
+    """`# title`, then `## name` and a table per sheet (one table needs no name)."""
+    heading = title or next((sheet.title for sheet in sheets if sheet.title), "")
+    parts = [f"# {visible(heading)}"] if heading else []
+    for sheet in sheets:
+        if len(sheets) > 1:
+            parts.append(f"## {visible(sheet.name)}")
+        parts.append(markdown_text(presented(sheet)).rstrip("\n"))
+    return "\n\n".join(parts) + "\n"
+
+
+def shown_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text columns with control characters made visible, for files people read."""
+    return frame.with_columns(
+        pl.col(name).map_elements(visible, return_dtype=pl.String)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String()
+    )
+
+
+WIDEST_COLUMN = 50
+
+
+def sheets_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook for a meeting: per sheet a title row, the headings, percentages with a
+    number format, columns wide enough to read, an autofilter and frozen headings."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    bold = book.add_format({"bold": True})
+    title_format = book.add_format({"bold": True, "font_size": 13})
+    percent = {
+        places: book.add_format({"num_format": excel_percent_format(places)})
+        for places in set(PERCENT_PLACES.values())
+    }
+    taken: set[str] = set()
+    for sheet_spec in sheets:
+        sheet = book.add_worksheet(_sheet_name(sheet_spec.name, taken))
+        frame = sheet_spec.frame
+        top = 0
+        if sheet_spec.title:
+            sheet.write_string(0, 0, neutralise(visible(sheet_spec.title)), title_format)
+            top = 2
+        headings = [neutralise(visible(h)) for h in sheet_spec.headings()]
+        widths = [len(heading) for heading in headings]
+        for column, heading in enumerate(headings):
+            sheet.write_string(top, column, heading, bold)
+        for row_number, row in enumerate(frame.iter_rows(), start=top + 1):
+            for column, (name, value) in enumerate(zip(frame.columns, row, strict=True)):
+                if name in PERCENT_PLACES and isinstance(value, int | float):
+                    sheet.write_number(row_number, column, value, percent[PERCENT_PLACES[name]])
+                    shown = format_percent(value, PERCENT_PLACES[name])
+                else:
+                    shown = _shown(name, value)
+                    _write_cell(sheet, row_number, column, shown)
+                widths[column] = max(
+                    widths[column], len(visible(shown)) if shown is not None else 0
+                )
+        for column, width in enumerate(widths):
+            sheet.set_column(column, column, min(WIDEST_COLUMN, width + 2))
+        if frame.width:
+            sheet.autofilter(top, 0, top + max(frame.height, 1), frame.width - 1)
+        sheet.freeze_panes(top + 1, 0)
+    book.close()
+    return buffer.getvalue()
+
+
+def sheets_bytes(sheets: Sequence[Sheet], fmt: str) -> bytes:
     if fmt == "csv":
-        return csv_text(frame).encode("utf-8")
+        return sheets_csv(sheets).encode("utf-8")
     if fmt == "xlsx":
-        return xlsx_bytes({name or "cfmonitor": frame})
+        return sheets_xlsx(sheets)
     if fmt == "markdown":
-        return markdown_text(frame).encode("utf-8")
+        return sheets_markdown(sheets).encode("utf-8")
     raise ExportError(f"{fmt!r} is not an export format (use {', '.join(EXPORT_FORMATS)}).")
 
 
-def write_table(frame: pl.DataFrame, path: Path, fmt: str, *, force: bool) -> Path:
+def write_table(
+    frame: pl.DataFrame,
+    path: Path,
+    fmt: str,
+    *,
+    force: bool,
+    title: str = "",
+    labels: Mapping[str, str] | None = None,
+    replace_hint: str = FORCE_HINT,
+) -> Path:
     """Write one table (what a screen shows) as csv, xlsx or markdown; returns the path."""
-    data = table_bytes(frame, fmt, Path(path).stem)
-    return write_bytes(Path(path), data, force=force)
+    data = table_bytes(frame, fmt, name=Path(path).stem, title=title, labels=labels)
+    return write_bytes(Path(path), data, force=force, replace_hint=replace_hint)
+
+
+def table_bytes(
+    frame: pl.DataFrame,
+    fmt: str,
+    *,
+    name: str,
+    title: str = "",
+    labels: Mapping[str, str] | None = None,
+) -> bytes:
+    """One table as the bytes of a csv, xlsx (its sheet called `name`) or markdown file."""
+    sheet = Sheet(name or "cfmonitor", frame, title, dict(labels or {}))
+    return sheets_bytes([sheet], fmt)

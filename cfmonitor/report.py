@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,23 +23,34 @@ from cfmonitor.data.caseload import (
     STATUS_RANK,
     SUMMARY_FIELDS,
     TEAM_FIELDS,
+    UNALLOCATED_FIELDS,
     WORKER_FIELDS,
     Snapshot,
 )
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.presentation import (
     STATUS_STYLES,
-    STATUS_SYMBOLS,
+    agency_share,
+    census_vacancy,
+    field_label,
+    format_change,
     format_count,
+    format_measure,
     format_number,
     format_percent,
+    fte_against_establishment,
+    near_count,
+    over_count,
     status_label,
+    title_line,
+    vacancy_gap,
 )
 from cfmonitor.safe_text import visible
 
 if TYPE_CHECKING:  # the trend engine (and numpy) are imported only by those who use them
     from cfmonitor.data.freshness import DataAge
     from cfmonitor.data.trend import Direction, Trend
+    from cfmonitor.export import Sheet
 
 FORMATS = ("table", "csv", "json", "markdown", "xlsx")
 FILE_FORMATS = ("csv", "json", "markdown", "xlsx")
@@ -110,27 +123,71 @@ def team_name(names: list[str], team: str) -> str:
 
 
 def select(snapshot: Snapshot, team: str | None = None, only: str | None = None) -> Snapshot:
-    """Narrow a snapshot to one team and/or to workers at a status or worse."""
+    """Narrow a snapshot to one team and/or to workers at a status or worse.
+
+    With `only`, the teams listed are those with such a worker (one team asked for by
+    name stays listed); the unallocated cases follow the team."""
     workers, teams = snapshot.workers, snapshot.teams
+    unallocated = snapshot.unallocated_cases
     if team is not None:
         team = team_name(snapshot.teams.get_column("team").to_list(), team)
         workers = workers.filter(pl.col("team") == team)
         teams = teams.filter(pl.col("team") == team)
+        unallocated = unallocated.filter(pl.col("team") == team)
     if only is not None:
         workers = workers.filter(pl.col("status").is_in(at_least(only)))
-    return Snapshot(
-        as_of=snapshot.as_of,
-        policy=snapshot.policy,
-        source=snapshot.source,
+        if team is None:
+            teams = teams.filter(pl.col("team").is_in(workers.get_column("team").implode()))
+    return replace(
+        snapshot,
         workers=workers,
         teams=teams,
-        service_areas=snapshot.service_areas,
-        organisation=snapshot.organisation,
-        worker_cases=snapshot.worker_cases,
-        unallocated_cases=snapshot.unallocated_cases,
-        reductions=snapshot.reductions,
-        problems=snapshot.problems,
+        unallocated_cases=unallocated,
+        team=team,
+        only=only,
     )
+
+
+ONLY_WORDS = {
+    "over": "workers over (or of an unknown cohort)",
+    "near": "workers over or near (or of an unknown cohort)",
+}
+
+
+def subject(snapshot: Snapshot) -> str:
+    """What the report is about: the organisation, or the one team asked for."""
+    return visible(snapshot.team) if snapshot.team else "Organisation"
+
+
+def is_demo(snapshot: Snapshot) -> bool:
+    return bool(snapshot.source and snapshot.source.is_demo)
+
+
+def title(snapshot: Snapshot) -> str:
+    """`Caseloads as of 2026-11-26 (data as of 2026-11-25) · Organisation · DEMO DATA`:
+    what is shown, exactly, and how fresh the data under it is."""
+    what = ONLY_WORDS.get(snapshot.only or "")
+    day = f"{snapshot.as_of.isoformat()} ({snapshot.data_age.text})"
+    return title_line(day, subject(snapshot), what, is_demo=is_demo(snapshot))
+
+
+def _with_warning(text: str, age: DataAge | None) -> str:
+    """Markdown: a stale extract is said right under the title line."""
+    if age is None or not age.warning:
+        return text
+    first, _, rest = text.partition("\n")
+    return f"{first}\n\n> **Warning:** {age.warning}\n{rest}"
+
+
+def headline_row(snapshot: Snapshot) -> dict[str, Any]:
+    """The figures the report is headed with: the team's when one was asked for."""
+    if snapshot.team is not None and snapshot.teams.height == 1:
+        return snapshot.teams.row(0, named=True)
+    return snapshot.organisation_row
+
+
+def unallocated_rows(snapshot: Snapshot) -> pl.DataFrame:
+    return snapshot.unallocated_cases.select(UNALLOCATED_FIELDS)
 
 
 def fails(snapshot: Snapshot, status: str) -> bool:
@@ -150,31 +207,44 @@ def as_json(snapshot: Snapshot) -> str:
         "workers": worker_rows(snapshot).to_dicts(),
         "teams": team_rows(snapshot).to_dicts(),
         "organisation": organisation_row(snapshot),
+        "unallocated": _dated(unallocated_rows(snapshot), ["opened_on", "unallocated_since"]),
         "problems": snapshot.problems.to_dicts(),
     }
+    if is_demo(snapshot):
+        document = {"as_of": document.pop("as_of"), "demo_data": True, **document}
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
-# --- CSV ----------------------------------------------------------------------------
+# --- CSV, Markdown and XLSX: files people read ----------------------------------------
 
 
-def shown_as_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Text columns with control characters made visible, for output people will read."""
-    return frame.with_columns(
-        pl.col(name).map_elements(visible, return_dtype=pl.String)
-        for name, dtype in frame.schema.items()
-        if dtype == pl.String()
-    )
+def sheets(snapshot: Snapshot, *, everything: bool = True) -> list[Sheet]:
+    """The report's tables with its title: the headline figures (the organisation's, or
+    the team's), the teams, the workers, the unallocated cases and any problems.
+    `everything=False` gives the workers and the unallocated cases only (the CSV)."""
+    from cfmonitor.export import Sheet
+
+    heading = title(snapshot)
+    parts = []
+    if everything:
+        headline = _rounded(pl.DataFrame([headline_row(snapshot)]))
+        fields = team_fields(headline) if snapshot.team else summary_fields(headline)
+        parts.append(Sheet(subject(snapshot), headline.select(fields), heading))
+        if snapshot.team is None:
+            parts.append(Sheet("Teams", team_rows(snapshot), heading))
+    parts.append(Sheet("Workers", worker_rows(snapshot), heading))
+    parts.append(Sheet("Unallocated cases", unallocated_rows(snapshot), heading))
+    if everything and snapshot.problems.height:
+        parts.append(Sheet("Problems", snapshot.problems.select("kind", "detail"), heading))
+    return parts
 
 
 def as_csv(snapshot: Snapshot) -> str:
-    """Workers as CSV: the table a manager most often takes elsewhere; safe for Excel."""
-    from cfmonitor.export import csv_text
+    """The title, the workers and the unallocated cases: the tables a manager most often
+    takes elsewhere; safe for Excel."""
+    from cfmonitor.export import sheets_csv
 
-    return csv_text(shown_as_text(worker_rows(snapshot)))
-
-
-# --- Markdown -----------------------------------------------------------------------
+    return sheets_csv(sheets(snapshot, everything=False), show_controls=True)
 
 
 def markdown_table(frame: pl.DataFrame) -> str:
@@ -184,21 +254,9 @@ def markdown_table(frame: pl.DataFrame) -> str:
 
 
 def as_markdown(snapshot: Snapshot) -> str:
-    organisation = pl.DataFrame([organisation_row(snapshot)])
-    age = snapshot.data_age
-    parts = [
-        f"# Caseloads as of {snapshot.as_of.isoformat()} ({age.text})",
-        *([f"> **Warning:** {age.warning}"] if age.warning else []),
-        "## Organisation",
-        markdown_table(organisation),
-        "## Teams",
-        markdown_table(team_rows(snapshot)),
-        "## Workers",
-        markdown_table(worker_rows(snapshot)),
-    ]
-    if snapshot.problems.height:
-        parts += ["## Problems", markdown_table(snapshot.problems.select("kind", "detail"))]
-    return "\n\n".join(parts) + "\n"
+    from cfmonitor.export import sheets_markdown
+
+    return _with_warning(sheets_markdown(sheets(snapshot)), snapshot.data_age)
 
 
 # --- Rich table -----------------------------------------------------------------------
@@ -218,35 +276,26 @@ def _right(value: str) -> Text:
 
 
 def _headline(snapshot: Snapshot) -> Table:
-    org = snapshot.organisation_row
-    table = Table(box=box.SIMPLE_HEAD, show_header=False, pad_edge=False)
+    row = headline_row(snapshot)
+    table = Table(
+        title=subject(snapshot), box=box.SIMPLE_HEAD, show_header=False, pad_edge=False,
+        title_justify="left",
+    )  # fmt: skip
     table.add_column(style="bold")
     table.add_column(justify="right")
-    table.add_row(
-        "FTE in post / establishment", f"{org['fte_in_post']:.1f} / {org['establishment_fte']:.1f}"
-    )
-    table.add_row(
-        "Vacancy gap (agency cover fills a post)",
-        f"{format_number(org['vacancy_fte'])} FTE ({format_percent(org['vacancy_rate'], 1)})",
-    )
-    table.add_row(
-        "Census vacancy rate (agency cover is vacant)",
-        f"{format_percent(org['census_vacancy_rate'], 1)} "
-        f"({format_number(org['census_vacancy_fte'])} FTE)",
-    )
-    table.add_row(
-        "Agency workers (census agency rate)",
-        f"{format_count(org['agency_workers'])} ({format_percent(org['agency_rate'], 1)} of FTE)",
-    )
+    table.add_row("FTE in post / establishment", fte_against_establishment(row))
+    table.add_row("Vacancy gap (agency cover fills a post)", vacancy_gap(row))
+    table.add_row("Census vacancy rate (agency cover is vacant)", census_vacancy(row))
+    table.add_row("Agency workers (census agency rate)", agency_share(row))
     table.add_row(
         "Open cases (unallocated)",
-        f"{format_count(org['open_cases'])} ({format_count(org['unallocated_cases'])})",
+        f"{format_count(row['open_cases'])} ({format_count(row['unallocated_cases'])})",
     )
-    table.add_row("Average caseload per FTE", format_number(org["average_caseload"]))
+    table.add_row("Average caseload per FTE", format_number(row["average_caseload"]))
     table.add_row(
-        "Census caseload (case holders only)", format_number(org["census_average_caseload"])
+        "Census caseload (case holders only)", format_number(row["census_average_caseload"])
     )
-    table.add_row("Workers over / near", f"{org['over']} / {org['near']}")
+    table.add_row("Workers over / near", f"{over_count(row['over'])} / {near_count(row['near'])}")
     return table
 
 
@@ -272,12 +321,12 @@ def _teams_table(snapshot: Snapshot) -> Table:
             _right(format_count(row["unallocated_cases"])),
             _right(format_number(row["average_caseload"])),
             _right(format_number(row["census_average_caseload"])),
+            Text(over_count(row["over"]) if row["over"] else "0", style=style, justify="right"),
             Text(
-                f"{STATUS_SYMBOLS['over']} {row['over']}" if row["over"] else "0",
-                style=style,
+                near_count(row["near"]) if row["near"] else "0",
+                style=STATUS_STYLES["near"] if row["near"] else "",
                 justify="right",
             ),
-            _right(format_count(row["near"])),
         )
     return table
 
@@ -327,20 +376,46 @@ def _problems_table(problems: pl.DataFrame) -> Table:
     return table
 
 
-def as_rich(snapshot: Snapshot) -> RenderableType:
-    source = snapshot.source.label if snapshot.source else ""
-    age = snapshot.data_age
-    title = Text.assemble(
-        ("Caseloads as of ", "bold"),
-        (snapshot.as_of.isoformat(), "bold"),
-        (f" · {age.text}", "bold yellow" if age.stale else ""),
-        ("  " + visible(source), "dim"),
+def _unallocated_table(cases: pl.DataFrame) -> Table:
+    table = Table(
+        title=f"Unallocated cases ({cases.height:,}), longest waiting first",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
     )
-    parts: list[RenderableType] = [title]
+    for name in ("case_ref", "team", "case_type", "complexity", "opened_on", "unallocated_since"):
+        table.add_column(field_label(name), overflow="fold")
+    table.add_column(field_label("days_unallocated"), justify="right")
+    table.add_column(field_label("last_staff_ref"), overflow="fold")
+    for row in cases.iter_rows(named=True):
+        table.add_row(
+            _cell(row["case_ref"]),
+            _cell(row["team"]),
+            _cell(row["case_type"]),
+            _cell(row["complexity"]),
+            _cell(row["opened_on"].isoformat()),
+            _cell(row["unallocated_since"].isoformat()),
+            _right(format_count(row["days_unallocated"])),
+            _cell(row["last_staff_ref"] or "–"),
+        )
+    return table
+
+
+def as_rich(snapshot: Snapshot) -> RenderableType:
+    age = snapshot.data_age
+    heading = Text(title(snapshot), "bold yellow" if age.stale else "bold")
+    if snapshot.source is not None and not snapshot.source.is_demo:
+        heading.append("  " + visible(snapshot.source.label), "dim")
+    elif snapshot.source is not None:
+        heading.append(f"  ({visible(snapshot.source.path.name)})", "dim")
+    parts: list[RenderableType] = [heading]
     if age.warning:
         parts.append(Text(f"⚠ {age.warning}", style="bold yellow"))
-    parts += [_headline(snapshot), _teams_table(snapshot)]
+    parts.append(_headline(snapshot))
+    if snapshot.team is None:
+        parts.append(_teams_table(snapshot))
     parts.append(_workers_table(snapshot))
+    if snapshot.unallocated_cases.height:
+        parts.append(_unallocated_table(snapshot.unallocated_cases))
     if snapshot.problems.height:
         parts.append(_problems_table(snapshot.problems))
     return Group(*parts)
@@ -374,6 +449,9 @@ def trend_rows(trend: Trend, team: str | None = None, only: str | None = None):
     if only is not None:
         workers = workers.filter(pl.col("status").is_in(at_least(only)))
     workers = trend.worker_rows(workers)
+    if only is not None and team is None:
+        # On each date, only the teams with a worker at that status (as a day's report).
+        teams = teams.join(workers.select("date", "team").unique(), on=["date", "team"], how="semi")
     organisation = trend.organisation
     return (
         _rounded(organisation.select("date", *summary_fields(organisation))),
@@ -382,8 +460,8 @@ def trend_rows(trend: Trend, team: str | None = None, only: str | None = None):
     )
 
 
-def _dated(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    return frame.with_columns(pl.col("date").cast(pl.String)).to_dicts()
+def _dated(frame: pl.DataFrame, columns: Sequence[str] = ("date",)) -> list[dict[str, Any]]:
+    return frame.with_columns(pl.col(list(columns)).cast(pl.String)).to_dicts()
 
 
 def trend_json(
@@ -433,8 +511,7 @@ def trend_markdown(
 ) -> str:
     organisation, teams, workers = trend_rows(trend, team, only)
     parts = [
-        f"# Caseloads from {trend.start.isoformat()} to {trend.end.isoformat()}, "
-        f"every {trend.every}" + (f" ({age.text})" if age else ""),
+        f"# {trend_heading(trend, organisation)}" + (f" ({age.text})" if age else ""),
         *([f"> **Warning:** {age.warning}"] if age and age.warning else []),
         "## Organisation",
         markdown_table(organisation),
@@ -446,12 +523,13 @@ def trend_markdown(
     return "\n\n".join(parts) + "\n"
 
 
-def _change(value: float | None, percent: bool) -> str:
-    if value is None:
-        return "–"
-    arrow = "↑" if value > 1e-9 else "↓" if value < -1e-9 else "→"
-    amount = f"{value * 100:+.1f} pts" if percent else f"{value:+.1f}".replace(".0", "")
-    return f"{arrow} {amount}"
+def trend_heading(trend: Trend, organisation: pl.DataFrame) -> str:
+    """`Caseloads from 2024-12-04 to 2026-11-25, every week`: the first and last rows shown
+    (weekly points step back from the end, so the first is not always `--from`)."""
+    dates = organisation.get_column("date")
+    first = dates.min() if dates.len() else trend.start
+    last = dates.max() if dates.len() else trend.end
+    return f"Caseloads from {first.isoformat()} to {last.isoformat()}, every {trend.every}"
 
 
 def _direction_table(direction: Direction) -> Table:
@@ -470,20 +548,14 @@ def _direction_table(direction: Direction) -> Table:
         "agency_rate": "Agency rate",
     }
     for row in direction.organisation.iter_rows(named=True):
-        percent = row["measure"].endswith("_rate")
-
-        def shown(value: float | None, measure: str = row["measure"]) -> str:
-            if measure.endswith("_rate"):
-                return format_percent(value, 1)
-            return format_count(value) if measure == "over" else format_number(value)
-
+        measure = row["measure"]
         table.add_row(
-            labels.get(row["measure"], row["measure"]),
-            _right(shown(row["now"])),
-            _right(shown(row["weeks_12_ago"])),
-            _right(_change(row["change_12_weeks"], percent)),
-            _right(shown(row["months_12_ago"])),
-            _right(_change(row["change_12_months"], percent)),
+            labels.get(measure, measure),
+            _right(format_measure(measure, row["now"])),
+            _right(format_measure(measure, row["weeks_12_ago"])),
+            _right(format_change(row["change_12_weeks"], measure)),
+            _right(format_measure(measure, row["months_12_ago"])),
+            _right(format_change(row["change_12_months"], measure)),
         )
     return table
 
@@ -547,10 +619,7 @@ def trend_rich(
         series = teams
         title = visible(teams.get_column("team").first() or team)
     last = workers.filter(pl.col("date") == trend.end, pl.col("sustained"))
-    heading = Text.assemble(
-        ("Caseloads from ", "bold"),
-        (f"{trend.start.isoformat()} to {trend.end.isoformat()}, every {trend.every}", "bold"),
-    )
+    heading = Text(trend_heading(trend, organisation), "bold")
     warnings: list[RenderableType] = []
     if age is not None:
         heading.append(f" · {age.text}", "bold yellow" if age.stale else "")
@@ -592,18 +661,10 @@ def render_trend(
 
 
 def as_xlsx(snapshot: Snapshot) -> bytes:
-    """One visible sheet per table: organisation, teams, workers (and problems, if any)."""
-    from cfmonitor.export import xlsx_bytes
+    """One visible sheet per table, each under the report's title."""
+    from cfmonitor.export import Sheet, sheets_xlsx
 
-    sheets = {
-        "Organisation": pl.DataFrame([organisation_row(snapshot)]),
-        "Teams": team_rows(snapshot),
-        "Workers": worker_rows(snapshot),
-    }
-    if snapshot.problems.height:
-        sheets["Problems"] = snapshot.problems.select("kind", "detail")
-    sheets["About"] = about_frame(snapshot)
-    return xlsx_bytes(sheets)
+    return sheets_xlsx([*sheets(snapshot), Sheet("About", about_frame(snapshot))])
 
 
 def about_frame(snapshot: Snapshot) -> pl.DataFrame:

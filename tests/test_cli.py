@@ -17,6 +17,10 @@ DAY = "2024-06-01"
 
 @pytest.fixture
 def small_db(tmp_path: Path) -> Path:
+    return build_small_db(tmp_path / "small.db")
+
+
+def build_small_db(path: Path) -> Path:
     builder = DatabaseBuilder()
     alpha = builder.team("Alpha", service_area="North", establishment_fte=3)
     beta = builder.team("Beta", service_area="South", establishment_fte=1)
@@ -27,7 +31,7 @@ def small_db(tmp_path: Path) -> Path:
     builder.cases_for(near, alpha, 14)
     builder.cases_for(fine, beta, 3, complexity="complex")
     builder.case(beta)
-    return builder.write(tmp_path / "small.db")
+    return builder.write(path)
 
 
 def digest(path: Path) -> str:
@@ -45,7 +49,7 @@ def test_json_report_shape_and_rounding(capsys, small_db):
     document = json.loads(result.out)
     assert set(document) == {
         *("as_of", "data_as_of", "freshness"),
-        *("workers", "teams", "organisation", "problems"),
+        *("workers", "teams", "organisation", "unallocated", "problems"),
     }
     assert document["as_of"] == DAY
     first = document["workers"][0]
@@ -105,8 +109,12 @@ def test_table_report_says_status_in_words(capsys, small_db):
 
 def test_csv_and_markdown(capsys, small_db):
     csv_text = report(capsys, small_db, "--format", "csv").out
-    assert csv_text.splitlines()[0].startswith("staff_ref,name,team")
-    assert len(csv_text.splitlines()) == 4
+    lines = csv_text.splitlines()
+    # The title, then the workers (a heading and 3 rows) and the unallocated case.
+    assert lines[0] == f"Caseloads as of {DAY} (data as of: not recorded) · Organisation"
+    assert lines[2] == "Workers"
+    assert lines[3].startswith("Staff ref,Name,Team,Service area,Cohort,FTE")
+    assert len(lines) == 2 + 1 + 4 + 1 + 1 + 2
     markdown = report(capsys, small_db, "--format", "markdown").out
     assert "## Workers" in markdown
     assert "| Ova Loaded |" in markdown

@@ -217,3 +217,45 @@ def test_cli_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[
 def _write(path: Path, *, seed: int) -> Path:
     demo.write_demo_database(path, seed=seed, today=TODAY)
     return path
+
+
+def test_the_demo_is_in_steady_state_for_the_window_of_any_as_of_in_its_history(
+    frames: Frames,
+) -> None:
+    """An as-of date anywhere in the demo's history looks back two years at a council that
+    is already running: no growth out of nothing (it once went 407 → 560 workers and a
+    vacancy rate of 28% → 2% over the window of an as-of a year back)."""
+    from cfmonitor.data.trend import compute_trend
+
+    first = TODAY - dt.timedelta(days=demo.DEMO_SHAPE.history_days + 730)
+    series = compute_trend(frames, Policy(), first, TODAY, every="month").organisation
+    assert series.height >= 48
+    workers = series.get_column("workers_in_post")
+    vacancy = series.get_column("vacancy_rate")
+    agency = series.get_column("agency_rate")
+    assert workers.min() >= 540 and workers.max() <= 575, workers.to_list()
+    assert vacancy.min() >= 0.0 and vacancy.max() <= 0.05, vacancy.to_list()
+    assert agency.min() >= 0.09 and agency.max() <= 0.20, agency.to_list()
+    # Caseloads fall gently over the last two years, as the recovery plan intends.
+    open_cases = series.get_column("open_cases")
+    assert open_cases.min() >= 0.85 * open_cases.max()
+
+
+def test_nothing_in_the_demo_starts_after_its_today(frames: Frames) -> None:
+    for table in (frames.workers, frames.reductions, frames.allocations):
+        assert table.get_column("start_date").max() <= TODAY
+    assert frames.cases.get_column("opened_on").max() <= TODAY
+
+
+def test_the_demo_file_carries_its_own_mark(demo_path: Path, tmp_path: Path) -> None:
+    """A copy of a demo database, opened by path, is still known to be demo data."""
+    from cfmonitor.data.store import DEMO_APPLICATION_ID, inspect
+
+    copy = tmp_path / "renamed-caseloads.db"
+    copy.write_bytes(demo_path.read_bytes())
+    assert inspect(copy).is_demo
+    connection = sqlite3.connect(copy)
+    try:
+        assert connection.execute("PRAGMA application_id").fetchone()[0] == DEMO_APPLICATION_ID
+    finally:
+        connection.close()

@@ -158,6 +158,9 @@ def _check(path: Path, policy: Policy, start: dt.date, length: int, every: str) 
     narrowed = compute_snapshot(frames_on(frames, last), policy, last)
     assert_frame_equal(direct.workers, narrowed.workers)
     assert_frame_equal(direct.problems, narrowed.problems)
+    assert_frame_equal(direct.unallocated_cases, narrowed.unallocated_cases)
+    whole = compute_snapshot(frames, policy, last)  # waiting since: from the whole history too
+    assert_frame_equal(direct.unallocated_cases, whole.unallocated_cases)
 
     # weeks_over, counted the slow way: weekly snapshots back from the last date.
     ends = dict(_rows_on(trend.workers, last).select("worker_id", "weeks_over").iter_rows())

@@ -97,11 +97,16 @@ class Snapshot:
     worker_cases: pl.DataFrame
     """One row per (worker in post, open case allocated to them)."""
     unallocated_cases: pl.DataFrame
-    """Open cases with no open allocation to a worker in post."""
+    """Open cases with no open allocation to a worker in post, longest waiting first:
+    since when (`unallocated_since`, `days_unallocated`) and who held it last."""
     reductions: pl.DataFrame
     """Reductions open on the day, for workers in post."""
     problems: pl.DataFrame
     """What could not be judged: kind, table, row ids and a plain sentence."""
+    team: str | None = None
+    """The one team this view was narrowed to (`report --team`); None for everyone."""
+    only: str | None = None
+    """The status this view was narrowed to, and worse (`report --only`); None for all."""
 
     @property
     def organisation_row(self) -> dict[str, Any]:
@@ -355,6 +360,23 @@ def load_snapshot(
     return compute_snapshot(load_frames(path, as_of=as_of, is_demo=is_demo), policy, as_of)
 
 
+FTE_SUMS = (
+    "fte_in_post",
+    "establishment_fte",
+    "agency_fte",
+    "caseholding_fte",
+    "permanent_fte",
+    "case_holder_fte",
+)
+"""Sums of FTE, rounded to a millionth before any rate is worked out from them: a float sum
+depends on the order it was added in, and a day's report and the series add in different
+orders, so unrounded sums could put a rate either side of a rounding boundary."""
+
+
+def _exact_fte() -> pl.Expr:
+    return pl.col(FTE_SUMS).round(6)
+
+
 def _summary_columns() -> list[pl.Expr]:
     """Rates and derived figures, computed from summable columns."""
     return [
@@ -419,7 +441,7 @@ def roll_up(teams: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     """Sum team figures (by service area, or for everyone) and recompute the rates."""
     sums = [pl.col(name).sum() for name in SUMMABLE]
     grouped = teams.group_by(by, maintain_order=True).agg(sums) if by else teams.select(sums)
-    return grouped.with_columns(_summary_columns())
+    return grouped.with_columns(_exact_fte()).with_columns(_summary_columns())
 
 
 REDUCTION_ORDER = ["worker_id", "start_date", "id"]
@@ -546,7 +568,79 @@ def summarise_teams(
                 "fte_in_post", "agency_fte", "caseholding_fte", "permanent_fte", "case_holder_fte"
             ).fill_null(0.0),
         )
+        .with_columns(_exact_fte())
         .with_columns(_summary_columns())
+    )
+
+
+UNALLOCATED_FIELDS = (
+    "case_ref",
+    "team",
+    "service_area",
+    "case_type",
+    "complexity",
+    "opened_on",
+    "unallocated_since",
+    "days_unallocated",
+    "last_staff_ref",
+)
+"""What the report and the exports say about each case waiting for a worker."""
+
+
+def last_allocations(
+    case_ids: pl.DataFrame, allocations: pl.DataFrame, workers: pl.DataFrame, day: dt.date
+) -> pl.DataFrame:
+    """For each case in `case_ids`, when its last allocation ended (on or before `day`)
+    and to whom: `last_end`, `last_staff_ref`.
+
+    An allocation ends at its end date, or earlier when its worker left first (an
+    allocation still open to someone who has left ended with their leaving). A case
+    never allocated by `day` has no row.
+    """
+    day_lit = pl.lit(day, dtype=pl.Date)
+    staff = workers.select(
+        pl.col("id").alias("worker_id"), "staff_ref", pl.col("end_date").alias("_worker_end")
+    )
+    return (
+        allocations.join(case_ids, on="case_id", how="semi")
+        .filter(pl.col("start_date") <= day_lit)
+        .join(staff, on="worker_id", how="left")
+        .with_columns(pl.min_horizontal("end_date", "_worker_end").alias("last_end"))
+        .filter(pl.col("last_end") <= day_lit)
+        .sort(
+            ["case_id", "last_end", "start_date", "staff_ref"],
+            descending=[False, True, True, False],
+        )
+        .group_by("case_id", maintain_order=True)
+        .first()
+        .select("case_id", "last_end", pl.col("staff_ref").alias("last_staff_ref"))
+    )
+
+
+def unallocated_cases(
+    waiting: pl.DataFrame, frames: Frames, teams: pl.DataFrame, day: dt.date
+) -> pl.DataFrame:
+    """Open cases with nobody allocated, longest waiting first.
+
+    A case is unallocated since its last allocation ended (or since it opened, if it was
+    never allocated): a case open for years whose worker left last month has waited a
+    month, not years.
+    """
+    day_lit = pl.lit(day, dtype=pl.Date)
+    waiting = waiting.rename({"id": "case_id"})
+    last = last_allocations(waiting.select("case_id"), frames.allocations, frames.workers, day)
+    return (
+        waiting.join(teams.select("team_id", "team", "service_area"), on="team_id", how="left")
+        .join(last, on="case_id", how="left")
+        .with_columns(
+            (day_lit - pl.col("opened_on")).dt.total_days().alias("days_open"),
+            pl.max_horizontal("opened_on", "last_end").alias("unallocated_since"),
+        )
+        .with_columns(
+            (day_lit - pl.col("unallocated_since")).dt.total_days().alias("days_unallocated")
+        )
+        .drop("last_end")
+        .sort(["unallocated_since", "opened_on", "case_ref"])
     )
 
 
@@ -643,12 +737,8 @@ def compute_snapshot(frames: Frames, policy: Policy, as_of: dt.date) -> Snapshot
     organisation = roll_up(team_rows, [])
 
     allocated_ids = held.select(pl.col("case_id").alias("id")).unique()
-    unallocated = (
-        open_cases.join(allocated_ids, on="id", how="anti")
-        .join(teams.select("team_id", "team"), on="team_id", how="left")
-        .with_columns((day_lit - pl.col("opened_on")).dt.total_days().alias("days_open"))
-        .rename({"id": "case_id"})
-        .sort(["team", "opened_on", "case_ref"])
+    unallocated = unallocated_cases(
+        open_cases.join(allocated_ids, on="id", how="anti"), frames, teams, day
     )
 
     problems = _find_problems(frames, policy, day, workers_in_post, open_allocations, cases)

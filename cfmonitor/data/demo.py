@@ -146,6 +146,10 @@ _COUNCIL_NAMES = (
 )  # fmt: skip
 
 
+WINDOW_DAYS = 2 * 365 + 1
+"""The two years a screen looks back over from its as-of date (and a day's slack)."""
+
+
 @dataclass(frozen=True)
 class DemoShape:
     """How big to make it: `councils` copies of the county, teams `team_scale` times larger."""
@@ -153,7 +157,10 @@ class DemoShape:
     councils: int = 1
     team_scale: float = 1.0
     history_days: int = 800
-    """Days of history before `today` (the first cases open earlier still)."""
+    """Days of history before `today` a user may ask about (`--as-of`)."""
+    warm_up_days: int = WINDOW_DAYS
+    """Days simulated before that history, so the two-year window of any as-of date in
+    it is already in steady state (no council growing out of nothing)."""
 
 
 DEMO_SHAPE = DemoShape()
@@ -265,7 +272,7 @@ def _occupants(
         if not post.size:
             break
         m = post.size
-        agency = rng.random(m) < 0.4
+        agency = rng.random(m) < 0.5
         gap = np.where(rng.random(m) < 0.55, 0, rng.integers(7, 60, m))
         previous_end = following_start - gap
         tenure = np.where(agency, rng.integers(45, 420, m), rng.integers(200, 1800, m))
@@ -332,8 +339,8 @@ def _reductions(rng: np.random.Generator, workers: pl.DataFrame, today: int) -> 
 
     # Phased returns scattered through history, and a few happening now.
     n = ids.size
-    chosen = permanent & (rng.random(n) < 0.10) & (end - start > 120)
-    span = end[chosen] - start[chosen]
+    chosen = permanent & (rng.random(n) < 0.10) & (np.minimum(end, today) - start > 120)
+    span = np.minimum(end, today)[chosen] - start[chosen]  # begun by today, never later
     begin = start[chosen] + (rng.random(chosen.sum()) * (span - 60)).astype(np.int64)
     finish = np.minimum(begin + rng.integers(28, 57, chosen.sum()), end[chosen])
     percent = rng.choice([25.0, 40.0, 50.0], chosen.sum())
@@ -574,7 +581,7 @@ def generate_demo(*, seed: int, today: dt.date, shape: DemoShape = DEMO_SHAPE) -
     """Simulate the organisation up to `today`; the same arguments give the same rows."""
     rng = np.random.default_rng(seed)
     day = _day(today)
-    earliest = day - shape.history_days
+    earliest = day - shape.history_days - shape.warm_up_days
     teams = _teams(shape)
     posts = _posts(rng, teams)
     occupants = _occupants(rng, posts, day, earliest)
@@ -693,10 +700,13 @@ def write_demo_database(
 ) -> str:
     """Create the schema in `path` (new or an empty file) and fill it with invented data."""
     from cfmonitor.data.schema import create_schema
+    from cfmonitor.data.store import DEMO_APPLICATION_ID
 
     tables = generate_demo(seed=seed, today=today, shape=shape)
     connection = sqlite3.connect(path, isolation_level=None)
     try:
+        # The mark travels with the file: a copy opened with --db is still labelled.
+        connection.execute(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
         create_schema(connection)
         insert_tables(connection, tables)
         record_demo(connection, today)

@@ -30,6 +30,9 @@ READABLE_VERSIONS = (1, 2)
 """Version 1 files (no `imports` table) are still read; they just have no freshness."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+DEMO_APPLICATION_ID = 0x43464D44
+"""`PRAGMA application_id` of a database of invented demo data ("CFMD"): the label
+follows the file, so a copy opened with --db still says DEMO DATA."""
 LOCK_WAIT_SECONDS = 2.0
 
 FRAME_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
@@ -94,6 +97,27 @@ class Source:
     size: int
     last_import: LastImport | None = None
     """The latest import recorded (schema version 2); None when none is (or version 1)."""
+    first_day: dt.date | None = None
+    """The earliest date in any row (None for an empty database)."""
+    last_day: dt.date | None = None
+    """The latest start, opening or closing in any row (planned end dates aside):
+    figures for a day after it assume nothing has changed since."""
+
+    def outside_data(self, day: dt.date) -> str | None:
+        """A warning when `day` is before the first or after the last dated row."""
+        if self.first_day is not None and day < self.first_day:
+            return (
+                f"{day.isoformat()} is before the first date in the database "
+                f"({self.first_day.isoformat()}): nothing was recorded yet."
+            )
+        recorded = self.last_import is not None and self.last_import.extract_date is not None
+        if self.last_day is not None and day > self.last_day and not recorded:
+            # With an extract date recorded, "data as of" (and its staleness) says this.
+            return (
+                f"{day.isoformat()} is after the last date in the database "
+                f"({self.last_day.isoformat()}): the figures assume nothing changed since."
+            )
+        return None
 
     @property
     def label(self) -> str:
@@ -193,12 +217,20 @@ def inspect(path: Path | str, *, is_demo: bool = False) -> Source:
     last_import = None
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
+        marked_demo = (
+            connection.execute("PRAGMA application_id").fetchone()[0] == DEMO_APPLICATION_ID
+        )
         names = {
             row[0]
             for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
         if version >= 2 and "imports" in names:
             last_import = read_last_import(connection)
+        span = (
+            _cached_date_span(db_path, connection, stat)
+            if set(TABLE_NAMES) <= names
+            else (None, None)
+        )
     except sqlite3.Error as error:
         raise _explain(db_path, error) from None
     finally:
@@ -221,12 +253,63 @@ def inspect(path: Path | str, *, is_demo: bool = False) -> Source:
     signature = file_signature(db_path) or (stat.st_mtime_ns, stat.st_size)
     return Source(
         path=db_path,
-        is_demo=is_demo,
+        is_demo=is_demo or marked_demo,
         schema_version=version,
         modified_ns=signature[0],
         size=signature[1],
         last_import=last_import,
+        first_day=span[0],
+        last_day=span[1],
     )
+
+
+PLANNED_DATES = {("workers", "end_date"), ("reductions", "end_date")}
+"""End dates that may lie ahead (a leaving date, the end of protected time): they say what
+is planned, not what was recorded, so they do not move the end of the data."""
+SPAN_TABLES = ("workers", "reductions", "cases")
+"""Tables whose dates make the span. Allocations lie within their case's and worker's
+dates (where they do not, `cfmonitor check` says so), and scanning the largest table
+again would nearly double the time a day's figures take to read."""
+
+
+_SPANS: dict[tuple[Path, tuple[int, int]], tuple[dt.date | None, dt.date | None]] = {}
+"""Date spans already worked out, by file and signature: a reload of an unchanged file, or
+another as-of date, does not scan the tables again."""
+
+
+def _cached_date_span(
+    path: Path, connection: sqlite3.Connection, stat: os.stat_result
+) -> tuple[dt.date | None, dt.date | None]:
+    key = (path.resolve(), file_signature(path) or (stat.st_mtime_ns, stat.st_size))
+    if key not in _SPANS:
+        if len(_SPANS) > 16:
+            _SPANS.clear()
+        _SPANS[key] = _date_span(connection)
+    return _SPANS[key]
+
+
+def _date_span(connection: sqlite3.Connection) -> tuple[dt.date | None, dt.date | None]:
+    """The earliest date in any row, and the latest date of anything recorded as having
+    happened (a start, an opening, a closing): one scan a table."""
+    firsts: list[str] = []
+    lasts: list[str] = []
+    for table in SPAN_TABLES:
+        dates = [name for name, dtype in FRAME_SCHEMAS[table].items() if dtype == pl.Date()]
+        ends = ", ".join(f"MIN({name}), MAX({name})" for name in dates)
+        row = connection.execute(f"SELECT {ends} FROM {table}").fetchone()
+        for index, name in enumerate(dates):
+            low, high = row[2 * index], row[2 * index + 1]
+            firsts += [low] if isinstance(low, str) else []
+            if (table, name) not in PLANNED_DATES and isinstance(high, str):
+                lasts.append(high)
+
+    def day(text: str | None) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(text) if text else None
+        except ValueError:  # a bad value is reported, with its row, when the table loads
+            return None
+
+    return (day(min(firsts, default=None)), day(max(lasts, default=None)))
 
 
 def quick_check(path: Path | str) -> list[str]:
@@ -407,8 +490,43 @@ def load_frames(
         for table in TABLE_NAMES
     }
     if as_of is not None:
+        frames["allocations"] = _with_waiting_history(db_path, frames, as_of)
         frames["cases"] = _with_referenced_cases(db_path, frames["cases"], frames["allocations"])
     return Frames(source=source, **frames)
+
+
+def _with_waiting_history(
+    path: Path, frames: dict[str, pl.DataFrame], day: dt.date
+) -> pl.DataFrame:
+    """Add the ended allocations of the cases open on `day` with nobody in post allocated:
+    they say since when each has waited, and who held it last. Found by case id through
+    the allocations' case index, so only those few cases' histories are read."""
+    allocations = frames["allocations"]
+    when = pl.lit(day, dtype=pl.Date)
+
+    def open_then(start: str, end: str) -> pl.Expr:
+        return (pl.col(start) <= when) & (pl.col(end).is_null() | (pl.col(end) > when))
+
+    in_post = frames["workers"].filter(open_then("start_date", "end_date")).get_column("id")
+    held = allocations.filter(
+        open_then("start_date", "end_date") & pl.col("worker_id").is_in(in_post.implode())
+    ).get_column("case_id")
+    waiting = (
+        frames["cases"]
+        .filter(open_then("opened_on", "closed_on") & ~pl.col("id").is_in(held.implode()))
+        .get_column("id")
+        .sort()
+    )
+    if waiting.is_empty():
+        return allocations
+    columns = ", ".join(FRAME_SCHEMAS["allocations"])
+    ids = ", ".join(str(int(case_id)) for case_id in waiting)  # whole numbers, made here
+    sql = (
+        f"SELECT {columns} FROM allocations WHERE case_id IN ({ids})"
+        f" AND end_date <= '{day.isoformat()}' AND end_date >= start_date ORDER BY id"
+    )
+    ended = _read_table(path, "allocations", None, sql=sql)
+    return pl.concat([allocations, ended]).sort("id")
 
 
 def _with_referenced_cases(

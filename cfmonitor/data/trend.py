@@ -701,20 +701,30 @@ def compute_trend(
 
 def frames_on(frames: Frames, day: dt.date) -> Frames:
     """Whole-history frames narrowed as `load_frames(as_of=day)` narrows them (allocations
-    open that day or broken; cases open that day or pointed at by those allocations), so
-    a snapshot made from them is the same, problems included."""
+    open that day or broken, and the ended allocations of cases waiting for a worker that
+    day; cases open that day or pointed at by those allocations), so a snapshot made from
+    them is the same, problems included."""
     when = pl.lit(day, dtype=pl.Date)
-    allocations = frames.allocations.filter(
-        (
-            (pl.col("start_date") <= when)
-            & (pl.col("end_date").is_null() | (pl.col("end_date") > when))
-        )
-        | (pl.col("end_date") < pl.col("start_date"))
+    open_allocation = (pl.col("start_date") <= when) & (
+        pl.col("end_date").is_null() | (pl.col("end_date") > when)
     )
-    referenced = pl.col("id").is_in(allocations.get_column("case_id").implode())
     open_then = (pl.col("opened_on") <= when) & (
         pl.col("closed_on").is_null() | (pl.col("closed_on") > when)
     )
+    in_post = frames.workers.filter(
+        (pl.col("start_date") <= when)
+        & (pl.col("end_date").is_null() | (pl.col("end_date") > when))
+    ).get_column("id")
+    held = frames.allocations.filter(
+        open_allocation & pl.col("worker_id").is_in(in_post.implode())
+    ).get_column("case_id")
+    waiting = frames.cases.filter(open_then & ~pl.col("id").is_in(held.implode())).get_column("id")
+    allocations = frames.allocations.filter(
+        open_allocation
+        | (pl.col("end_date") < pl.col("start_date"))
+        | ((pl.col("end_date") <= when) & pl.col("case_id").is_in(waiting.implode()))
+    )
+    referenced = pl.col("id").is_in(allocations.get_column("case_id").implode())
     cases = frames.cases.filter(open_then | referenced)
     return dataclasses.replace(frames, allocations=allocations, cases=cases)
 

@@ -123,15 +123,19 @@ def test_the_demo_in_chromium(chromium, served, capsys: pytest.CaptureFixture[st
 
     # 4. e exports the team's workers: the browser receives the file, the server keeps none.
     tab.press("e", lambda t: "Export the" in t.text, "the export dialog")
-    assert re.search(r"▊\s+cfmonitor-workers\.csv\s", tab.text)  # a bare name: no server folder
+    offered = re.search(r"▊\s+(adoption-and-permanence-workers-\d{4}-\d\d-\d\d\.csv)\s", tab.text)
+    assert offered, "a bare file name, naming the team and the day: no server folder"
+    name = offered.group(1)
     with page.expect_download(timeout=30_000) as downloading:
-        tab.press("Enter", lambda t: "to your browser as cfmonitor-workers.csv" in t.text, "sent")
+        tab.press("Enter", lambda t: "to your browser as" in t.text, "sent")
     download = downloading.value
-    assert download.suggested_filename == "cfmonitor-workers.csv"
+    assert download.suggested_filename == name
     with open(download.path(), encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    assert [row["staff_ref"] for row in rows] and len(rows) == workers
-    assert {row["staff_ref"] for row in rows} == staff_on_screen
+        title, *table = handle.read().splitlines()
+    assert title.startswith("Caseloads as of ") and "Adoption and Permanence" in title
+    rows = list(csv.DictReader(line for line in table if line))  # a blank line after the title
+    assert [row["Staff ref"] for row in rows] and len(rows) == workers
+    assert {row["Staff ref"] for row in rows} == staff_on_screen
     assert list(server_folder.iterdir()) == []
 
     # 5. q goes up to the overview, q again quits: the session and its process end.

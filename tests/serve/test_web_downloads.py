@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import polars as pl
@@ -64,7 +65,7 @@ async def test_an_export_in_the_browser_is_a_download_of_the_rows_shown(
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
         name = dialog.query_one("#export-path", Input).value
-        assert name == "cfmonitor-workers.csv"  # a file name, no server folder
+        assert re.fullmatch(r"[a-z0-9-]+-workers-\d{4}-\d\d-\d\d\.csv", name)  # no folder
         assert not dialog.query(Checkbox)  # nothing to replace on the user's side
         shown = app.screen_stack[-2].export_frame()
         await pilot.press("enter")
@@ -72,10 +73,12 @@ async def test_an_export_in_the_browser_is_a_download_of_the_rows_shown(
         assert not isinstance(app.screen, ExportDialog)
     [(data, options)] = app.deliver_binary
     assert options == {"save_filename": name, "mime_type": "text/csv"}
-    sent = pl.read_csv(io.BytesIO(data), infer_schema=False)
+    title, table = data.decode("utf-8").split("\n", 1)
+    assert title.startswith("Caseloads as of ")  # the same title row as a file on disk
+    sent = pl.read_csv(io.BytesIO(table.encode()), infer_schema=False)
     assert sent.height == shown.height == 2
-    assert sent.get_column("staff_ref").to_list() == shown.get_column("staff_ref").to_list()
-    assert sorted(sent.get_column("staff_ref")) == ["SW0001", "SW0002"]
+    assert sent.get_column("Staff ref").to_list() == shown.get_column("staff_ref").to_list()
+    assert sorted(sent.get_column("Staff ref")) == ["SW0001", "SW0002"]
     assert any(f"Sent 2 rows to your browser as {name}" in n.message for n in app._notifications)
     assert list(server_folder.iterdir()) == []
 

@@ -23,9 +23,9 @@ async def test_overview_shows_census_figures_labelled(tmp_path, make_app, size):
     async with app.run_test(size=size, notifications=True) as pilot:
         await settle(pilot)
         text = "\n".join(screen_lines(app))
-        assert "Vacancy gap" in text and "1.0 FTE (25%)" in text
-        assert "Census vacancy" in text and "50%" in text
-        assert "Agency" in text and "1 (33% FTE)" in text
+        assert "Vacancy gap" in text and "1.0 FTE (25.0%)" in text
+        assert "Census vacancy" in text and "50.0%" in text
+        assert "Agency" in text and "1 (33.3% of FTE)" in text
         assert "Average caseload" in text and "6.0" in text
         assert "Census caseload" in text and "9.0" in text
         figures = screen_lines(app)[1:6]

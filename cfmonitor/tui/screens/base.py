@@ -171,8 +171,9 @@ class SnapshotScreen(Screen):
     def show_as_of(self, day: dt.date) -> None:
         if not self._ready:
             return
-        is_demo = self.cfapp.choice.is_demo
-        self.query_one(TopBar).show(self.crumbs(), day, is_demo)
+        source = self.snapshot.source if self.snapshot is not None else None
+        is_demo = source.is_demo if source is not None else self.cfapp.choice.is_demo
+        self.query_one(TopBar).show(self.crumbs(), day, is_demo, source)
 
     def show_progress(self, text: str) -> None:
         """While loading: a spinner and what is being done; the old figures stay readable."""
@@ -189,7 +190,7 @@ class SnapshotScreen(Screen):
         self.snapshot = snapshot
         self.set_class(False, "-first-load")
         is_demo = snapshot.source.is_demo if snapshot.source else self.cfapp.choice.is_demo
-        self.query_one(TopBar).show(self.crumbs(), snapshot.as_of, is_demo)
+        self.query_one(TopBar).show(self.crumbs(), snapshot.as_of, is_demo, snapshot.source)
         self.query_one(TopBar).show_data_age(snapshot.data_age)
         self.render_snapshot(snapshot)
 
@@ -306,18 +307,42 @@ class TableScreen(SnapshotScreen):
         )
 
     TABLE_NAME: ClassVar[str] = "table"
-    """Names the default export file (`cfmonitor-teams.csv`)."""
+    """What the table lists (`teams`, `workers`): names the export's file and title."""
 
     def export_frame(self) -> pl.DataFrame:
-        """The rows shown, in the order shown, without the screen's helper columns."""
+        """The rows shown, in the order shown, in the table's columns (helpers left out)."""
         frame = self.table.visible_frame
-        return frame.drop([name for name in HELPER_COLUMNS if name in frame.columns])
+        fields = [field for field, _ in self.export_headings() if field in frame.columns]
+        if not fields:
+            return frame.drop([name for name in HELPER_COLUMNS if name in frame.columns])
+        return frame.select(fields)
+
+    def export_headings(self) -> list[tuple[str, str]]:
+        """(field, the heading on screen) for each column; a status column sorts on its
+        rank but exports the status itself."""
+        headings = []
+        for column in self.table.columns:
+            field = "status" if column.key == "status_rank" else column.key
+            if field not in HELPER_COLUMNS:
+                headings.append((field, column.label))
+        return headings
 
     def action_export(self) -> None:
-        """`e`: the rows shown (filter, flagged-only and sort applied) to a file."""
-        from cfmonitor.tui.screens.export import ExportDialog
+        """`e`: the rows shown (filter, flagged-only and sort applied) to a file, titled
+        with what they are, the as-of date and DEMO DATA when it is."""
+        from cfmonitor.tui.screens.export import ExportDialog, ExportRequest
 
-        self.app.push_screen(ExportDialog(self.export_frame(), self.TABLE_NAME))
+        source = self.snapshot.source if self.snapshot is not None else None
+        is_demo = source.is_demo if source is not None else self.cfapp.choice.is_demo
+        request = ExportRequest(
+            frame=self.export_frame(),
+            labels=dict(self.export_headings()),
+            crumbs=self.crumbs(),
+            table_name=self.TABLE_NAME,
+            as_of=self.snapshot.as_of if self.snapshot is not None else self.cfapp.as_of,
+            is_demo=is_demo,
+        )
+        self.app.push_screen(ExportDialog(request))
 
     subject: object = None
     """What the screen shows (a team name, a staff reference); None for everything."""

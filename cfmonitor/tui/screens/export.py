@@ -1,14 +1,19 @@
 """`e`: write the rows a table shows now (filter, flagged-only and sort applied) to a file.
 
 The file is written by `cfmonitor.export.write_table`, which refuses to replace an
-existing file unless asked; the dialog says exactly where it wrote. In a browser
-(`cfmonitor serve`) the file is sent to the user's downloads instead, never written on
-the server.
+existing file unless asked; the dialog says exactly where it wrote. The file starts with
+a title (what the rows are, the as-of date, DEMO DATA when it is) and carries the
+headings shown on screen; its default name says the same, in the last folder used. In a
+browser (`cfmonitor serve`) the file is sent to the user's downloads instead, never
+written on the server.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,12 +26,59 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Select, Static
 
 from cfmonitor.errors import CfmonitorError
+from cfmonitor.presentation import title_line
 from cfmonitor.safe_text import safe_text
 from cfmonitor.tui.screens.dialog import Dialog, cancel_binding
 from cfmonitor.tui.widgets.keybar import KeyBar
 
 FORMATS = (("CSV", "csv"), ("Excel (xlsx)", "xlsx"), ("Markdown", "markdown"))
 SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx", "markdown": ".md"}
+REPLACE_LABEL = "Replace an existing file"
+REPLACE_HINT = f"tick “{REPLACE_LABEL}” to overwrite it"
+NAME_LIMIT = 60
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What a screen hands the dialog: the rows shown, their headings, and what they are."""
+
+    frame: pl.DataFrame
+    labels: dict[str, str]
+    crumbs: list[str]
+    table_name: str
+    as_of: dt.date
+    is_demo: bool
+
+    @property
+    def parts(self) -> list[str]:
+        """What the rows are, most particular last: `Horsham …`, `workers`."""
+        parts = [crumb for crumb in self.crumbs[1:]] or []
+        if not any(self.table_name.casefold() in part.casefold() for part in parts):
+            parts.append(self.table_name)
+        return parts
+
+    @property
+    def title(self) -> str:
+        subject = " › ".join(self.crumbs) if self.crumbs else "Organisation"
+        shown = self.table_name if self.parts[-1] == self.table_name else None
+        return title_line(self.as_of.isoformat(), subject, shown, is_demo=self.is_demo)
+
+    def file_name(self, fmt: str = "csv") -> str:
+        """`horsham-assessment-and-intervention-workers-2026-11-26.csv`."""
+        words = re.sub(r"[^a-z0-9]+", "-", " ".join(self.parts).casefold()).strip("-")
+        stem = words[:NAME_LIMIT].rstrip("-") or "cfmonitor"
+        return f"{stem}-{self.as_of.isoformat()}{SUFFIXES[fmt]}"
+
+
+_last_folder: Path | None = None
+"""Where the last export went, for this run of the app (nothing is saved to disk)."""
+
+
+def default_folder() -> Path:
+    """The folder of the last export, else the home folder: one the user can find again."""
+    if _last_folder is not None and _last_folder.is_dir():
+        return _last_folder
+    return Path.home()
 
 
 class ExportDialog(Dialog[Path | None]):
@@ -34,21 +86,22 @@ class ExportDialog(Dialog[Path | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [cancel_binding("cancel-export", "Write nothing.")]
 
-    def __init__(self, frame: pl.DataFrame, name: str) -> None:
+    def __init__(self, request: ExportRequest) -> None:
         super().__init__()
-        self.frame = frame
-        self.table_name = name
+        self.request = request
+        self.frame = request.frame
 
     def compose(self) -> ComposeResult:
         web = self.app.is_web
-        name = f"cfmonitor-{self.table_name}.csv"
+        name = self.request.file_name()
         with Vertical(classes="dialog"):
             yield Static(Text(f"Export the {self.frame.height:,} rows shown", style="bold"))
-            yield Input(name if web else str(Path.cwd() / name), id="export-path")
+            yield Static(safe_text(self.request.title, "dim"), id="export-title")
+            yield Input(name if web else str(default_folder() / name), id="export-path")
             with Horizontal(id="export-options"):
                 yield Select(FORMATS, value="csv", allow_blank=False, id="export-format")
                 if not web:
-                    yield Checkbox("Replace an existing file", id="export-force")
+                    yield Checkbox(REPLACE_LABEL, id="export-force")
             hint = "enter downloads it in your browser" if web else "enter writes"
             yield Static(Text(f"{hint}, esc cancels.", "dim"), id="export-hint")
         yield KeyBar()
@@ -64,6 +117,7 @@ class ExportDialog(Dialog[Path | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         from cfmonitor.export import write_table
 
+        global _last_folder
         fmt = str(self.query_one("#export-format", Select).value)
         if self.app.is_web:
             self._download(event.value, fmt)
@@ -71,10 +125,19 @@ class ExportDialog(Dialog[Path | None]):
         path = Path(event.value.strip()).expanduser()
         force = self.query_one("#export-force", Checkbox).value
         try:
-            written = write_table(self.frame, path, fmt, force=force)
+            written = write_table(
+                self.frame,
+                path,
+                fmt,
+                force=force,
+                title=self.request.title,
+                labels=self.request.labels,
+                replace_hint=REPLACE_HINT,
+            )
         except CfmonitorError as error:
             self.query_one("#export-hint", Static).update(safe_text(str(error), "bold"))
             return
+        _last_folder = written.resolve().parent
         self.app.notify(f"Wrote {self.frame.height:,} rows to {written}", timeout=8)
         self.dismiss(written)
 
@@ -88,7 +151,13 @@ class ExportDialog(Dialog[Path | None]):
             hint.update(Text("Give the file a name.", "bold"))
             return
         try:
-            data = table_bytes(self.frame, fmt, Path(name).stem)
+            data = table_bytes(
+                self.frame,
+                fmt,
+                name=Path(name).stem,
+                title=self.request.title,
+                labels=self.request.labels,
+            )
         except CfmonitorError as error:
             hint.update(safe_text(str(error), "bold"))
             return

@@ -11,7 +11,16 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from cfmonitor.data.caseload import Snapshot
-from cfmonitor.presentation import STATUS_SYMBOLS, format_count, format_number, format_percent
+from cfmonitor.presentation import (
+    agency_share,
+    format_count,
+    format_number,
+    format_percent,
+    fte_against_establishment,
+    near_count,
+    over_count,
+    vacancy_gap,
+)
 from cfmonitor.tui.screens.base import FLAGGED_BINDING, TableScreen, text_width
 from cfmonitor.tui.widgets.cells import SUSTAINED_SYMBOL, flag_text
 from cfmonitor.tui.widgets.figures import Figure, Figures
@@ -31,25 +40,10 @@ def summary_figures(row: dict, styles: dict[str, str], problems: int = 0) -> lis
     """The headline figures of an organisation or a team row (SUMMARY_FIELDS)."""
     over, near = row["over"], row["near"]
     figures = [
-        Figure(
-            "FTE in post",
-            Text(
-                f"{format_number(row['fte_in_post'])} / {format_number(row['establishment_fte'])}"
-            ),
-        ),
-        Figure(
-            "Vacancy gap",
-            Text(
-                f"{format_number(row['vacancy_fte'])} FTE ({format_percent(row['vacancy_rate'])})"
-            ),
-        ),
-        Figure("Census vacancy", Text(format_percent(row["census_vacancy_rate"]))),
-        Figure(
-            "Agency",
-            Text(
-                f"{format_count(row['agency_workers'])} ({format_percent(row['agency_rate'])} FTE)"
-            ),
-        ),
+        Figure("FTE in post", Text(fte_against_establishment(row))),
+        Figure("Vacancy gap", Text(vacancy_gap(row))),
+        Figure("Census vacancy", Text(format_percent(row["census_vacancy_rate"], 1))),
+        Figure("Agency", Text(agency_share(row))),
         Figure("Open cases", Text(format_count(row["open_cases"]))),
         Figure(
             "Unallocated",
@@ -60,14 +54,8 @@ def summary_figures(row: dict, styles: dict[str, str], problems: int = 0) -> lis
         ),
         Figure("Average caseload", Text(format_number(row["average_caseload"]))),
         Figure("Census caseload", Text(format_number(row["census_average_caseload"]))),
-        Figure(
-            "Over",
-            Text(f"{STATUS_SYMBOLS['over']} {format_count(over)}", styles["over"] if over else ""),
-        ),
-        Figure(
-            "Near",
-            Text(f"{STATUS_SYMBOLS['near']} {format_count(near)}", styles["near"] if near else ""),
-        ),
+        Figure("Over", Text(over_count(over), styles["over"] if over else "")),
+        Figure("Near", Text(near_count(near), styles["near"] if near else "")),
     ]
     if "sustained" in row:  # once the history is in
         sustained = row["sustained"]

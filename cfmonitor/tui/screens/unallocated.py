@@ -11,16 +11,17 @@ from textual.binding import BindingType
 
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.presentation import format_count
-from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen
-from cfmonitor.tui.screens.cases import case_columns
+from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, text_width
+from cfmonitor.tui.screens.cases import case_columns, date_cell
 from cfmonitor.tui.widgets.figures import Figure, Figures
-from cfmonitor.tui.widgets.table import Column
+from cfmonitor.tui.widgets.table import Column, count_cell, text_cell
 
 COMPLEXITIES = ("standard", "complex", "intense")
 
 
 class UnallocatedScreen(TableScreen):
-    """The cases waiting for a worker, oldest first within each team."""
+    """The cases waiting for a worker, longest waiting first: since when, and who held
+    each one last (a case whose worker left last month has waited a month)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [BACK_BINDING]
     TABLE_KEY = "case_ref"
@@ -54,7 +55,7 @@ class UnallocatedScreen(TableScreen):
         for level, count in cases.group_by("complexity").len().iter_rows():
             if level in counts:
                 counts[level] = count
-        oldest = cases.get_column("days_open").max() if cases.height else None
+        oldest = cases.get_column("days_unallocated").max() if cases.height else None
         figures = [Figure("Unallocated cases", Text(format_count(cases.height)))]
         figures += [
             Figure(level.capitalize(), Text(format_count(n))) for level, n in counts.items()
@@ -70,14 +71,40 @@ class UnallocatedScreen(TableScreen):
             "complexity",
             "weight",
             "opened_on",
-            "days_open",
+            "unallocated_since",
+            "days_unallocated",
+            "last_staff_ref",
             "family_ref",
         )
 
     def table_columns(self, frame: pl.DataFrame) -> list[Column]:
-        return case_columns(
+        columns = case_columns(
             frame,
-            since=("opened_on", "Opened"),
-            days=("days_open", "Waiting"),
+            since=("unallocated_since", "Unallocated since"),
+            days=("days_unallocated", "Days waiting"),
             with_team=self.team is None,
         )
+        last_worker = Column(
+            "last_staff_ref",
+            "Last worker",
+            text_width(frame, "last_staff_ref", 11, 20),
+            render=lambda value, row: text_cell("–" if value is None else value, row),
+            priority=5,
+        )
+        opened = Column("opened_on", "Opened", 10, render=date_cell, priority=3)
+        at = next(i for i, c in enumerate(columns) if c.key == "unallocated_since")
+        # The since column's label is longer than a date: let it shrink to one.
+        columns[at] = Column(
+            "unallocated_since",
+            "Unallocated since",
+            17,
+            render=date_cell,
+            priority=8,
+            min_width=10,
+        )
+        columns[at + 1] = Column(
+            "days_unallocated", "Days waiting", 12, "right", count_cell, priority=8, min_width=7
+        )
+        columns[at:at] = [opened]
+        columns.insert(at + 3, last_worker)
+        return columns

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from cfmonitor.presentation import (
     STATUS_SYMBOLS,
+    format_change,
     format_count,
     format_number,
     format_percent,
@@ -149,19 +150,6 @@ def weeks_over_text(weeks: int | None, sustained: bool | None, styles: Mapping[s
 
 
 def change_text(change: float | None, measure: str, period: str) -> Text:
-    """`↓ −0.8 in 12 wk`: the arrow and the sign say the direction, so colour is not needed.
-
-    Rates change by percentage points (`↑ 1.2 pts`), counts by whole numbers.
-    """
-    if change is None or change != change:
-        return Text(f"– in {period}", "dim", no_wrap=True)
-    arrow = "↑" if change > 0 else "↓" if change < 0 else "→"
-    size = abs(change)
-    if measure.endswith("_rate"):
-        amount = f"{format_number(size * 100)} pts"
-    elif measure in ("over", "near", "sustained"):
-        amount = format_count(round(size))
-    else:
-        amount = format_number(size)
-    sign = "+" if change > 0 else "−" if change < 0 else "±"
-    return Text(f"{arrow} {sign}{amount} in {period}", no_wrap=True)
+    """`↓ −0.8 in 12 wk` (presentation's wording, the report's too); dim when unknown."""
+    missing = change is None or change != change
+    return Text(format_change(change, measure, period), "dim" if missing else "", no_wrap=True)

@@ -12,6 +12,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from cfmonitor.data.freshness import DataAge
+from cfmonitor.data.store import Source
+from cfmonitor.presentation import DEMO_LABEL
 from cfmonitor.safe_text import visible
 from cfmonitor.tui.widgets.cells import long_date
 
@@ -73,12 +75,25 @@ class Crumbs(Widget):
 
 
 def data_age_text(age: DataAge | None) -> Text:
-    """`· data as of 26 Nov 2026`; when stale, `⚠ … (40 days old)` for the warning style."""
-    if age is None:
+    """`· data as of 26 Nov 2026`; when stale, `⚠ … (40 days old)` for the warning style.
+    A database with no import recorded (hand-made, or version 1) says nothing here, where
+    room is short: `cfmonitor report` says "not recorded"."""
+    if age is None or age.last_import is None:
         return Text("")
     if age.stale:
         return Text(f" ⚠ {age.short} ({age.age_days} days old)", no_wrap=True)
     return Text.assemble((" · ", "dim"), (age.short, "dim"), no_wrap=True)
+
+
+def outside_data_text(source: Source | None, as_of: dt.date | None) -> Text | None:
+    """`⚠ before the data (from 18 Sep 2024)` / `⚠ after the data (to 26 Nov 2026)`: an
+    as-of day the database has no rows for is said beside the date, not only guessed."""
+    if source is None or as_of is None or source.outside_data(as_of) is None:
+        return None
+    if source.first_day is not None and as_of < source.first_day:
+        return Text(f"⚠ before the data (from {long_date(source.first_day)})", no_wrap=True)
+    last = source.last_day or as_of
+    return Text(f"⚠ after the data (to {long_date(last)})", no_wrap=True)
 
 
 class TopBar(Horizontal):
@@ -88,18 +103,31 @@ class TopBar(Horizontal):
     DEFAULT_CSS = """
     TopBar #data-as-of { width: auto; }
     TopBar #data-as-of.-stale { color: $text-warning; text-style: bold; }
+    TopBar #outside { width: auto; padding: 0 1; color: $text-warning; text-style: bold; }
     """
 
     def compose(self) -> ComposeResult:
         yield Crumbs(id="crumbs")
         yield Static(Text("reloading…"), id="busy")
-        yield Static(Text("DEMO DATA"), id="demo")
+        yield Static(Text(DEMO_LABEL), id="demo")
+        yield Static(id="outside")
         yield Static(id="as-of")
         yield Static(id="data-as-of")
 
-    def show(self, crumbs: Sequence[str], as_of: dt.date | None, is_demo: bool) -> None:
+    def show(
+        self,
+        crumbs: Sequence[str],
+        as_of: dt.date | None,
+        is_demo: bool,
+        source: Source | None = None,
+    ) -> None:
+        """`source` (the snapshot's) says whether `as_of` is outside the data's dates."""
         self.query_one("#crumbs", Crumbs).show(crumbs)
         self.query_one("#demo", Static).display = is_demo
+        outside = outside_data_text(source, as_of)
+        warning = self.query_one("#outside", Static)
+        warning.display = outside is not None
+        warning.update(outside or "")
         day = Text("as of ", "dim")
         day.append(long_date(as_of) if as_of else "…", "bold")
         self.query_one("#as-of", Static).update(day)

@@ -8,7 +8,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cfmonitor.presentation import format_count, format_number, format_percent
+from cfmonitor.presentation import format_measure
 from cfmonitor.tui.widgets.cells import change_text, sparkline
 
 TRAVEL_MEASURES = {
@@ -22,11 +22,7 @@ HISTORY_LOADING = "history loading…"
 
 
 def measure_value(measure: str, value: float | None) -> str:
-    if measure.endswith("_rate"):
-        return format_percent(value, 1)
-    if measure in ("over", "near", "sustained"):
-        return format_count(None if value is None else round(value))
-    return format_number(value)
+    return format_measure(measure, value)
 
 
 def travel_table(
