@@ -355,6 +355,11 @@ def _required_db(help_text: str):
 @click.option(
     "--update", "mode", flag_value="update", help="Add and change rows by their natural key."
 )
+@click.option(
+    "--allow-removals",
+    is_flag=True,
+    help="Let --replace remove more than half of a table's rows.",
+)
 def import_(
     db: Path,
     teams: Path | None,
@@ -365,6 +370,7 @@ def import_(
     policy_path: Path | None,
     dry_run: bool,
     mode: str | None,
+    allow_removals: bool,
 ) -> None:
     """Import CSV/XLSX exports into a cfmonitor database: all or nothing, after a backup."""
     from rich.console import Console
@@ -395,6 +401,7 @@ def import_(
                 step=progress.step,
                 progress=progress.advance,
                 on_plan=progress.planned,
+                allow_removals=allow_removals,
             )
     except ImportProblems as problems:
         print_problems(problems.problems, console)

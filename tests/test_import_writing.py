@@ -84,7 +84,9 @@ def test_replace_makes_the_table_exactly_the_file(stored: Path, tmp_path: Path) 
     files = {
         "allocations": write_file(tmp_path, "allocations", ["C1,SW1,2024-01-01,2024-06-01"]),
     }
-    outcome = run_import(stored, files, mode="replace", policy=Policy(), dry_run=False)
+    outcome = run_import(
+        stored, files, mode="replace", policy=Policy(), dry_run=False, allow_removals=True
+    )
     change = outcome.changes["allocations"]
     assert (change.added, change.changed, change.removed) == (0, 1, 2)
     assert contents(stored)["allocations"] == [(1, 1, 1, "2024-01-01", "2024-06-01")]

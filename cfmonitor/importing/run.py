@@ -30,6 +30,43 @@ class ImportModeError(CfmonitorError):
     """Rows would be replaced or merged, and the user has not said which."""
 
 
+class RemovalRefused(CfmonitorError):
+    """`--replace` would remove rows on evidence too thin to trust; nothing was written."""
+
+
+ALLOW_REMOVALS_FLAG = "--allow-removals"
+
+
+def refuse_thin_replacements(
+    changes: dict[str, TableChanges],
+    stored: Frames,
+    rows_read: dict[str, int],
+    files: dict[str, Path],
+    *,
+    allow_removals: bool,
+) -> None:
+    """A file that yielded no rows never removes any; halving a table needs a flag.
+
+    A CSV saved with old-Mac line endings, or the wrong sheet, reads as a header and
+    nothing else; `--replace` would then empty the table and report success.
+    """
+    for table, change in changes.items():
+        held = getattr(stored, table).height
+        if not change.removed:
+            continue
+        if rows_read[table] == 0:
+            raise RemovalRefused(
+                f"{files[table]}: has no data rows, so --replace would remove all {held:,} "
+                f"{table}; nothing was changed."
+            )
+        if rows_read[table] * 2 < held and not allow_removals:
+            raise RemovalRefused(
+                f"{files[table]}: --replace would shrink {table} from {held:,} rows to "
+                f"{rows_read[table]:,}; check the file, and add {ALLOW_REMOVALS_FLAG} "
+                "if that is meant."
+            )
+
+
 @dataclass(frozen=True)
 class ImportOutcome:
     problems: pl.DataFrame
@@ -61,7 +98,13 @@ def _check_mode(db: Path, stored: Frames, tables: list[str], mode: str | None) -
 
 
 def _prepare(
-    db: Path, files: dict[str, Path], mode: str | None, policy: Policy, step: Step
+    db: Path,
+    files: dict[str, Path],
+    mode: str | None,
+    policy: Policy,
+    step: Step,
+    *,
+    allow_removals: bool,
 ) -> tuple[pl.DataFrame, dict[str, TableChanges], bool]:
     """(problems, changes, create): everything short of writing. The files' frames are
     dropped when this returns, so only the rows to write stay in memory."""
@@ -70,21 +113,28 @@ def _prepare(
     tables = [table for table in TABLE_ORDER if table in files]
     chosen_mode = _check_mode(db, stored, tables, mode)
     typed: dict[str, pl.DataFrame] = {}
+    present: dict[str, tuple[str, ...]] = {}
     problems = []
     for table in tables:
         step(f"Reading {files[table].name}")
-        frame, found = cast_table(read_table(files[table], FORMATS[table]), FORMATS[table])
+        raw = read_table(files[table], FORMATS[table])
+        present[table] = raw.present
+        frame, found = cast_table(raw, FORMATS[table])
+        del raw
         typed[table] = frame
         problems.append(found)
     step("Checking")
     existing = to_natural(stored)
-    final = merge(existing, typed, chosen_mode)
+    final = merge(existing, typed, chosen_mode, present)
     problems.append(check_state(final, typed, existing, chosen_mode, policy, RAW_PREFIX))
     found = combine(problems)
     if has_errors(found):
         raise ImportProblems(found)
     step("Comparing with the database")
-    return found, plan(final, stored, tables), create
+    changes = plan(final, stored, tables)
+    rows_read = {table: frame.height for table, frame in typed.items()}
+    refuse_thin_replacements(changes, stored, rows_read, files, allow_removals=allow_removals)
+    return found, changes, create
 
 
 def run_import(
@@ -98,9 +148,11 @@ def run_import(
     progress: Callable[[int], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
     provenance: Provenance | None = None,
+    allow_removals: bool = False,
 ) -> ImportOutcome:
     """Import `files` (table → path) into `db`; raises `ImportProblems` listing every error.
 
+    `allow_removals` lets `--replace` remove more than half of a table's rows.
     `provenance` says where the rows came from; the writer records it (issue 15's data
     freshness) so screens and reports can show "data as of".
     """
@@ -111,7 +163,7 @@ def run_import(
         )
     if mode not in (None, REPLACE, UPDATE):
         raise ValueError(mode)
-    found, changes, create = _prepare(db, files, mode, policy, step)
+    found, changes, create = _prepare(db, files, mode, policy, step, allow_removals=allow_removals)
     if dry_run:
         return ImportOutcome(problems=found, changes=changes, result=None)
     rows = sum(c.added + c.changed + c.removed for c in changes.values())
