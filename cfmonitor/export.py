@@ -19,12 +19,13 @@ from pathlib import Path
 
 import polars as pl
 
+from cfmonitor.cell_text import MARKED_PATTERN as _FORMULA_PATTERN
+from cfmonitor.cell_text import MARKED_STARTS as FORMULA_STARTS
+from cfmonitor.cell_text import markdown_cell
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.safe_text import visible
 
 EXPORT_FORMATS = ("csv", "xlsx", "markdown")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_PATTERN = r"^[=+\-@\t\r]"
 SHEET_NAME_LIMIT = 31
 
 
@@ -58,10 +59,7 @@ def csv_text(frame: pl.DataFrame) -> str:
 def markdown_text(frame: pl.DataFrame) -> str:
     """A GitHub-style table; control characters shown escaped, pipes escaped."""
 
-    def cell(value: object) -> str:
-        if value is None:
-            return ""
-        return visible(value).replace("\\", "\\\\").replace("|", "\\|")
+    cell = markdown_cell
 
     header = "| " + " | ".join(cell(name) for name in frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
@@ -120,7 +118,7 @@ def _write_cell(sheet, row: int, column: int, value: object) -> None:
     elif isinstance(value, dt.date):
         sheet.write_string(row, column, value.isoformat())
     else:
-        sheet.write_string(row, column, neutralise(visible(value)))
+        sheet.write_string(row, column, visible(value))  # already marked by neutralised()
 
 
 def write_bytes(path: Path, data: bytes, *, force: bool) -> Path:

@@ -19,3 +19,24 @@ def create_private_file(path: Path) -> None:
     except PermissionError:
         raise CfmonitorError(f"{path}: permission denied.") from None
     os.close(descriptor)
+
+
+def make_private_folders(folder: Path) -> None:
+    """Create `folder` and any missing parents owner-only (0700), whatever the umask.
+
+    `Path.mkdir(parents=True, mode=…)` gives the mode to the last folder only; the
+    parents get the umask's default, which at umask 000 is world-writable.
+    """
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(path, 0o700)
