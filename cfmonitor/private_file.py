@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from cfmonitor.errors import CfmonitorError
@@ -40,3 +41,30 @@ def make_private_folders(folder: Path) -> None:
         except FileExistsError:
             continue
         os.chmod(path, 0o700)
+
+
+def private_temporary_beside(path: Path, purpose: str) -> Path:
+    """A new, empty, owner-only file in `path`'s folder with a name no other process has.
+
+    Built there and then renamed (or linked) into place, a file is either whole under
+    its real name or not there at all, even after `kill -9`.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=purpose, dir=folder)
+    except FileNotFoundError:
+        raise CfmonitorError(f"{path}: the folder does not exist.") from None
+    except PermissionError:
+        raise CfmonitorError(f"{path}: permission denied.") from None
+    os.close(descriptor)
+    return Path(name)
+
+
+def move_into_place(temporary: Path, path: Path) -> None:
+    """Give the finished `temporary` its real name; refuse (and keep nothing) if it is taken."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise CfmonitorError(f"{path}: already exists; cfmonitor will not overwrite it.") from None
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -19,7 +19,12 @@ from cfmonitor.importing.planning import TableChanges, plan
 from cfmonitor.importing.problems import ImportProblems, combine, has_errors
 from cfmonitor.importing.provenance import Provenance
 from cfmonitor.importing.reading import read_table
-from cfmonitor.importing.writing import WriteResult, write_changes
+from cfmonitor.importing.writing import (
+    WriteResult,
+    prepare_for_writing,
+    state_marker,
+    write_changes,
+)
 from cfmonitor.policy import Policy
 
 Step = Callable[[str], None]
@@ -105,10 +110,14 @@ def _prepare(
     step: Step,
     *,
     allow_removals: bool,
-) -> tuple[pl.DataFrame, dict[str, TableChanges], bool]:
+    dry_run: bool,
+) -> tuple[pl.DataFrame, dict[str, TableChanges], bool, tuple | None]:
     """(problems, changes, create): everything short of writing. The files' frames are
     dropped when this returns, so only the rows to write stay in memory."""
     step("Reading the database")
+    if db.exists() and not dry_run:
+        prepare_for_writing(db)
+    marker = state_marker(db)
     stored, create = _stored(db)
     tables = [table for table in TABLE_ORDER if table in files]
     chosen_mode = _check_mode(db, stored, tables, mode)
@@ -134,7 +143,7 @@ def _prepare(
     changes = plan(final, stored, tables)
     rows_read = {table: frame.height for table, frame in typed.items()}
     refuse_thin_replacements(changes, stored, rows_read, files, allow_removals=allow_removals)
-    return found, changes, create
+    return found, changes, create, marker
 
 
 def run_import(
@@ -163,15 +172,23 @@ def run_import(
         )
     if mode not in (None, REPLACE, UPDATE):
         raise ValueError(mode)
-    found, changes, create = _prepare(db, files, mode, policy, step, allow_removals=allow_removals)
+    found, changes, create, marker = _prepare(
+        db, files, mode, policy, step, allow_removals=allow_removals, dry_run=dry_run
+    )
     if dry_run:
         return ImportOutcome(problems=found, changes=changes, result=None)
     rows = sum(c.added + c.changed + c.removed for c in changes.values())
     if rows == 0 and not create:
-        unchanged = WriteResult(backup=None, created=False, wal=True, unchanged=True)
+        unchanged = WriteResult(backup=None, created=False, wal=False, unchanged=True)
         return ImportOutcome(problems=found, changes=changes, result=unchanged)
     if on_plan is not None:
         on_plan(rows)
     step(f"Writing {db.name}")
-    result = write_changes(db, changes, create=create, progress=progress or (lambda rows: None))
+    result = write_changes(
+        db,
+        changes,
+        create=create,
+        progress=progress or (lambda rows: None),
+        expected=None if create else marker,
+    )
     return ImportOutcome(problems=found, changes=changes, result=result)
