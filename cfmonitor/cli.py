@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from cfmonitor.errors import CfmonitorError
+from cfmonitor.errors import CfmonitorError, WrittenThenInterrupted
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -237,7 +237,12 @@ def _report_trend(
 @DB_OPTION
 @AS_OF_OPTION
 @POLICY_OPTION
-def check(db: Path | None, as_of: dt.date | None, policy_path: Path | None) -> None:
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Roll back a write that was interrupted (needs write access to the file and folder).",
+)
+def check(db: Path | None, as_of: dt.date | None, policy_path: Path | None, repair: bool) -> None:
     """Check a database: schema version, SQLite's quick_check, and data problems."""
     from rich.console import Console
 
@@ -250,6 +255,10 @@ def check(db: Path | None, as_of: dt.date | None, policy_path: Path | None) -> N
     policy = load_policy(policy_path)
     choice = choose_database(db, _today())
     console = Console(highlight=False, soft_wrap=True)
+    if repair:
+        from cfmonitor.data.repair import roll_back_interrupted_write
+
+        console.print(safe_text(roll_back_interrupted_write(choice.path)))
     damage = quick_check(choice.path)
     frames = load_frames(choice.path, as_of=None, is_demo=choice.is_demo)
     console.print(safe_text(f"{choice.path}: schema version {frames.source.schema_version}"))
@@ -406,8 +415,15 @@ def import_(
     except ImportProblems as problems:
         print_problems(problems.problems, console)
         raise
-    print_problems(outcome.problems, console)
-    print_outcome(outcome, str(db), console)
+    try:
+        print_problems(outcome.problems, console)
+        print_outcome(outcome, str(db), console)
+    except KeyboardInterrupt:
+        if outcome.result is None or outcome.result.unchanged:
+            raise
+        raise WrittenThenInterrupted(
+            f"{db}: interrupted after the import was written; the new rows are in the database."
+        ) from None
 
 
 @cli.command()
@@ -430,27 +446,32 @@ def dump(db: Path, folder: Path, force: bool) -> None:
 
 
 def main() -> None:
-    """Entry point: run the CLI, turning every failure into one sentence and exit 2."""
+    """Entry point: run the CLI, turning every failure into one sentence and exit 2.
+
+    Every message goes through `visible`, so a value from a file or a damaged database
+    cannot move the cursor, retitle the window or span several lines.
+    """
+    from cfmonitor.safe_text import visible
+
+    def say(message: str) -> None:
+        click.echo(f"cfmonitor: {visible(message)}", err=True)
+
     try:
         cli.main(prog_name="cfmonitor", standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
-        click.echo(f"cfmonitor: {error.format_message()}", err=True)
+        say(error.format_message())
         sys.exit(EXIT_USAGE)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("Interrupted; nothing was changed.", err=True)
         sys.exit(130)
     except CfmonitorError as error:
-        click.echo(f"cfmonitor: {error}", err=True)
+        say(str(error))
+        sys.exit(getattr(error, "exit_code", EXIT_USAGE))
+    except RecursionError:
+        say("the input is nested too deeply to read; nothing was changed.")
         sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
-        click.echo("Interrupted; nothing was changed.", err=True)
-        sys.exit(130)
     except Exception as error:
-        click.echo(
-            f"cfmonitor: unexpected {type(error).__name__}; nothing was changed. "
-            "Please report what you ran.",
-            err=True,
-        )
+        say(f"unexpected {type(error).__name__}; nothing was changed. Please report what you ran.")
         sys.exit(EXIT_USAGE)

@@ -345,6 +345,7 @@ def _diagnose(connection: sqlite3.Connection, path: Path, table: str) -> StoreEr
             query = f"SELECT id, {column}, typeof({column}) FROM {table} WHERE {column} IS NOT NULL"
             for row_id, value, kind in connection.execute(query):
                 place = f"{path}: table {table}, row id {row_id}, column {column}"
+                kind = kind.decode("ascii") if isinstance(kind, bytes) else kind
                 if isinstance(value, bytes):
                     try:
                         value = value.decode("utf-8")
