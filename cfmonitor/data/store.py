@@ -301,15 +301,18 @@ def _select(
     day = as_of.isoformat()
     if table == "allocations":
         # Only what can matter on the day: allocations open then, and broken ones
-        # (ending before they start) so they are still reported as problems.
+        # (ending before they start, or with no start) so they are reported as problems.
         sql += (
             f" WHERE (start_date <= '{day}' AND (end_date IS NULL OR end_date > '{day}'))"
-            " OR end_date < start_date"
+            " OR end_date < start_date OR start_date IS NULL"
         )
     elif table == "cases":
         # Cases open on the day; closed ones that a loaded allocation points at are
         # fetched afterwards (`_referenced_cases`). Years of closed cases stay on disk.
-        sql += f" WHERE opened_on <= '{day}' AND (closed_on IS NULL OR closed_on > '{day}')"
+        sql += (
+            f" WHERE (opened_on <= '{day}' AND (closed_on IS NULL OR closed_on > '{day}'))"
+            " OR opened_on IS NULL"
+        )
     return sql + " ORDER BY id"
 
 

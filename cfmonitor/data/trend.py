@@ -704,12 +704,13 @@ def frames_on(frames: Frames, day: dt.date) -> Frames:
             & (pl.col("end_date").is_null() | (pl.col("end_date") > when))
         )
         | (pl.col("end_date") < pl.col("start_date"))
+        | pl.col("start_date").is_null()
     )
     referenced = pl.col("id").is_in(allocations.get_column("case_id").implode())
     open_then = (pl.col("opened_on") <= when) & (
         pl.col("closed_on").is_null() | (pl.col("closed_on") > when)
     )
-    cases = frames.cases.filter(open_then | referenced)
+    cases = frames.cases.filter(open_then | referenced | pl.col("opened_on").is_null())
     return dataclasses.replace(frames, allocations=allocations, cases=cases)
 
 
