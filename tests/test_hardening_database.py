@@ -154,7 +154,7 @@ def test_duplicate_natural_keys_are_problems(tmp_path, capsys, table, column):
 @pytest.mark.parametrize("reader", ["sqlite3", "connectorx"])
 def test_one_date_check_whatever_the_reader(tmp_path, monkeypatch, bad, reader):
     builder, _ = _overloaded(start_date=bad)
-    db = write_unconstrained(builder, tmp_path / "hand.db")
+    db = builder.write(tmp_path / "dates.db")  # the real schema: dates declared DATE
     monkeypatch.setattr(store, "SMALL_DATABASE_BYTES", 2**62 if reader == "sqlite3" else 0)
     with pytest.raises(StoreError, match="start_date.*is not an ISO date"):
         load_frames(db)

@@ -403,6 +403,26 @@ def _read_with_sqlite(
     return pl.DataFrame(series)
 
 
+_ISO_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+
+
+def _dates_fit_in_sql(connection: sqlite3.Connection, table: str, names: Sequence[str]) -> bool:
+    """The contract's date rule asked of SQLite, one scan per table, for connectorx reads.
+
+    connectorx parses a column declared DATE itself and accepts `2019-1-1`, `+2019-11-11`;
+    this asks the same question `_checked_dates` asks of the small-file reader's text.
+    """
+    dates = [name for name in names if FRAME_SCHEMAS[table][name] == pl.Date()]
+    if not dates:
+        return True
+    bad = " OR ".join(
+        f"({name} IS NOT NULL AND NOT (typeof({name}) = 'text' AND length({name}) = 10 "
+        f"AND {name} GLOB '{_ISO_GLOB}'))"
+        for name in dates
+    )
+    return connection.execute(f"SELECT 1 FROM {table} WHERE {bad} LIMIT 1").fetchone() is None
+
+
 def _read_with_connectorx(path: Path, query: str) -> pl.DataFrame:
     import connectorx
 
@@ -454,6 +474,8 @@ class ReadSession:
         query = sql or _select(table, as_of, list(schema), worker_ids)
         try:
             if self._large:
+                if not _dates_fit_in_sql(self.connection, table, list(schema)):
+                    raise ValueError(f"table {table} holds a value that is not an ISO date")
                 frame = _read_with_connectorx(self.path, query)
             else:
                 frame = _read_with_sqlite(self.connection, query, schema)
