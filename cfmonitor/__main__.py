@@ -1,13 +1,15 @@
 """The `cfmonitor` command's entry point, and `python -m cfmonitor`.
 
 ctrl-c while the modules are still importing (the first tenth of a second or so) would
-print a Python traceback. So the first thing done, before anything heavy is imported,
+print a Python traceback. So the first thing done, before anything else is imported,
 is to install a handler that says one sentence and exits; once the command line is
-loaded, ctrl-c becomes the usual KeyboardInterrupt, which it turns into one sentence.
+loaded, ctrl-c becomes the usual KeyboardInterrupt, which `cli.main` turns into one
+sentence. `_signal` (the C module under `signal`) is used because `signal` itself
+imports `enum`, which takes long enough to be interrupted in.
 """
 
+import _signal
 import os
-import signal
 
 INTERRUPTED = b"Interrupted; nothing was changed.\n"
 
@@ -17,11 +19,15 @@ def _interrupted_while_starting(signum: int, frame: object) -> None:
     os._exit(130)
 
 
+_signal.signal(_signal.SIGINT, _interrupted_while_starting)
+
+
 def main() -> None:
-    signal.signal(signal.SIGINT, _interrupted_while_starting)
+    _signal.signal(_signal.SIGINT, _interrupted_while_starting)
+    import cfmonitor.safe_text  # noqa: F401  (used by every message; imports rich)
     from cfmonitor.cli import main as run
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    _signal.signal(_signal.SIGINT, _signal.default_int_handler)
     run()
 
 

@@ -451,9 +451,10 @@ def main() -> None:
     Every message goes through `visible`, so a value from a file or a damaged database
     cannot move the cursor, retitle the window or span several lines.
     """
-    from cfmonitor.safe_text import visible
 
     def say(message: str) -> None:
+        from cfmonitor.safe_text import visible
+
         click.echo(f"cfmonitor: {visible(message)}", err=True)
 
     try:
