@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -50,14 +51,36 @@ def private_temporary_beside(path: Path, purpose: str) -> Path:
     its real name or not there at all, even after `kill -9`.
     """
     folder = path.parent if str(path.parent) else Path(".")
+    _remove_abandoned(folder, path.name, purpose)
     try:
-        descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=purpose, dir=folder)
+        descriptor, name = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=purpose, dir=folder
+        )
     except FileNotFoundError:
         raise CfmonitorError(f"{path}: the folder does not exist.") from None
     except PermissionError:
         raise CfmonitorError(f"{path}: permission denied.") from None
     os.close(descriptor)
     return Path(name)
+
+
+def _remove_abandoned(folder: Path, name: str, purpose: str) -> None:
+    """Delete temporaries left by a process that was killed (its id no longer runs)."""
+    for leftover in folder.glob(f".{glob.escape(name)}.*{glob.escape(purpose)}*"):
+        owner = leftover.name[len(name) + 2 :].split(".", 1)[0]
+        if not owner.isdigit() or _running(int(owner)):
+            continue
+        leftover.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def move_into_place(temporary: Path, path: Path) -> None:

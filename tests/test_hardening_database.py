@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import math
 import os
 import shutil
@@ -15,7 +17,6 @@ import polars as pl
 import pytest
 
 import cfmonitor.data.store as store
-import cfmonitor.importing.writing as writing
 from cfmonitor.data.caseload import load_snapshot
 from cfmonitor.data.store import StoreError, load_frames
 from cfmonitor.policy import Policy
@@ -99,7 +100,7 @@ def test_a_worker_who_cannot_be_judged_is_unknown_never_ok(tmp_path, capsys, cha
         for allocation in builder.allocations:
             allocation["start_date"] = None
     db = write_unconstrained(builder, tmp_path / "hand.db")
-    snapshot = load_snapshot(db, Policy(), __import__("datetime").date(2024, 6, 1))
+    snapshot = load_snapshot(db, Policy(), dt.date(2024, 6, 1))
     assert snapshot.workers.get_column("status").to_list() == ["unknown"]
     details = snapshot.problems.filter(pl.col("kind") == "outside-contract").get_column("detail")
     assert any(f"{column} is" in detail for detail in details), details.to_list()
@@ -134,7 +135,7 @@ def test_values_outside_the_contract_are_named_by_row_and_column(
     ("table", "column"), [("workers", "staff_ref"), ("teams", "name"), ("cases", "case_ref")]
 )
 def test_duplicate_natural_keys_are_problems(tmp_path, capsys, table, column):
-    builder, staff = _overloaded()
+    builder, _staff = _overloaded()
     if table == "workers":
         builder.worker(1, staff_ref="SW0001")
     elif table == "teams":
@@ -156,7 +157,7 @@ def test_one_date_check_whatever_the_reader(tmp_path, monkeypatch, bad, reader):
     builder, _ = _overloaded(start_date=bad)
     db = builder.write(tmp_path / "dates.db")  # the real schema: dates declared DATE
     monkeypatch.setattr(store, "SMALL_DATABASE_BYTES", 2**62 if reader == "sqlite3" else 0)
-    with pytest.raises(StoreError, match="start_date.*is not an ISO date"):
+    with pytest.raises(StoreError, match=r"start_date.*is not an ISO date"):
         load_frames(db)
 
 
@@ -222,10 +223,8 @@ def test_a_report_read_while_imports_commit_is_before_or_after_never_mixed(tmp_p
         while not stop.is_set():
             label = ("Before", "After")[turn % 2]
             files = states[label]
-            try:
+            with contextlib.suppress(Exception):
                 run_import(db, files, mode="replace", policy=Policy(), dry_run=False)
-            except Exception:
-                pass
             for backup in tmp_path.glob("live.db.backup-*"):
                 backup.unlink(missing_ok=True)
             turn += 1
@@ -236,7 +235,7 @@ def test_a_report_read_while_imports_commit_is_before_or_after_never_mixed(tmp_p
     try:
         for _ in range(80):
             try:
-                frames = load_frames(db, as_of=__import__("datetime").date(2024, 6, 1))
+                frames = load_frames(db, as_of=dt.date(2024, 6, 1))
             except StoreError:
                 continue
             names = dict(frames.workers.select("id", "name").iter_rows())
@@ -357,6 +356,8 @@ def test_a_killed_import_into_a_new_database_leaves_nothing(tmp_path, capsys):
     assert not [path for path in tmp_path.iterdir() if path.name.startswith("new.db")]
     result = run_cli(capsys, "import", "--db", str(db), *[f"--{t}={p}" for t, p in files.items()])
     assert result.code == 0, result
+    # The killed process's private temporary is cleared by the next import.
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["files", "new.db"]
 
 
 def test_a_killed_backup_leaves_no_empty_file_named_as_a_backup(tmp_path, capsys):
@@ -461,8 +462,8 @@ def test_a_hot_journal_says_a_writer_was_interrupted_and_check_repair_recovers(t
         "c.execute('PRAGMA cache_size = 1')\n"
         "c.execute('BEGIN IMMEDIATE')\n"
         "c.execute(\"UPDATE workers SET name = 'half' || name\")\n"
-        "c.executemany('INSERT INTO teams (name, service_area, establishment_fte) VALUES (?, ?, 1)',"
-        " [(f'T{i}' * 40, 'x' * 400) for i in range(3000)])\n"
+        "c.executemany('INSERT INTO teams (name, service_area, establishment_fte)'"
+        " ' VALUES (?, ?, 1)', [(f'T{i}' * 40, 'x' * 400) for i in range(3000)])\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
     assert subprocess.run([sys.executable, "-c", script, str(db)], timeout=60).returncode == -9

@@ -206,7 +206,10 @@ def test_another_writer_holding_the_lock_leaves_it_unchanged(
     other.execute("BEGIN IMMEDIATE")
     try:
         _fails_and_keeps(
-            stored, _many_cases(tmp_path / "more", 5), ImportWriteError, "another import .or another program. was writing"
+            stored,
+            _many_cases(tmp_path / "more", 5),
+            ImportWriteError,
+            "another import .or another program. was writing",
         )
     finally:
         other.execute("ROLLBACK")
