@@ -356,7 +356,12 @@ def _diagnose(connection: sqlite3.Connection, path: Path, table: str) -> StoreEr
                         return StoreError(f"{place}: holds text that is not valid UTF-8.")
                 if not _fits(value, kind, dtype):
                     wanted = _WANTED.get(dtype, "a number" if dtype == pl.Float64() else "text")
-                    return StoreError(f"{place}: {visible(repr(value))} is not {wanted}.")
+                    if dtype == pl.String() or kind == "blob":
+                        # Text columns hold names and references: say what it is, not what.
+                        return StoreError(f"{place}: holds {kind} data, not {wanted}.")
+                    shown = visible(repr(value))
+                    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+                    return StoreError(f"{place}: {shown} is not {wanted}.")
     finally:
         connection.text_factory = previous
     return None
