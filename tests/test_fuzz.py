@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from tests.cli_runner import run_cli
 from tests.factory import DatabaseBuilder
 from tests.importfiles import HEADERS, VALID, write_valid
-from tests.test_hardening_database import write_unconstrained
+from tests.test_hardening_database import COLUMNS, write_unconstrained
 
 EXAMPLES = int(os.environ.get("CFMONITOR_FUZZ_EXAMPLES", "40"))
 SECRET = "Qx7Secret"
@@ -130,20 +130,8 @@ _VALUE = st.one_of(
     st.sampled_from([b"\xff" + SECRET.encode(), SECRET.encode()]),
 )
 _COLUMNS = {
-    "teams": ["name", "establishment_fte"],
-    "workers": [
-        "staff_ref",
-        "name",
-        "team_id",
-        "cohort",
-        "fte",
-        "employment",
-        "start_date",
-        "end_date",
-    ],
-    "reductions": ["worker_id", "percent", "start_date", "end_date"],
-    "cases": ["case_ref", "team_id", "complexity", "opened_on", "closed_on"],
-    "allocations": ["case_id", "worker_id", "start_date", "end_date"],
+    table: [name for name in columns if name not in ("reason", "service_area", "case_type")]
+    for table, columns in COLUMNS.items()
 }
 
 

@@ -203,18 +203,15 @@ def state_marker(path: Path) -> tuple[bytes, int, int] | None:
     The change counter in the header, and the size and modification time of the file
     and of any WAL beside it (the counter alone does not move in WAL mode).
     """
+    from cfmonitor.data.store import file_signature
+
     try:
         with open(path, "rb") as handle:
             counter = handle.read(100)[CHANGE_COUNTER]
-        stat = path.stat()
     except OSError:
         return None
-    wal = path.with_name(path.name + "-wal")
-    try:
-        wal_stat = wal.stat()
-        return counter, max(stat.st_mtime_ns, wal_stat.st_mtime_ns), stat.st_size + wal_stat.st_size
-    except OSError:
-        return counter, stat.st_mtime_ns, stat.st_size
+    signature = file_signature(path)
+    return None if signature is None else (counter, *signature)
 
 
 def prepare_for_writing(path: Path) -> None:
@@ -265,8 +262,10 @@ def write_changes(
             from cfmonitor.data.schema import create_schema  # slow to import: only when needed
 
             create_schema(connection)
-        else:
+        elif expected is None:
             wal = _leave_wal(connection)
+        else:  # switched already (`prepare_for_writing`); switching now would move the marker
+            wal = str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
         connection.execute("BEGIN IMMEDIATE")
         if expected is not None and state_marker(path) != expected:
             raise ChangedMeanwhile(
