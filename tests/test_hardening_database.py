@@ -476,3 +476,20 @@ def test_a_hot_journal_says_a_writer_was_interrupted_and_check_repair_recovers(t
     assert repaired.code == 0, repaired
     assert "rolled back the interrupted write" in repaired.out
     assert contents(db) == before
+
+
+def test_object_names_in_a_damaged_schema_are_shown_escaped(tmp_path, capsys):
+    builder, _ = _overloaded()
+    db = builder.write(tmp_path / "schema.db")
+    name = "\x1b]0;owned\x07\x1b[2Jv"
+    connection = sqlite3.connect(db, isolation_level=None)
+    connection.execute(f'CREATE VIEW "{name}" AS SELECT 1')
+    connection.execute("PRAGMA writable_schema = ON")
+    connection.execute(
+        "UPDATE sqlite_master SET sql = 'CREATE VIEW broken AS SELEC' WHERE type = 'view'"
+    )
+    connection.close()
+    result = run_cli(capsys, "report", "--db", str(db), "--as-of", DAY)
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert "\x1b" not in result.err and "\x07" not in result.err
+    assert "Traceback" not in result.err

@@ -121,8 +121,12 @@ def _open_quote(data: bytes, headers: list[str]) -> tuple[int, str] | None:
             records += 1
             line_before = reader.line_num
     except csv.Error:
-        start_line = text.splitlines(keepends=True)[line_before] if text else ""
-        cells = next(csv.reader([start_line]), [""])
+        lines = text.split("\n")
+        start_line = lines[line_before] if line_before < len(lines) else ""
+        try:
+            cells = next(csv.reader([start_line]), [""])
+        except csv.Error:
+            cells = [""]
         column = len(cells) - 1
         name = headers[column] if 0 <= column < len(headers) else f"number {column + 1}"
         return records + 1, name
