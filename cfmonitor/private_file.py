@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -44,14 +45,15 @@ def make_private_folders(folder: Path) -> None:
         os.chmod(path, 0o700)
 
 
-def private_temporary_beside(path: Path, purpose: str) -> Path:
+def private_temporary_beside(path: Path, purpose: str, family: str | None = None) -> Path:
     """A new, empty, owner-only file in `path`'s folder with a name no other process has.
 
     Built there and then renamed (or linked) into place, a file is either whole under
-    its real name or not there at all, even after `kill -9`.
+    its real name or not there at all, even after `kill -9`; what such a kill leaves
+    under the temporary name is removed the next time one of the `family` is made.
     """
     folder = path.parent if str(path.parent) else Path(".")
-    _remove_abandoned(folder, path.name, purpose)
+    _remove_abandoned(folder, family or path.name, purpose)
     try:
         descriptor, name = tempfile.mkstemp(
             prefix=f".{path.name}.{os.getpid()}.", suffix=purpose, dir=folder
@@ -64,11 +66,16 @@ def private_temporary_beside(path: Path, purpose: str) -> Path:
     return Path(name)
 
 
-def _remove_abandoned(folder: Path, name: str, purpose: str) -> None:
-    """Delete temporaries left by a process that was killed (its id no longer runs)."""
-    for leftover in folder.glob(f".{glob.escape(name)}.*{glob.escape(purpose)}*"):
-        owner = leftover.name[len(name) + 2 :].split(".", 1)[0]
-        if not owner.isdigit() or _running(int(owner)):
+def _remove_abandoned(folder: Path, family: str, purpose: str) -> None:
+    """Delete temporaries (and their journals) left by a process that was killed.
+
+    Their names are `.FAMILY….PID.RANDOM PURPOSE`; one whose process no longer runs
+    is abandoned. `family` is a name, or the start of names (a database's backups).
+    """
+    shape = re.compile(rf"\.{re.escape(family)}.*?\.(\d+)\.[^.]+{re.escape(purpose)}(-journal)?")
+    for leftover in folder.glob(f".{glob.escape(family)}*{glob.escape(purpose)}*"):
+        match = shape.fullmatch(leftover.name)
+        if match is None or _running(int(match.group(1))):
             continue
         leftover.unlink(missing_ok=True)
 

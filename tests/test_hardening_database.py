@@ -373,6 +373,15 @@ def test_a_killed_backup_leaves_no_empty_file_named_as_a_backup(tmp_path, capsys
     assert _killed_import(db, files, "move_into_place", "--update").returncode == -9
     assert list(db.parent.glob("caseloads.db.backup-*")) == []
     assert contents(db) == before
+    # The next import's backup clears the killed one's private temporary.
+    assert (
+        run_cli(capsys, "import", "--db", str(db), "--update", f"--teams={files['teams']}").code
+        == 0
+    )
+    (backup,) = db.parent.glob("caseloads.db.backup-*")
+    assert sorted(path.name for path in db.parent.iterdir()) == sorted(
+        ["caseloads.db", backup.name]
+    )
 
 
 # 20 ------------------------------------------------------------------------------------

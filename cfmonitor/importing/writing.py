@@ -72,7 +72,7 @@ def take_backup(path: Path) -> Path:
     backup from the connection holding the write transaction would wait for itself.
     """
     target = backup_path(path, dt.datetime.now())
-    partial = private_temporary_beside(target, ".partial")
+    partial = private_temporary_beside(target, ".partial", family=f"{path.name}.backup-")
     source = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     copy = sqlite3.connect(partial)
     try:
