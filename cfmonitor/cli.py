@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cfmonitor.errors import CfmonitorError
+from cfmonitor.errors import CfmonitorError, WrittenThenInterrupted
 
 if TYPE_CHECKING:
     from cfmonitor.data.store import Source
@@ -280,6 +280,11 @@ def _warn_outside_data(source: Source | None, days: list[dt.date]) -> None:
     "--csww", "csww", "With --against ssd: the workforce census, XML or CSV (adds Cases30)."
 )
 @_source_path("--mapping", "mapping_file", "With --against ssd: the mapping TOML.")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Roll back a write that was interrupted (needs write access to the file and folder).",
+)
 def check(
     db: Path | None,
     as_of: dt.date | None,
@@ -288,6 +293,7 @@ def check(
     folder: Path | None,
     csww: Path | None,
     mapping_file: Path | None,
+    repair: bool,
 ) -> None:
     """Check a database: schema version, SQLite's quick_check, and data problems.
 
@@ -313,6 +319,10 @@ def check(
     policy = load_policy(policy_path)
     choice = choose_database(db, _today())
     console = Console(highlight=False, soft_wrap=True)
+    if repair:
+        from cfmonitor.data.repair import roll_back_interrupted_write
+
+        console.print(safe_text(roll_back_interrupted_write(choice.path)))
     damage = quick_check(choice.path)
     frames = load_frames(choice.path, as_of=None, is_demo=choice.is_demo)
     console.print(safe_text(f"{choice.path}: schema version {frames.source.schema_version}"))
@@ -448,6 +458,11 @@ def _required_db(help_text: str):
         "(shown as 'data as of'; needed for --from annex-a)."
     ),
 )
+@click.option(
+    "--allow-removals",
+    is_flag=True,
+    help="Let --replace remove more than half of a table's rows.",
+)
 def import_(
     db: Path,
     teams: Path | None,
@@ -464,6 +479,7 @@ def import_(
     csww: Path | None,
     mapping_file: Path | None,
     extract_date: dt.date | None,
+    allow_removals: bool,
 ) -> None:
     """Import CSV/XLSX exports into a cfmonitor database: all or nothing, after a backup.
 
@@ -532,12 +548,20 @@ def import_(
                 tables=tables,
                 source_problems=source_problems,
                 provenance=provenance,
+                allow_removals=allow_removals,
             )
     except ImportProblems as problems:
         print_problems(problems.problems, console)
         raise
-    print_problems(outcome.problems, console)
-    print_outcome(outcome, str(db), console)
+    try:
+        print_problems(outcome.problems, console)
+        print_outcome(outcome, str(db), console)
+    except KeyboardInterrupt:
+        if outcome.result is None or outcome.result.unchanged:
+            raise
+        raise WrittenThenInterrupted(
+            f"{db}: interrupted after the import was written; the new rows are in the database."
+        ) from None
     if dry_run and db.exists():
         from cfmonitor.data.store import SCHEMA_VERSION, inspect
 
@@ -619,27 +643,33 @@ def serve(
 
 
 def main() -> None:
-    """Entry point: run the CLI, turning every failure into one sentence and exit 2."""
+    """Entry point: run the CLI, turning every failure into one sentence and exit 2.
+
+    Every message goes through `visible`, so a value from a file or a damaged database
+    cannot move the cursor, retitle the window or span several lines.
+    """
+
+    def say(message: str) -> None:
+        from cfmonitor.safe_text import visible
+
+        click.echo(f"cfmonitor: {visible(message)}", err=True)
+
     try:
         cli.main(prog_name="cfmonitor", standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
-        click.echo(f"cfmonitor: {error.format_message()}", err=True)
+        say(error.format_message())
         sys.exit(EXIT_USAGE)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("Interrupted; nothing was changed.", err=True)
         sys.exit(130)
     except CfmonitorError as error:
-        click.echo(f"cfmonitor: {error}", err=True)
+        say(str(error))
+        sys.exit(getattr(error, "exit_code", EXIT_USAGE))
+    except RecursionError:
+        say("the input is nested too deeply to read; nothing was changed.")
         sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
-        click.echo("Interrupted; nothing was changed.", err=True)
-        sys.exit(130)
     except Exception as error:
-        click.echo(
-            f"cfmonitor: unexpected {type(error).__name__}; nothing was changed. "
-            "Please report what you ran.",
-            err=True,
-        )
+        say(f"unexpected {type(error).__name__}; nothing was changed. Please report what you ran.")
         sys.exit(EXIT_USAGE)

@@ -2,18 +2,67 @@
 
 Natural keys instead of ids, ISO dates, one file per table, so a database can be
 backed up, edited in a spreadsheet and loaded again with `cfmonitor import`. The
-database is opened read-only. Text cells are made safe for Excel the same way as
-every export (a leading `'` before `=`, `+`, `-`, `@`); the import removes it again.
+database is opened read-only. Text cells carry the export marker (`cell_text`), which
+the import removes again, so a value comes back exactly as it was.
+
+All or nothing: the five files are written into a private folder beside the target,
+and only when all five are complete are they moved in (renames, which need no space).
+A full disk half-way leaves the folder as it was, never two databases' files mixed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from cfmonitor.data.store import load_frames
 from cfmonitor.export import ExportError, csv_text, write_bytes
 from cfmonitor.importing.contract import FORMATS, TABLE_ORDER
 from cfmonitor.importing.natural import to_natural
+from cfmonitor.private_file import make_private_folders
+
+
+def _staging_folder(folder: Path, purpose: str) -> Path:
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=purpose, dir=folder.parent))
+    except OSError as error:
+        raise ExportError(f"{folder}: could not be written ({error.strerror}).") from None
+
+
+def _swap_in(staged: Path, folder: Path, names: list[str]) -> None:
+    """Move the staged files over the folder's, restoring the old ones if any move fails."""
+    if not folder.exists():
+        try:
+            staged.rename(folder)
+            return
+        except OSError as error:
+            raise ExportError(f"{folder}: could not be written ({error.strerror}).") from None
+    aside = _staging_folder(folder, ".cfmonitor-old")
+    moved_aside: list[str] = []
+    moved_in: list[str] = []
+    try:
+        for name in names:
+            if (folder / name).exists():
+                os.replace(folder / name, aside / name)
+                moved_aside.append(name)
+        for name in names:
+            os.replace(staged / name, folder / name)
+            moved_in.append(name)
+    except OSError as error:
+        for name in moved_in:
+            with contextlib.suppress(OSError):
+                os.replace(folder / name, staged / name)
+        for name in moved_aside:
+            with contextlib.suppress(OSError):
+                os.replace(aside / name, folder / name)
+        raise ExportError(
+            f"{folder}: could not be written ({error.strerror}); the old files are kept."
+        ) from None
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def dump_database(db: Path, folder: Path, *, force: bool) -> list[Path]:
@@ -27,10 +76,14 @@ def dump_database(db: Path, folder: Path, *, force: bool) -> list[Path]:
             f"{folder}: already holds {', '.join(existing)}; add --force to overwrite."
         )
     tables = to_natural(load_frames(db))
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    written = []
-    for table in TABLE_ORDER:
-        frame = tables[table].select(FORMATS[table].names)
-        data = csv_text(frame).encode("utf-8")
-        written.append(write_bytes(targets[table], data, force=force))
-    return written
+    make_private_folders(folder.parent if str(folder.parent) else Path("."))
+    staged = _staging_folder(folder, ".cfmonitor-dump")
+    try:
+        for table in TABLE_ORDER:
+            frame = tables[table].select(FORMATS[table].names)
+            data = csv_text(frame).encode("utf-8")
+            write_bytes(staged / targets[table].name, data, force=False)
+        _swap_in(staged, folder, [path.name for path in targets.values()])
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    return list(targets.values())

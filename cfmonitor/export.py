@@ -20,6 +20,9 @@ from pathlib import Path
 
 import polars as pl
 
+from cfmonitor.cell_text import MARKED_PATTERN as _FORMULA_PATTERN
+from cfmonitor.cell_text import MARKED_STARTS as FORMULA_STARTS
+from cfmonitor.cell_text import markdown_cell
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.presentation import (
     PERCENT_PLACES,
@@ -31,8 +34,6 @@ from cfmonitor.presentation import (
 from cfmonitor.safe_text import visible
 
 EXPORT_FORMATS = ("csv", "xlsx", "markdown")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_PATTERN = r"^[=+\-@\t\r]"
 SHEET_NAME_LIMIT = 31
 
 
@@ -66,10 +67,7 @@ def csv_text(frame: pl.DataFrame) -> str:
 def markdown_text(frame: pl.DataFrame) -> str:
     """A GitHub-style table; control characters shown escaped, pipes escaped."""
 
-    def cell(value: object) -> str:
-        if value is None:
-            return ""
-        return visible(value).replace("\\", "\\\\").replace("|", "\\|")
+    cell = markdown_cell
 
     header = "| " + " | ".join(cell(name) for name in frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"

@@ -1,7 +1,8 @@
 """Decide which database to open: --db, then $CFMONITOR_DB, then the built-in demo.
 
 The demo database lives outside the source tree, in the user's cache folder, and is
-made on first use each day so its dates always look current.
+made on first use each day so its dates always look current. The folders cfmonitor
+creates for it are owner-only (0700) and the file is 0600, whatever the umask.
 """
 
 from __future__ import annotations
@@ -33,12 +34,18 @@ def demo_database(today: dt.date) -> Path:
     if path.exists():
         return path
     from cfmonitor.data.demo import write_demo_database
+    from cfmonitor.private_file import make_private_folders, private_temporary_beside
 
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = path.with_name(path.name + ".partial")
-    partial.unlink(missing_ok=True)
-    write_demo_database(partial, seed=DEMO_SEED, today=today)
-    partial.replace(path)
+    make_private_folders(folder)
+    # A name of its own per process: several reports started together each build one,
+    # and the atomic rename means any of them may win; every reader sees a whole file.
+    partial = private_temporary_beside(path, ".partial")
+    try:
+        write_demo_database(partial, seed=DEMO_SEED, today=today)
+        os.replace(partial, path)
+    finally:
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            leftover.unlink(missing_ok=True)
     for old in folder.glob("demo-*.db"):
         if old != path:
             old.unlink(missing_ok=True)

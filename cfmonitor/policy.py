@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from cfmonitor.errors import CfmonitorError
+from cfmonitor.safe_text import visible
 
 COMPLEXITY_LEVELS = ("standard", "complex", "intense")
 
@@ -30,6 +31,12 @@ DEFAULT_STALE_AFTER_DAYS = 35
 STALE_AFTER_DAYS_RANGE = (1, 3660)
 
 _TOP_LEVEL_KEYS = ("near_band", "sustained_weeks", "stale_after_days", "cohorts", "weights")
+
+MAX_SUSTAINED_WEEKS = 104
+"""Two years of weeks: the longest history the trend reads."""
+MAX_COHORT_CASES = 1000.0
+MAX_WEIGHT = 100.0
+"""Far above any real policy, low enough that a typo cannot exhaust memory or sense."""
 
 
 class PolicyError(CfmonitorError):
@@ -53,15 +60,35 @@ class Policy:
         return self.cohorts.get(cohort)
 
 
-def _number(value: object, key: str, where: str) -> float:
+def _number(value: object, key: str, where: str, most: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PolicyError(f"{where}: '{key}' must be a number, not {value!r}")
+        raise PolicyError(f"{where}: '{key}' must be a number, not {visible(repr(value))}")
     number = float(value)
     if not math.isfinite(number):
         raise PolicyError(f"{where}: '{key}' must be a finite number, not {value!r}")
     if number < 0:
         raise PolicyError(f"{where}: '{key}' must not be negative (got {value!r})")
+    if number > most:
+        raise PolicyError(f"{where}: '{key}' must be at most {most:g} (got {value!r})")
     return number
+
+
+def _cohorts(table: Mapping[str, object], where: str) -> dict[str, float]:
+    """Cohort limits by name; names differing only by surrounding spaces are one name."""
+    cohorts: dict[str, float] = {}
+    spelled: dict[str, str] = {}
+    for name, limit in table.items():
+        key = name.strip()
+        if not key:
+            raise PolicyError(f"{where}: a cohort name is blank ({visible(repr(name))})")
+        if key in spelled:
+            raise PolicyError(
+                f"{where}: cohorts {visible(repr(spelled[key]))} and {visible(repr(name))} "
+                "differ only by spaces; keep one"
+            )
+        spelled[key] = name
+        cohorts[key] = _number(limit, f"cohorts.{visible(key)}", where, MAX_COHORT_CASES)
+    return cohorts
 
 
 def _table(value: object, key: str, where: str) -> dict[str, object]:
@@ -75,14 +102,12 @@ def policy_from_mapping(data: Mapping[str, object], where: str = "policy") -> Po
     for key in data:
         if key not in _TOP_LEVEL_KEYS:
             allowed = ", ".join(_TOP_LEVEL_KEYS)
-            raise PolicyError(f"{where}: unknown key '{key}' (allowed: {allowed})")
+            raise PolicyError(f"{where}: unknown key '{visible(key)}' (allowed: {allowed})")
 
     cohorts = dict(DEFAULT_COHORTS)
     if "cohorts" in data:
         table = _table(data["cohorts"], "cohorts", where)
-        cohorts = {
-            name.strip(): _number(limit, f"cohorts.{name}", where) for name, limit in table.items()
-        }
+        cohorts = _cohorts(table, where)
         if not cohorts:
             raise PolicyError(f"{where}: 'cohorts' must name at least one cohort")
 
@@ -92,20 +117,29 @@ def policy_from_mapping(data: Mapping[str, object], where: str = "policy") -> Po
         for name, weight in table.items():
             if name not in COMPLEXITY_LEVELS:
                 allowed = ", ".join(COMPLEXITY_LEVELS)
-                raise PolicyError(f"{where}: unknown key 'weights.{name}' (allowed: {allowed})")
-            weights[name] = _number(weight, f"weights.{name}", where)
+                raise PolicyError(
+                    f"{where}: unknown key 'weights.{visible(name)}' (allowed: {allowed})"
+                )
+            weights[name] = _number(weight, f"weights.{name}", where, MAX_WEIGHT)
 
     near_band = DEFAULT_NEAR_BAND
     if "near_band" in data:
-        near_band = _number(data["near_band"], "near_band", where)
+        near_band = _number(data["near_band"], "near_band", where, 1.0)
         if not 0 < near_band <= 1:
             raise PolicyError(f"{where}: 'near_band' must be above 0 and at most 1")
 
     sustained_weeks = DEFAULT_SUSTAINED_WEEKS
     if "sustained_weeks" in data:
         value = data["sustained_weeks"]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise PolicyError(f"{where}: 'sustained_weeks' must be a whole number of at least 1")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 1 <= value <= MAX_SUSTAINED_WEEKS
+        ):
+            raise PolicyError(
+                f"{where}: 'sustained_weeks' must be a whole number from 1 to "
+                f"{MAX_SUSTAINED_WEEKS} (two years)"
+            )
         sustained_weeks = value
 
     return Policy(
@@ -150,5 +184,7 @@ def load_policy(path: Path | str | None) -> Policy:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise PolicyError(f"{where}: not valid TOML ({error})") from None
+        raise PolicyError(f"{where}: not valid TOML ({visible(str(error))})") from None
+    except RecursionError:
+        raise PolicyError(f"{where}: is nested too deeply to be a policy file") from None
     return policy_from_mapping(data, where)

@@ -131,7 +131,9 @@ def test_hostile_names_do_not_reach_the_terminal_raw(capsys, tmp_path):
         assert result.code == 0, result.err
         assert "\x1b" not in result.out
         shown = (
-            "[@click=app.quit]x\\\\x1b[2J" if fmt == "markdown" else "[@click=app.quit]x\\x1b[2J"
+            "\\[@click=app.quit\\]x\\\\x1b\\[2J"
+            if fmt == "markdown"
+            else "[@click=app.quit]x\\x1b[2J"
         )
         assert shown in result.out
     table = report(capsys, db).out

@@ -106,4 +106,6 @@ def test_xlsx_cells_are_read_as_text_with_excel_row_numbers(tmp_path: Path) -> N
     assert frame.get_column("staff_ref").to_list() == ["00123", "SW2"]
     assert frame.schema["fte"] == pl.String()
     assert frame.get_column("start_date").to_list()[1] == "05/01/2024"
-    assert any("only the first sheet ('Staff')" in message for _, _, message in raw.warnings)
+    assert any(
+        "only the first visible sheet ('Staff')" in message for _, _, message in raw.warnings
+    )

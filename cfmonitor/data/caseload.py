@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from cfmonitor.data.contract_rules import contract_problems, unjudgeable_workers
 from cfmonitor.data.freshness import DataAge, data_age
 from cfmonitor.data.store import Frames, Source, load_frames
 from cfmonitor.policy import COMPLEXITY_LEVELS, Policy
@@ -25,8 +26,16 @@ STATUS_OVER = "over"
 STATUS_NEAR = "near"
 STATUS_OK = "ok"
 STATUS_UNKNOWN_COHORT = "unknown-cohort"
-STATUSES = (STATUS_OVER, STATUS_NEAR, STATUS_OK, STATUS_UNKNOWN_COHORT)
-STATUS_RANK = {STATUS_OVER: 0, STATUS_UNKNOWN_COHORT: 1, STATUS_NEAR: 2, STATUS_OK: 3}
+STATUS_UNKNOWN = "unknown"
+"""A value the worker's figures depend on is outside the contract: nobody can judge them."""
+STATUSES = (STATUS_OVER, STATUS_NEAR, STATUS_OK, STATUS_UNKNOWN_COHORT, STATUS_UNKNOWN)
+STATUS_RANK = {
+    STATUS_OVER: 0,
+    STATUS_UNKNOWN: 1,
+    STATUS_UNKNOWN_COHORT: 1,
+    STATUS_NEAR: 2,
+    STATUS_OK: 3,
+}
 """Most urgent first: used to sort so the overloaded are seen before anyone else."""
 
 WORKER_FIELDS = (
@@ -350,7 +359,24 @@ def _find_problems(
         )
     )
 
+    parts.append(contract_problems(frames))
     return pl.concat(parts, how="vertical")
+
+
+def _unknown_where_unjudgeable(workers: pl.DataFrame, frames: Frames) -> pl.DataFrame:
+    """Workers whose figures rest on a value outside the contract: `unknown`, never `ok`."""
+    unjudgeable = pl.col("worker_id").is_in(unjudgeable_workers(frames).implode())
+    return workers.with_columns(
+        pl.when(unjudgeable).then(pl.lit(STATUS_UNKNOWN)).otherwise("status").alias("status"),
+        pl.when(unjudgeable)
+        .then(pl.lit(STATUS_RANK[STATUS_UNKNOWN], pl.Int8))
+        .otherwise("status_rank")
+        .alias("status_rank"),
+        *[
+            pl.when(unjudgeable).then(None).otherwise(name).alias(name)
+            for name in ("capacity", "utilisation")
+        ],
+    )
 
 
 def load_snapshot(
@@ -716,7 +742,10 @@ def compute_snapshot(frames: Frames, policy: Policy, as_of: dt.date) -> Snapshot
         .join(loads, on="worker_id", how="left")
         .join(reduction_total, on="worker_id", how="left"),
         policy,
-    ).sort(WORKER_ORDER, descending=WORKER_ORDER_DESCENDING, nulls_last=True)
+    )
+    workers = _unknown_where_unjudgeable(workers, frames).sort(
+        WORKER_ORDER, descending=WORKER_ORDER_DESCENDING, nulls_last=True
+    )
 
     case_totals = open_cases.group_by("team_id").agg(pl.len().alias("open_cases"))
     allocated_totals = (

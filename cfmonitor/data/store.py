@@ -8,21 +8,26 @@ database is never checkpointed by a reader.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
 from cfmonitor.data.freshness import LastImport, read_last_import
 from cfmonitor.errors import CfmonitorError
+from cfmonitor.safe_text import visible
 
 # connectorx logs connection errors (with the file's path) from Rust unless told not to.
 os.environ["RUST_LOG"] = "off"
+
+_T = TypeVar("_T")
 
 SCHEMA_VERSION = 2
 """The `PRAGMA user_version` this build writes; kept in step with data/schema.py by a test."""
@@ -141,6 +146,35 @@ def readonly_uri(path: Path) -> str:
     return path.resolve().as_uri() + "?mode=ro"
 
 
+WAL_HEADER_OFFSET = 18
+"""Bytes 18 and 19 of a SQLite file are 2 when the database is in WAL mode."""
+
+
+def _is_wal(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(WAL_HEADER_OFFSET)
+            return handle.read(2) == b"\x02\x02"
+    except OSError:
+        return False
+
+
+def reading_uri(path: Path) -> str:
+    """The URI a reader opens `path` with: read-only, and needing no file beside it.
+
+    `import` leaves databases in rollback-journal mode, which a reader opens without
+    creating anything. A WAL database (from an older cfmonitor) needs `-shm` and `-wal`
+    files; in a folder this user cannot write (a read-only share) and with no `-wal`
+    file present, no writer has it open and every row is in the main file, so it is
+    opened as immutable instead of failing.
+    """
+    uri = readonly_uri(path)
+    wal_file = path.with_name(path.name + "-wal")
+    if _is_wal(path) and not wal_file.exists() and not os.access(path.parent, os.W_OK):
+        uri += "&immutable=1"
+    return uri
+
+
 def file_signature(path: Path) -> tuple[int, int] | None:
     """(mtime_ns, size) of the database and its WAL, used to notice another writer."""
     try:
@@ -185,56 +219,58 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     """Open an existing database read-only, waiting briefly for a writer's lock."""
     _check_file(path)
     try:
-        return sqlite3.connect(readonly_uri(path), uri=True, timeout=LOCK_WAIT_SECONDS)
+        return sqlite3.connect(reading_uri(path), uri=True, timeout=LOCK_WAIT_SECONDS)
     except sqlite3.Error as error:
         raise _explain(path, error) from None
 
 
 def _explain(path: Path, error: BaseException) -> StoreError:
-    """Turn a SQLite or connectorx error into one plain sentence."""
+    """Turn a SQLite or connectorx error into one plain sentence (never quoting data)."""
     text = str(error).lower()
     where = str(path)
+    journal = path.with_name(path.name + "-journal")
+    if "readonly" in text and journal.exists():
+        return StoreError(
+            f"{where}: a write to it was interrupted and left {visible(journal.name)} beside it; "
+            f"run `cfmonitor check --repair --db {visible(where)}` (or open it once with write "
+            "access) so SQLite can roll that write back."
+        )
+    if "decode" in text or "utf-8" in text:
+        return StoreError(f"{where}: holds text that is not valid UTF-8.")
     if "locked" in text or "busy" in text:
         return StoreError(
             f"{where}: the database is locked by another program writing to it; "
             "try again in a moment."
         )
     if "malformed" in text or "corrupt" in text or "disk image" in text:
-        return StoreError(f"{where}: the database is damaged or truncated ({error}).")
+        return StoreError(f"{where}: the database is damaged or truncated ({_short(error)}).")
     if "not a database" in text or "file is encrypted" in text:
         return StoreError(f"{where}: not a SQLite database.")
     if "unable to open" in text:
         return StoreError(f"{where}: cannot be opened (check it exists and can be read).")
-    return StoreError(f"{where}: cannot be read ({error}).")
+    return StoreError(f"{where}: cannot be read ({_short(error)}).")
 
 
-def inspect(path: Path | str, *, is_demo: bool = False) -> Source:
-    """Check that `path` is a readable cfmonitor database of our schema version."""
-    db_path = Path(path)
+def _short(error: BaseException) -> str:
+    """SQLite's reason on one line, control characters shown, at most 120 characters."""
+    first = str(error).splitlines()[0] if str(error) else type(error).__name__
+    reason = visible(first)
+    return reason if len(reason) <= 120 else reason[:119] + "…"
+
+
+def _inspect_with(
+    connection: sqlite3.Connection, db_path: Path, stat: os.stat_result, is_demo: bool
+) -> Source:
     where = str(db_path)
-    stat = _check_file(db_path)
-    connection = connect_readonly(db_path)
-    last_import = None
-    try:
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        marked_demo = (
-            connection.execute("PRAGMA application_id").fetchone()[0] == DEMO_APPLICATION_ID
-        )
-        names = {
-            row[0]
-            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
-        if version >= 2 and "imports" in names:
-            last_import = read_last_import(connection)
-        span = (
-            _cached_date_span(db_path, connection, stat)
-            if set(TABLE_NAMES) <= names
-            else (None, None)
-        )
-    except sqlite3.Error as error:
-        raise _explain(db_path, error) from None
-    finally:
-        connection.close()
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    marked_demo = connection.execute("PRAGMA application_id").fetchone()[0] == DEMO_APPLICATION_ID
+    names = {
+        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    last_import = read_last_import(connection) if version >= 2 and "imports" in names else None
+    span = (
+        _cached_date_span(db_path, connection, stat) if set(TABLE_NAMES) <= names else (None, None)
+    )
     missing = [name for name in TABLE_NAMES if name not in names]
     if len(missing) == len(TABLE_NAMES):
         raise StoreError(
@@ -312,6 +348,12 @@ def _date_span(connection: sqlite3.Connection) -> tuple[dt.date | None, dt.date 
     return (day(min(firsts, default=None)), day(max(lasts, default=None)))
 
 
+def inspect(path: Path | str, *, is_demo: bool = False) -> Source:
+    """Check that `path` is a readable cfmonitor database of our schema version."""
+    with read_session(path, is_demo=is_demo) as session:
+        return session.source
+
+
 def quick_check(path: Path | str) -> list[str]:
     """SQLite's `PRAGMA quick_check`: an empty list when the file is sound."""
     db_path = Path(path)
@@ -348,15 +390,18 @@ def _select(
     day = as_of.isoformat()
     if table == "allocations":
         # Only what can matter on the day: allocations open then, and broken ones
-        # (ending before they start) so they are still reported as problems.
+        # (ending before they start, or with no start) so they are reported as problems.
         sql += (
             f" WHERE (start_date <= '{day}' AND (end_date IS NULL OR end_date > '{day}'))"
-            " OR end_date < start_date"
+            " OR end_date < start_date OR start_date IS NULL"
         )
     elif table == "cases":
         # Cases open on the day; closed ones that a loaded allocation points at are
         # fetched afterwards (`_referenced_cases`). Years of closed cases stay on disk.
-        sql += f" WHERE opened_on <= '{day}' AND (closed_on IS NULL OR closed_on > '{day}')"
+        sql += (
+            f" WHERE (opened_on <= '{day}' AND (closed_on IS NULL OR closed_on > '{day}'))"
+            " OR opened_on IS NULL"
+        )
     return sql + " ORDER BY id"
 
 
@@ -382,17 +427,32 @@ _WANTED = {pl.Date(): "an ISO date (YYYY-MM-DD)", pl.Int64(): "a whole number"}
 def _diagnose(connection: sqlite3.Connection, path: Path, table: str) -> StoreError | None:
     """Find the first value that does not fit the contract's type.
 
-    Runs only after a fast load has failed, so a plain scan is fine here.
+    Runs only after a fast load has failed, so a plain scan is fine here. Text is read
+    as bytes: a value that is not valid UTF-8 is named by its place, never shown.
     """
-    for column, dtype in FRAME_SCHEMAS[table].items():
-        query = f"SELECT id, {column}, typeof({column}) FROM {table} WHERE {column} IS NOT NULL"
-        for row_id, value, kind in connection.execute(query):
-            if not _fits(value, kind, dtype):
-                wanted = _WANTED.get(dtype, "a number" if dtype == pl.Float64() else "text")
-                return StoreError(
-                    f"{path}: table {table}, row id {row_id}, column {column}: "
-                    f"{value!r} is not {wanted}."
-                )
+    previous = connection.text_factory
+    connection.text_factory = bytes
+    try:
+        for column, dtype in FRAME_SCHEMAS[table].items():
+            query = f"SELECT id, {column}, typeof({column}) FROM {table} WHERE {column} IS NOT NULL"
+            for row_id, value, kind in connection.execute(query):
+                place = f"{path}: table {table}, row id {row_id}, column {column}"
+                kind = kind.decode("ascii") if isinstance(kind, bytes) else kind
+                if isinstance(value, bytes):
+                    try:
+                        value = value.decode("utf-8")
+                    except UnicodeDecodeError:
+                        return StoreError(f"{place}: holds text that is not valid UTF-8.")
+                if not _fits(value, kind, dtype):
+                    wanted = _WANTED.get(dtype, "a number" if dtype == pl.Float64() else "text")
+                    if dtype == pl.String() or kind == "blob":
+                        # Text columns hold names and references: say what it is, not what.
+                        return StoreError(f"{place}: holds {kind} data, not {wanted}.")
+                    shown = visible(repr(value))
+                    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+                    return StoreError(f"{place}: {shown} is not {wanted}.")
+    finally:
+        connection.text_factory = previous
     return None
 
 
@@ -404,68 +464,242 @@ more than reading a council's rows takes; on a region's database connectorx wins
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
-def _read_with_sqlite(path: Path, query: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def _checked_dates(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Dates exactly as the contract stores them (`YYYY-MM-DD`), whichever reader read them.
+
+    Polars' own string-to-date cast accepts `2019-1-1` and `+2019-11-11`; the check is
+    made here, once, so a large database (connectorx) refuses what a small one refuses.
+    """
+    for name, dtype in schema.items():
+        if dtype != pl.Date() or name not in frame.columns:
+            continue
+        column = frame.get_column(name)
+        if column.dtype == pl.Date():
+            continue
+        text = column.cast(pl.String, strict=True)
+        values = text.drop_nulls()
+        if not values.str.contains(_ISO_DATE).all():
+            raise ValueError(f"column {name} holds a value that is not an ISO date")
+        frame = frame.with_columns(text.str.to_date("%Y-%m-%d", strict=True).alias(name))
+    return frame
+
+
+def _read_with_sqlite(
+    connection: sqlite3.Connection, query: str, schema: dict[str, pl.DataType]
+) -> pl.DataFrame:
     """Rows through sqlite3, typed as strictly as connectorx types them (or an error)."""
-    connection = connect_readonly(path)
-    try:
-        rows = connection.execute(query).fetchall()
-    finally:
-        connection.close()
+    rows = connection.execute(query).fetchall()
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     series = []
     for (name, dtype), values in zip(schema.items(), columns, strict=True):
         raw = pl.String() if dtype == pl.Date() else dtype
-        column = pl.Series(name, list(values), dtype=raw, strict=True)
-        if dtype == pl.Date():
-            if not column.drop_nulls().str.contains(_ISO_DATE).all():
-                raise ValueError(f"column {name} holds a value that is not an ISO date")
-            column = column.str.to_date("%Y-%m-%d", strict=True)
-        series.append(column)
+        series.append(pl.Series(name, list(values), dtype=raw, strict=True))
     return pl.DataFrame(series)
+
+
+_ISO_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+
+
+def _dates_fit_in_sql(connection: sqlite3.Connection, table: str, names: Sequence[str]) -> bool:
+    """The contract's date rule asked of SQLite, one scan per table, for connectorx reads.
+
+    connectorx parses a column declared DATE itself and accepts `2019-1-1`, `+2019-11-11`;
+    this asks the same question `_checked_dates` asks of the small-file reader's text.
+    """
+    dates = [name for name in names if FRAME_SCHEMAS[table][name] == pl.Date()]
+    if not dates:
+        return True
+    bad = " OR ".join(
+        f"({name} IS NOT NULL AND NOT (typeof({name}) = 'text' AND length({name}) = 10 "
+        f"AND {name} GLOB '{_ISO_GLOB}'))"
+        for name in dates
+    )
+    return connection.execute(f"SELECT 1 FROM {table} WHERE {bad} LIMIT 1").fetchone() is None
 
 
 def _read_with_connectorx(path: Path, query: str) -> pl.DataFrame:
     import connectorx
 
-    url = "sqlite://" + urllib.parse.quote(readonly_uri(path), safe="")
+    url = "sqlite://" + urllib.parse.quote(reading_uri(path), safe="")
     return connectorx.read_sql(url, query, return_type="polars")
 
 
-def _read_table(
-    path: Path,
-    table: str,
-    as_of: dt.date | None,
-    *,
-    sql: str | None = None,
-    columns: Sequence[str] | None = None,
-    worker_ids: Sequence[int] | None = None,
-) -> pl.DataFrame:
-    """One table (or `sql` over it), typed by the contract; `columns` narrows it."""
-    schema = {
-        name: dtype
-        for name, dtype in FRAME_SCHEMAS[table].items()
-        if columns is None or name in columns
-    }
-    query = sql or _select(table, as_of, list(schema), worker_ids)
-    try:
-        if path.stat().st_size <= SMALL_DATABASE_BYTES:
-            frame = _read_with_sqlite(path, query, schema)
-        else:
-            frame = _read_with_connectorx(path, query)
-        if frame.is_empty():
-            return pl.DataFrame(schema=schema)
-        return frame.select(pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items())
-    except StoreError:
-        raise
-    except Exception as error:
-        connection = connect_readonly(path)
+class _ChangedWhileReading(Exception):
+    """A WAL database changed between connectorx's reads: read it all again."""
+
+
+READ_ATTEMPTS = 3
+
+
+class ReadSession:
+    """Every read of one load through one connection inside one read transaction.
+
+    Tables read one by one through their own connections can mix two states of a
+    database that an import is committing (names from before, allocations from after).
+    Here every table, and the history, comes from one snapshot: SQLite's read
+    transaction holds it. Large databases are read by connectorx, which opens its own
+    connections; in rollback-journal mode (what `import` leaves) the held read lock
+    keeps a writer from committing meanwhile, and in WAL mode the file is compared
+    before and after and the load is made again if it changed.
+    """
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, source: Source) -> None:
+        self.path = path
+        self.connection = connection
+        self.source = source
+        self._large = source.size > SMALL_DATABASE_BYTES
+        self._signature = file_signature(path)
+
+    def _read_table(
+        self,
+        table: str,
+        as_of: dt.date | None,
+        *,
+        sql: str | None = None,
+        columns: Sequence[str] | None = None,
+        worker_ids: Sequence[int] | None = None,
+    ) -> pl.DataFrame:
+        """One table (or `sql` over it), typed by the contract; `columns` narrows it."""
+        schema = {
+            name: dtype
+            for name, dtype in FRAME_SCHEMAS[table].items()
+            if columns is None or name in columns
+        }
+        query = sql or _select(table, as_of, list(schema), worker_ids)
         try:
-            diagnosis = _diagnose(connection, path, table)
-        except sqlite3.Error as sqlite_error:
-            raise _explain(path, sqlite_error) from None
-        finally:
-            connection.close()
-        raise (diagnosis or _explain(path, error)) from None
+            if self._large:
+                if not _dates_fit_in_sql(self.connection, table, list(schema)):
+                    raise ValueError(f"table {table} holds a value that is not an ISO date")
+                frame = _read_with_connectorx(self.path, query)
+            else:
+                frame = _read_with_sqlite(self.connection, query, schema)
+            if frame.is_empty():
+                return pl.DataFrame(schema=schema)
+            frame = _checked_dates(frame, schema)
+            return frame.select(
+                pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items()
+            )
+        except StoreError:
+            raise
+        except Exception as error:
+            try:
+                diagnosis = _diagnose(self.connection, self.path, table)
+            except sqlite3.Error as sqlite_error:
+                raise _explain(self.path, sqlite_error) from None
+            raise (diagnosis or _explain(self.path, error)) from None
+
+    def load_frames(
+        self,
+        *,
+        as_of: dt.date | None = None,
+        columns: Mapping[str, Sequence[str]] | None = None,
+        worker_ids: Sequence[int] | None = None,
+    ) -> Frames:
+        """Every table, as `load_frames` describes, from this session's snapshot."""
+        wanted = columns or {}
+        frames = {
+            table: self._read_table(table, as_of, columns=wanted.get(table), worker_ids=worker_ids)
+            for table in TABLE_NAMES
+        }
+        if as_of is not None:
+            frames["allocations"] = self._with_waiting_history(frames, as_of)
+            frames["cases"] = self._with_referenced_cases(frames["cases"], frames["allocations"])
+        if self._large and file_signature(self.path) != self._signature and _is_wal(self.path):
+            raise _ChangedWhileReading
+        return Frames(source=self.source, **frames)
+
+    def _with_waiting_history(self, frames: dict[str, pl.DataFrame], day: dt.date) -> pl.DataFrame:
+        """Add the ended allocations of the cases open on `day` with nobody in post allocated:
+        they say since when each has waited, and who held it last. Found by case id through
+        the allocations' case index, so only those few cases' histories are read."""
+        allocations = frames["allocations"]
+        when = pl.lit(day, dtype=pl.Date)
+
+        def open_then(start: str, end: str) -> pl.Expr:
+            return (pl.col(start) <= when) & (pl.col(end).is_null() | (pl.col(end) > when))
+
+        in_post = frames["workers"].filter(open_then("start_date", "end_date")).get_column("id")
+        held = allocations.filter(
+            open_then("start_date", "end_date") & pl.col("worker_id").is_in(in_post.implode())
+        ).get_column("case_id")
+        waiting = (
+            frames["cases"]
+            .filter(open_then("opened_on", "closed_on") & ~pl.col("id").is_in(held.implode()))
+            .get_column("id")
+            .sort()
+        )
+        if waiting.is_empty():
+            return allocations
+        columns = ", ".join(FRAME_SCHEMAS["allocations"])
+        ids = ", ".join(str(int(case_id)) for case_id in waiting)  # whole numbers, made here
+        sql = (
+            f"SELECT {columns} FROM allocations WHERE case_id IN ({ids})"
+            f" AND end_date <= '{day.isoformat()}' AND end_date >= start_date ORDER BY id"
+        )
+        ended = self._read_table("allocations", None, sql=sql)
+        return pl.concat([allocations, ended]).sort("id")
+
+    def _with_referenced_cases(
+        self, cases: pl.DataFrame, allocations: pl.DataFrame
+    ) -> pl.DataFrame:
+        """Add the (closed or not yet open) cases that loaded allocations point at.
+
+        They are what the problems list names ("allocated to a closed case"); usually none.
+        """
+        wanted = (
+            allocations.select(pl.col("case_id").alias("id"))
+            .unique()
+            .join(cases.select("id"), on="id", how="anti")
+            .sort("id")
+        )
+        if wanted.is_empty():
+            return cases
+        columns = ", ".join(FRAME_SCHEMAS["cases"])
+        ids = ", ".join(str(case_id) for case_id in wanted["id"])
+        sql = f"SELECT {columns} FROM cases WHERE id IN ({ids}) ORDER BY id"
+        extra = self._read_table("cases", None, sql=sql)
+        return pl.concat([cases, extra]).sort("id")
+
+
+@contextlib.contextmanager
+def read_session(path: Path | str, *, is_demo: bool = False) -> Iterator[ReadSession]:
+    """Open `path` read-only and hold one read transaction while the caller reads."""
+    db_path = Path(path)
+    stat = _check_file(db_path)
+    try:
+        connection = sqlite3.connect(
+            reading_uri(db_path), uri=True, timeout=LOCK_WAIT_SECONDS, isolation_level=None
+        )
+    except sqlite3.Error as error:
+        raise _explain(db_path, error) from None
+    try:
+        try:
+            connection.execute("BEGIN")
+            source = _inspect_with(connection, db_path, stat, is_demo)
+        except sqlite3.Error as error:
+            raise _explain(db_path, error) from None
+        yield ReadSession(db_path, connection, source)
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            connection.execute("ROLLBACK")
+        connection.close()
+
+
+def read_consistently(
+    path: Path | str, read: Callable[[ReadSession], _T], *, is_demo: bool = False
+) -> _T:
+    """`read(session)` in one read transaction, made again if a WAL database changed."""
+    for attempt in range(READ_ATTEMPTS):
+        try:
+            with read_session(path, is_demo=is_demo) as session:
+                return read(session)
+        except _ChangedWhileReading:
+            if attempt == READ_ATTEMPTS - 1:
+                raise StoreError(
+                    f"{path}: kept changing while it was read; try again when the import "
+                    "writing to it has finished."
+                ) from None
+    raise AssertionError("unreachable")
 
 
 def load_frames(
@@ -476,76 +710,15 @@ def load_frames(
     columns: Mapping[str, Sequence[str]] | None = None,
     worker_ids: Sequence[int] | None = None,
 ) -> Frames:
-    """Load every table. With `as_of`, only the allocations and cases that matter then.
+    """Load every table in one read transaction. With `as_of`, only the allocations and
+    cases that matter then.
 
     `columns` narrows some tables to the columns a computation needs (the trend reads
     millions of allocations and cases, but not their references or types); `worker_ids`
     (whole history only) keeps just those workers' allocations and the cases they hold.
     """
-    db_path = Path(path)
-    source = inspect(db_path, is_demo=is_demo)
-    wanted = columns or {}
-    frames = {
-        table: _read_table(db_path, table, as_of, columns=wanted.get(table), worker_ids=worker_ids)
-        for table in TABLE_NAMES
-    }
-    if as_of is not None:
-        frames["allocations"] = _with_waiting_history(db_path, frames, as_of)
-        frames["cases"] = _with_referenced_cases(db_path, frames["cases"], frames["allocations"])
-    return Frames(source=source, **frames)
-
-
-def _with_waiting_history(
-    path: Path, frames: dict[str, pl.DataFrame], day: dt.date
-) -> pl.DataFrame:
-    """Add the ended allocations of the cases open on `day` with nobody in post allocated:
-    they say since when each has waited, and who held it last. Found by case id through
-    the allocations' case index, so only those few cases' histories are read."""
-    allocations = frames["allocations"]
-    when = pl.lit(day, dtype=pl.Date)
-
-    def open_then(start: str, end: str) -> pl.Expr:
-        return (pl.col(start) <= when) & (pl.col(end).is_null() | (pl.col(end) > when))
-
-    in_post = frames["workers"].filter(open_then("start_date", "end_date")).get_column("id")
-    held = allocations.filter(
-        open_then("start_date", "end_date") & pl.col("worker_id").is_in(in_post.implode())
-    ).get_column("case_id")
-    waiting = (
-        frames["cases"]
-        .filter(open_then("opened_on", "closed_on") & ~pl.col("id").is_in(held.implode()))
-        .get_column("id")
-        .sort()
+    return read_consistently(
+        path,
+        lambda session: session.load_frames(as_of=as_of, columns=columns, worker_ids=worker_ids),
+        is_demo=is_demo,
     )
-    if waiting.is_empty():
-        return allocations
-    columns = ", ".join(FRAME_SCHEMAS["allocations"])
-    ids = ", ".join(str(int(case_id)) for case_id in waiting)  # whole numbers, made here
-    sql = (
-        f"SELECT {columns} FROM allocations WHERE case_id IN ({ids})"
-        f" AND end_date <= '{day.isoformat()}' AND end_date >= start_date ORDER BY id"
-    )
-    ended = _read_table(path, "allocations", None, sql=sql)
-    return pl.concat([allocations, ended]).sort("id")
-
-
-def _with_referenced_cases(
-    path: Path, cases: pl.DataFrame, allocations: pl.DataFrame
-) -> pl.DataFrame:
-    """Add the (closed or not yet open) cases that loaded allocations point at.
-
-    They are what the problems list names ("allocated to a closed case"); usually none.
-    """
-    wanted = (
-        allocations.select(pl.col("case_id").alias("id"))
-        .unique()
-        .join(cases.select("id"), on="id", how="anti")
-        .sort("id")
-    )
-    if wanted.is_empty():
-        return cases
-    columns = ", ".join(FRAME_SCHEMAS["cases"])
-    ids = ", ".join(str(case_id) for case_id in wanted["id"])
-    sql = f"SELECT {columns} FROM cases WHERE id IN ({ids}) ORDER BY id"
-    extra = _read_table(path, "cases", None, sql=sql)
-    return pl.concat([cases, extra]).sort("id")

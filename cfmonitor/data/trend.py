@@ -29,13 +29,13 @@ from cfmonitor.data.caseload import (
     WORKER_ORDER_DESCENDING,
     WORKER_TOTALS,
     Snapshot,
+    compute_snapshot,
     judge_workers,
-    load_snapshot,
     reduction_totals,
     roll_up,
     summarise_teams,
 )
-from cfmonitor.data.store import Frames, load_frames
+from cfmonitor.data.store import Frames, ReadSession, load_frames, read_consistently
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.policy import COMPLEXITY_LEVELS, Policy
 
@@ -722,10 +722,11 @@ def frames_on(frames: Frames, day: dt.date) -> Frames:
     allocations = frames.allocations.filter(
         open_allocation
         | (pl.col("end_date") < pl.col("start_date"))
+        | pl.col("start_date").is_null()
         | ((pl.col("end_date") <= when) & pl.col("case_id").is_in(waiting.implode()))
     )
     referenced = pl.col("id").is_in(allocations.get_column("case_id").implode())
-    cases = frames.cases.filter(open_then | referenced)
+    cases = frames.cases.filter(open_then | referenced | pl.col("opened_on").is_null())
     return dataclasses.replace(frames, allocations=allocations, cases=cases)
 
 
@@ -737,11 +738,18 @@ def load_snapshot_with_history(
     The history is read only when someone is over, and then only those workers'
     allocations and cases, and only the columns weeks over needs.
     """
-    snapshot = load_snapshot(path, policy, as_of, is_demo=is_demo)
-    over = snapshot.workers.filter(pl.col("status") == STATUS_OVER).get_column("worker_id")
-    if over.is_empty():
-        return add_history(snapshot, None)
-    return add_history(snapshot, load_history(path, is_demo=is_demo, worker_ids=over.to_list()))
+
+    def read(session: ReadSession) -> Snapshot:
+        # One read transaction for the day and the history: a report read while an
+        # import commits shows the state before it or after it, never a mixture.
+        snapshot = compute_snapshot(session.load_frames(as_of=as_of), policy, as_of)
+        over = snapshot.workers.filter(pl.col("status") == STATUS_OVER).get_column("worker_id")
+        if over.is_empty():
+            return add_history(snapshot, None)
+        history = session.load_frames(columns=HISTORY_COLUMNS, worker_ids=over.to_list())
+        return add_history(snapshot, history)
+
+    return read_consistently(path, read, is_demo=is_demo)
 
 
 def add_history(snapshot: Snapshot, frames: Frames | None) -> Snapshot:

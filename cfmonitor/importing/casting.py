@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from cfmonitor.cell_text import UNMARK_PATTERN
 from cfmonitor.importing.contract import (
     CHOICE,
     CHOICES,
@@ -34,8 +35,8 @@ _ISO = r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
 _UK = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"
 _SHORT_YEAR = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$"
 _DECIMAL = r"^(?:\d+(?:\.\d*)?|\.\d+)$"
-_NEUTRALISED = r"^'([=+\-@\t\r])"
-"""A cell an export made safe for Excel (`'=…`); the quote is removed on the way back."""
+_NEUTRALISED = UNMARK_PATTERN
+"""A cell an export marked (`'=…`, `''…`); the marker is removed on the way back."""
 _EARLIEST_YEAR = 1900
 _LATEST_YEAR = 2199
 

@@ -23,10 +23,30 @@ def _from_database(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _keep_unmentioned(
+    new: pl.DataFrame, old: pl.DataFrame, key: list[str], absent: list[str]
+) -> pl.DataFrame:
+    """Stored values for the columns a file does not have (null for rows that are new).
+
+    A workers file without `end_date` says nothing about leavers: it must not reopen them.
+    """
+    stored = new.select(key).join(
+        old.select(*key, *absent), on=key, how="left", maintain_order="left"
+    )
+    return new.with_columns(stored.get_column(name) for name in absent)
+
+
 def merge(
-    existing: dict[str, pl.DataFrame], files: dict[str, pl.DataFrame], mode: str
+    existing: dict[str, pl.DataFrame],
+    files: dict[str, pl.DataFrame],
+    mode: str,
+    present: dict[str, tuple[str, ...]] | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """Every table as it would be: natural columns, `id` (null for new rows), `_file`, `_row`."""
+    """Every table as it would be: natural columns, `id` (null for new rows), `_file`, `_row`.
+
+    `present` lists, per table, the columns its file has (default: all); in `--update`
+    the others keep what the database holds.
+    """
     final: dict[str, pl.DataFrame] = {}
     for table in TABLE_ORDER:
         file_format = FORMATS[table]
@@ -42,6 +62,13 @@ def merge(
             for name in file_format.names
             if new.schema[name] != old.schema[name]
         )
+        absent = [
+            name
+            for name in file_format.names
+            if name not in (present or {}).get(table, file_format.names)
+        ]
+        if mode == UPDATE and absent and old.height:
+            new = _keep_unmentioned(new, old, key, absent)
         if old.height:
             ids = new.select(key).join(
                 old.select(ID, *key), on=key, how="left", maintain_order="left"

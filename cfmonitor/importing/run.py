@@ -20,7 +20,12 @@ from cfmonitor.importing.problems import ImportProblems, combine, has_errors
 from cfmonitor.importing.provenance import Provenance
 from cfmonitor.importing.reading import RawTable, read_table
 from cfmonitor.importing.recording import NATIVE
-from cfmonitor.importing.writing import WriteResult, write_changes
+from cfmonitor.importing.writing import (
+    WriteResult,
+    prepare_for_writing,
+    state_marker,
+    write_changes,
+)
 from cfmonitor.policy import Policy
 
 Step = Callable[[str], None]
@@ -29,6 +34,43 @@ Step = Callable[[str], None]
 
 class ImportModeError(CfmonitorError):
     """Rows would be replaced or merged, and the user has not said which."""
+
+
+class RemovalRefused(CfmonitorError):
+    """`--replace` would remove rows on evidence too thin to trust; nothing was written."""
+
+
+ALLOW_REMOVALS_FLAG = "--allow-removals"
+
+
+def refuse_thin_replacements(
+    changes: dict[str, TableChanges],
+    stored: Frames,
+    rows_read: dict[str, int],
+    files: dict[str, Path],
+    *,
+    allow_removals: bool,
+) -> None:
+    """A file that yielded no rows never removes any; halving a table needs a flag.
+
+    A CSV saved with old-Mac line endings, or the wrong sheet, reads as a header and
+    nothing else; `--replace` would then empty the table and report success.
+    """
+    for table, change in changes.items():
+        held = getattr(stored, table).height
+        if not change.removed:
+            continue
+        if rows_read[table] == 0:
+            raise RemovalRefused(
+                f"{files[table]}: has no data rows, so --replace would remove all {held:,} "
+                f"{table}; nothing was changed."
+            )
+        if rows_read[table] * 2 < held and not allow_removals:
+            raise RemovalRefused(
+                f"{files[table]}: --replace would shrink {table} from {held:,} rows to "
+                f"{rows_read[table]:,}; check the file, and add {ALLOW_REMOVALS_FLAG} "
+                "if that is meant."
+            )
 
 
 @dataclass(frozen=True)
@@ -69,31 +111,49 @@ def _prepare(
     step: Step,
     given: dict[str, RawTable],
     source_problems: pl.DataFrame | None,
-) -> tuple[pl.DataFrame, dict[str, TableChanges], bool]:
+    *,
+    allow_removals: bool,
+    dry_run: bool,
+) -> tuple[pl.DataFrame, dict[str, TableChanges], bool, tuple | None]:
     """(problems, changes, create): everything short of writing. The files' frames are
     dropped when this returns, so only the rows to write stay in memory."""
     step("Reading the database")
+    if db.exists() and not dry_run:
+        prepare_for_writing(db)
+    marker = state_marker(db)
     stored, create = _stored(db)
     tables = [table for table in TABLE_ORDER if table in files or table in given]
     chosen_mode = _check_mode(db, stored, tables, mode)
     typed: dict[str, pl.DataFrame] = {}
+    present: dict[str, tuple[str, ...]] = {}
     problems = [] if source_problems is None else [source_problems]
     for table in tables:
-        raw = given.get(table)
-        step(f"Reading {(raw.path if raw else files[table]).name}")
-        raw = raw or read_table(files[table], FORMATS[table])
+        adapted = given.get(table)
+        step(f"Reading {(adapted.path if adapted else files[table]).name}")
+        raw = adapted or read_table(files[table], FORMATS[table])
+        # An adapter's table has the contract columns it could fill: those are what it sets.
+        present[table] = raw.present or tuple(
+            name for name in FORMATS[table].names if name in raw.frame.columns
+        )
         frame, found = cast_table(raw, FORMATS[table])
+        del raw, adapted
+        typed[table] = frame
+        problems.append(found)
         typed[table] = frame
         problems.append(found)
     step("Checking")
     existing = to_natural(stored)
-    final = merge(existing, typed, chosen_mode)
+    final = merge(existing, typed, chosen_mode, present)
     problems.append(check_state(final, typed, existing, chosen_mode, policy, RAW_PREFIX))
     found = combine(problems)
     if has_errors(found):
         raise ImportProblems(found)
     step("Comparing with the database")
-    return found, plan(final, stored, tables), create
+    changes = plan(final, stored, tables)
+    rows_read = {table: frame.height for table, frame in typed.items()}
+    named = {**files, **{table: raw.path for table, raw in given.items()}}
+    refuse_thin_replacements(changes, stored, rows_read, named, allow_removals=allow_removals)
+    return found, changes, create, marker
 
 
 def _is_newer_extract(db: Path, provenance: Provenance) -> bool:
@@ -119,12 +179,13 @@ def run_import(
     provenance: Provenance | None = None,
     tables: dict[str, RawTable] | None = None,
     source_problems: pl.DataFrame | None = None,
+    allow_removals: bool = False,
 ) -> ImportOutcome:
     """Import `files` (table → path) into `db`; raises `ImportProblems` listing every error.
 
     `tables` are tables an adapter (`importing.sources`) has already read as text in the
     contract, and `source_problems` what it found; both go through the same checks.
-
+    `allow_removals` lets `--replace` remove more than half of a table's rows.
     `provenance` says where the rows came from; the writer records it (issue 15's data
     freshness) so screens and reports can show "data as of".
     """
@@ -135,13 +196,23 @@ def run_import(
         )
     if mode not in (None, REPLACE, UPDATE):
         raise ValueError(mode)
-    found, changes, create = _prepare(db, files, mode, policy, step, tables or {}, source_problems)
+    found, changes, create, marker = _prepare(
+        db,
+        files,
+        mode,
+        policy,
+        step,
+        tables or {},
+        source_problems,
+        allow_removals=allow_removals,
+        dry_run=dry_run,
+    )
     if dry_run:
         return ImportOutcome(problems=found, changes=changes, result=None)
     provenance = provenance or NATIVE
     rows = sum(c.added + c.changed + c.removed for c in changes.values())
     if rows == 0 and not create and not _is_newer_extract(db, provenance):
-        unchanged = WriteResult(backup=None, created=False, wal=True, unchanged=True)
+        unchanged = WriteResult(backup=None, created=False, wal=False, unchanged=True)
         return ImportOutcome(problems=found, changes=changes, result=unchanged)
     if on_plan is not None:
         on_plan(rows)
@@ -152,5 +223,6 @@ def run_import(
         create=create,
         progress=progress or (lambda rows: None),
         provenance=provenance,
+        expected=None if create else marker,
     )
     return ImportOutcome(problems=found, changes=changes, result=result)

@@ -46,11 +46,11 @@ def print_outcome(outcome: ImportOutcome, db_label: str, console: Console) -> No
     verb = "Created" if result.created else "Updated"
     console.print(Text(f"{verb} {visible(db_label)}; integrity_check: ok."))
     print_recorded(result.recorded, result.upgraded_from, db_label, console)
-    if not result.wal:
+    if result.wal:
         console.print(
             Text(
-                "Note: could not switch the database to WAL (another program has it open); "
-                "readers may wait while it is written.",
+                "Note: the database is still in WAL mode (another program had it open), so it "
+                "cannot be read from a read-only folder until the next import.",
                 style="yellow",
             )
         )

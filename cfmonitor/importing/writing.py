@@ -2,7 +2,10 @@
 
 One connection, one explicit `BEGIN IMMEDIATE` … `COMMIT`; any failure (a constraint,
 a full disk, another writer's lock, ctrl-c) rolls back and leaves the database as it
-was. The database is switched to WAL first so a running TUI keeps reading meanwhile.
+was. The database is left in SQLite's rollback-journal mode (never WAL): a reader then
+needs no `-wal`/`-shm` files, so a copy on a read-only share can be read, and reading
+never creates a file. A running TUI keeps reading while rows are written; only the
+commit itself waits briefly for readers to finish their (short) reads.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ from pathlib import Path
 
 import polars as pl
 
-from cfmonitor.errors import CfmonitorError
+from cfmonitor.errors import CfmonitorError, ChangedMeanwhile, WrittenThenInterrupted
 from cfmonitor.importing.contract import TABLE_ORDER
 from cfmonitor.importing.planning import TableChanges
 from cfmonitor.importing.provenance import Provenance
 from cfmonitor.importing.recording import NATIVE, record_import
-from cfmonitor.private_file import create_private_file
+from cfmonitor.private_file import move_into_place, private_temporary_beside
 
 LOCK_WAIT_SECONDS = 2.0
 BATCH_ROWS = 20_000
@@ -43,6 +46,7 @@ class WriteResult:
     backup: Path | None
     created: bool
     wal: bool
+    """True when the database is still in WAL mode (another program had it open)."""
     unchanged: bool = False
     """True when the files matched the database: nothing was written, no backup taken."""
     upgraded_from: int | None = None
@@ -74,18 +78,19 @@ def take_backup(path: Path) -> Path:
     backup from the connection holding the write transaction would wait for itself.
     """
     target = backup_path(path, dt.datetime.now())
-    create_private_file(target)
+    partial = private_temporary_beside(target, ".partial", family=f"{path.name}.backup-")
     source = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-    copy = sqlite3.connect(target)
+    copy = sqlite3.connect(partial)
     try:
         source.backup(copy)
+        copy.close()
+        move_into_place(partial, target)
     except BaseException:
         copy.close()
-        target.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise
     finally:
         source.close()
-    copy.close()
     return target
 
 
@@ -156,8 +161,8 @@ def _explain(path: Path, error: sqlite3.Error) -> ImportWriteError:
     text = str(error).lower()
     if "locked" in text or "busy" in text:
         return ImportWriteError(
-            f"{path}: the database is locked by another program writing to it; "
-            "nothing was changed. Try again when it has finished."
+            f"{path}: another import (or another program) was writing to the database; "
+            "nothing was changed. Run this import again when it has finished."
         )
     if "full" in text:
         return ImportWriteError(f"{path}: the disk is full; nothing was changed.")
@@ -170,11 +175,12 @@ def _explain(path: Path, error: sqlite3.Error) -> ImportWriteError:
     )
 
 
-def _switch_to_wal(connection: sqlite3.Connection) -> bool:
+def _leave_wal(connection: sqlite3.Connection) -> bool:
+    """Switch to the rollback journal; True when the database is still in WAL mode."""
     try:
-        mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = connection.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
     except sqlite3.OperationalError:
-        return False
+        return True
     return str(mode).lower() == "wal"
 
 
@@ -193,6 +199,43 @@ def _check_integrity(connection: sqlite3.Connection, *, references: bool) -> Non
         raise sqlite3.DatabaseError(f"integrity_check: {result[0]}")
 
 
+CHANGE_COUNTER = slice(24, 28)
+"""SQLite's file change counter, bumped by every commit in rollback-journal mode."""
+
+
+def state_marker(path: Path) -> tuple[bytes, int, int] | None:
+    """Something that changes whenever another connection commits to `path`.
+
+    The change counter in the header, and the size and modification time of the file
+    and of any WAL beside it (the counter alone does not move in WAL mode).
+    """
+    from cfmonitor.data.store import file_signature
+
+    try:
+        with open(path, "rb") as handle:
+            counter = handle.read(100)[CHANGE_COUNTER]
+    except OSError:
+        return None
+    signature = file_signature(path)
+    return None if signature is None else (counter, *signature)
+
+
+def prepare_for_writing(path: Path) -> None:
+    """Switch a database an older cfmonitor left in WAL mode to the rollback journal.
+
+    Done before the import reads what the database holds, so that the switch (which
+    rewrites the file's header) is not taken for another writer's commit.
+    """
+    try:
+        connection = connect(path)
+    except sqlite3.Error:
+        return
+    try:
+        _leave_wal(connection)
+    finally:
+        connection.close()
+
+
 def write_changes(
     path: Path,
     changes: dict[str, TableChanges],
@@ -200,32 +243,45 @@ def write_changes(
     create: bool,
     progress: Progress = lambda rows: None,
     provenance: Provenance = NATIVE,
+    expected: tuple[bytes, int, int] | None = None,
 ) -> WriteResult:
     """Apply `changes` in one transaction; on any failure the database is as it was.
 
+    An existing database in WAL mode (written by an older cfmonitor) is switched back to
+    the rollback journal first; a new one is built under a temporary name. `expected`
+    is `state_marker(path)` when the import read the database: if another import has
+    committed since, the plan is stale and nothing is written.
     The import is recorded (`provenance`, the time now in UTC) in the same transaction,
     upgrading a version-1 file to version 2 on the way.
-    An existing database is switched to WAL first, so readers carry on during the write.
-    A new one is filled with SQLite's rollback journal (it has no readers, and nothing
-    is written twice) and switched to WAL once committed.
     """
-    if create:
-        create_private_file(path)
+    # A new database is built under a private temporary name and linked into place once
+    # committed, so an import killed half-way (even by kill -9) leaves no file named `path`.
+    if create and path.exists():
+        raise ImportWriteError(f"{path}: already exists; cfmonitor will not overwrite it.")
+    building = private_temporary_beside(path, ".partial") if create else path
     backup: Path | None = None
     committed = False
+    in_place = False
     wal = False
     upgraded_from: int | None = None
     connection: sqlite3.Connection | None = None
     try:
-        connection = connect(path)
+        connection = connect(building)
         connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if create:
             from cfmonitor.data.schema import create_schema  # slow to import: only when needed
 
             create_schema(connection)
-        else:
-            wal = _switch_to_wal(connection)
+        elif expected is None:
+            wal = _leave_wal(connection)
+        else:  # switched already (`prepare_for_writing`); switching now would move the marker
+            wal = str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
         connection.execute("BEGIN IMMEDIATE")
+        if expected is not None and state_marker(path) != expected:
+            raise ChangedMeanwhile(
+                f"{path}: another import wrote to the database while this one was being "
+                "checked; nothing was changed. Run this import again."
+            )
         if not create:
             backup = take_backup(path)
         _apply(connection, changes, progress)
@@ -234,7 +290,17 @@ def write_changes(
         connection.execute("COMMIT")
         committed = True
         if create:
-            wal = _switch_to_wal(connection)
+            connection.close()
+            connection = None
+            move_into_place(building, path)
+        in_place = True
+    except KeyboardInterrupt:
+        if in_place or (committed and not create):
+            raise WrittenThenInterrupted(
+                f"{path}: interrupted after the import was written; the new rows are in "
+                "the database."
+            ) from None
+        raise
     except sqlite3.Error as error:
         if committed:
             raise ImportWriteError(f"{path}: written, but then {error}.") from None
@@ -245,11 +311,10 @@ def write_changes(
                 with contextlib.suppress(sqlite3.Error):
                     connection.execute("ROLLBACK")
             connection.close()
-        if not committed:
-            if create:
-                _remove_database(path)
-            if backup is not None:
-                backup.unlink(missing_ok=True)
+        if create:
+            _remove_database(building)
+        if not committed and backup is not None:
+            backup.unlink(missing_ok=True)
     return WriteResult(
         backup=backup,
         created=create,

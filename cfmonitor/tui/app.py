@@ -235,6 +235,11 @@ class CfmonitorApp(App[None]):
             history = load_history(self.choice.path, is_demo=self.choice.is_demo)
             if worker.is_cancelled:
                 return
+            if history.source != frames.source:  # an import committed between the reads
+                self.post_message(
+                    HistoryFailed(as_of, "The database changed while it was read; press r.")
+                )
+                return
             start, end = default_range(as_of)
             trend = compute_trend(history, self.policy, start, end, every="week")
             direction = direction_of_travel(history, self.policy, as_of)
