@@ -12,7 +12,7 @@ from tests.tui.test_navigation import table
 async def test_e_exports_the_visible_rows_as_csv(demo_db, make_app, tmp_path):
     app = make_app(demo_db)
     target = tmp_path / "arun.csv"
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("f", "slash", *"arun", "enter", "e")
         assert isinstance(app.screen, ExportDialog)
@@ -32,7 +32,7 @@ async def test_export_refuses_to_replace_a_file_unless_asked(demo_db, make_app, 
     app = make_app(demo_db)
     target = tmp_path / "keep.csv"
     target.write_text("mine\n")
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("enter", "e")
         app.screen.query_one("#export-path").value = str(target)

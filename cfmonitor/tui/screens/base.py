@@ -69,6 +69,7 @@ EXPORT_BINDING = Binding(
 )
 HELPER_COLUMNS = (
     "flagged",
+    "over_near",
     "status_rank",
     "utilisation_bar",
     "utilisation_series",
@@ -91,6 +92,25 @@ def text_width(frame: pl.DataFrame, column: str, least: int, most: int) -> int:
         return least
     longest = frame.get_column(column).cast(pl.String).str.len_chars().max()
     return max(least, min(most, int(longest or 0)))
+
+
+def distinct_width(frame: pl.DataFrame, column: str, least: int, most: int) -> int:
+    """The fewest cells (from `least`, at most `most`) in which a name column, cut with an
+    ellipsis, still tells every row apart: the width a name may shrink to, and no less."""
+    if frame.is_empty():
+        return least
+    names = frame.get_column(column).cast(pl.String).fill_null("")
+    longest = min(most, int(names.str.len_chars().max() or 0))
+    distinct = names.n_unique()
+    for width in range(least, longest):
+        cut = pl.select(
+            pl.when(names.str.len_chars() <= width)
+            .then(names)
+            .otherwise(names.str.slice(0, width - 1) + "…")
+        ).to_series()
+        if cut.n_unique() == distinct:
+            return width
+    return max(least, longest)
 
 
 class SnapshotScreen(Screen):
@@ -200,6 +220,7 @@ class TableScreen(SnapshotScreen):
     """A screen whose main part is one CaseloadTable: filter, flagged-only, sort, open a row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        FLAGGED_BINDING,
         EXPORT_BINDING,
         Binding(
             "slash",
@@ -247,6 +268,7 @@ class TableScreen(SnapshotScreen):
         self.table.set_frame(
             frame, self.TABLE_KEY, self.table_columns(frame), row_style=self.row_style()
         )
+        self.refresh_bindings()  # e.g. flagged-only once the history's weeks are in
 
     def row_style(self) -> pl.Expr | None:
         """Per-row style (e.g. teams with anyone over stand out); None for plain rows."""
@@ -291,6 +313,12 @@ class TableScreen(SnapshotScreen):
     def can_show_flagged(self) -> bool:
         """Only tables of people or weeks have rows that are over or near."""
         return "flagged" in self.table.frame.columns
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The key bar and help offer only what works here now."""
+        if action == "toggle_flagged":
+            return self.can_show_flagged()
+        return True
 
     def action_toggle_flagged(self) -> None:
         if not self.can_show_flagged():

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.presentation import STATUS_SYMBOLS, format_count, format_number, format_percent
-from cfmonitor.tui.screens.base import FLAGGED_BINDING, TableScreen, text_width
+from cfmonitor.tui.screens.base import TableScreen, distinct_width, text_width
 from cfmonitor.tui.widgets.cells import SUSTAINED_SYMBOL, flag_text
 from cfmonitor.tui.widgets.figures import Figure, Figures
 from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, percent_cell, text_cell
@@ -101,7 +101,6 @@ class OverviewScreen(TableScreen):
             id="clear-filter",
             tooltip="Close and clear the filter (the overview is the top level).",
         ),
-        FLAGGED_BINDING,
         Binding(
             "u",
             "unallocated",
@@ -150,7 +149,10 @@ class OverviewScreen(TableScreen):
             "average_caseload",
             "over",
             "near",
-        ).with_columns(((pl.col("over") + pl.col("near")) > 0).alias("flagged"))
+        ).with_columns(
+            ((pl.col("over") + pl.col("near")) > 0).alias("flagged"),
+            pl.struct("over", "near").alias("over_near"),  # sorts on over, then near
+        )
 
     def row_style(self) -> pl.Expr:
         """Teams with anyone over stand out in bold (their ▲ count is in the error colour)."""
@@ -170,10 +172,11 @@ class OverviewScreen(TableScreen):
             Column(
                 "team",
                 "Team",
-                text_width(frame, "team", 16, 44),
+                text_width(frame, "team", 16, 60),
                 render=text_cell,
                 priority=9,
-                min_width=16,
+                min_width=distinct_width(frame, "team", 16, 60),
+                cut_last=True,
             ),
             Column("workers_in_post", "Workers", 7, "right", count_cell, priority=5),
             Column("fte_in_post", "FTE", 6, "right", number_cell(1), priority=4),
@@ -183,11 +186,17 @@ class OverviewScreen(TableScreen):
             Column("unallocated_cases", "Unalloc", 7, "right", count_cell, priority=5),
             Column("average_caseload", "Avg load", 8, "right", number_cell(1), priority=4),
             Column(
-                "over",
+                "over_near",
                 "Over/near",
                 9,
                 render=lambda value, row: flag_text(row["over"], row["near"], styles),
-                priority=8,
+                priority=10,
+                search_text=pl.concat_str(
+                    pl.when(pl.col("over") > 0).then(pl.lit("over")),
+                    pl.when(pl.col("near") > 0).then(pl.lit("near")),
+                    separator=" ",
+                    ignore_nulls=True,
+                ),
             ),
         ]
 

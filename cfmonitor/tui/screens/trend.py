@@ -178,7 +178,7 @@ class TrendScreen(TableScreen):
         styles = self.status_styles()
         date = Column("date", "Week to", 10, render=text_cell, priority=10, searchable=True)
         if self.level == WORKER:
-            return [date, *judged_columns(styles)]
+            return [date, *judged_columns(styles, frame)]
         return [
             date,
             Column("average_caseload", "Avg load", 8, "right", number_cell(1), priority=9),
