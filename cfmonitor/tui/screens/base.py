@@ -32,6 +32,8 @@ MIN_WIDTH, MIN_HEIGHT = 60, 16
 """Below this the screens cannot show their figures; the app says so instead."""
 NARROW_WIDTH = 100
 """At or below this width the figures and tables use their compact layout."""
+SHORT_HEIGHT = 30
+"""Below this height blocks above the table fold to one line, leaving rows for the table."""
 
 COMMON_BINDINGS: list[BindingType] = [
     Binding("r", "app.reload", "Reload", id="reload", tooltip="Read the database again now."),
@@ -179,14 +181,21 @@ class SnapshotScreen(Screen):
     def _fit(self, width: int, height: int) -> None:
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
         narrow = width <= NARROW_WIDTH
-        if narrow != self.has_class("-narrow"):
+        short = height < SHORT_HEIGHT
+        if narrow != self.has_class("-narrow") or short != self.has_class("-short"):
             self.set_class(narrow, "-narrow")
+            self.set_class(short, "-short")
             if self.snapshot is not None:
-                self.render_snapshot(self.snapshot)  # some screens choose columns by width
+                self.render_snapshot(self.snapshot)  # some screens choose columns by size
 
     @property
     def narrow(self) -> bool:
         return self.has_class("-narrow")
+
+    @property
+    def short(self) -> bool:
+        """Fewer lines than SHORT_HEIGHT: fold what can be folded."""
+        return self.has_class("-short")
 
     def show_as_of(self, day: dt.date) -> None:
         if not self._ready:
@@ -285,16 +294,19 @@ class TableScreen(SnapshotScreen):
     def action_filter(self) -> None:
         self.filter_input.display = True
         self.filter_input.focus()
+        self.refresh_bindings()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.table.filter_text(event.value)
+        self.refresh_bindings()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         if not event.value:
             self.filter_input.display = False
         self.table.focus()
+        self.refresh_bindings()
 
     def close_filter(self) -> bool:
         """Esc with a filter open clears it; returns False when there was none."""
@@ -303,6 +315,7 @@ class TableScreen(SnapshotScreen):
             self.table.filter_text("")
             self.filter_input.display = False
             self.table.focus()
+            self.refresh_bindings()
             return True
         return False
 

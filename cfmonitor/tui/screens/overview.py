@@ -133,6 +133,7 @@ class OverviewScreen(TableScreen):
                 history.direction.organisation if history else None,
                 self.app.size.width,
                 self.cfapp.history_note,
+                folded=self.short,
             )
         )
 
@@ -202,6 +203,11 @@ class OverviewScreen(TableScreen):
 
     def open_row(self, key: object) -> None:
         self.cfapp.open_team(str(key))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":  # esc offers to clear only what there is to clear
+            return self.filter_input.display or bool(self.filter_input.value)
+        return super().check_action(action, parameters)
 
     def action_clear_filter(self) -> None:
         self.close_filter()

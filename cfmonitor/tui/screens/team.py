@@ -91,7 +91,7 @@ def judged_columns(styles: dict[str, str], frame: pl.DataFrame) -> list[Column]:
         Column(
             "status_rank",
             "Status",
-            max(16, width),
+            width,
             render=lambda value, row: status_with_marker(row, styles),
             priority=10,
             min_width=width,
@@ -198,7 +198,7 @@ class TeamScreen(TableScreen):
                 cut_last=True,
             ),
             Column("staff_ref", "Staff ref", text_width(frame, "staff_ref", 9, 16), priority=2),
-            Column("cohort", "Cohort", 11, render=text_cell, priority=4, min_width=5),
+            Column("cohort", "Cohort", text_width(frame, "cohort", 6, 16), priority=4),
             Column("fte", "FTE", 4, "right", number_cell(2), priority=5),
             Column("employment", "Employ", 9, render=text_cell, priority=1),
             *judged[:4],

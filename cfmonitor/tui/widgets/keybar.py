@@ -95,19 +95,19 @@ class KeyBar(Widget):
         return chunks
 
     def shown(self, width: int) -> list[Binding]:
-        """The bindings drawn in `width` cells, in the screen's own order."""
+        """The bindings drawn in `width` cells, most needed first."""
         return [binding for binding, _chunk in self._fitting(width)]
 
     def _fitting(self, width: int) -> list[tuple[Binding, Text]]:
         chunks = self._chunks()
         for gap in (GAP, " "):
             if self._width(chunks, gap) <= width:
-                return chunks
+                return sorted(chunks, key=lambda entry: _rank(entry[0]))
         kept: list[tuple[Binding, Text]] = []
         for entry in sorted(chunks, key=lambda entry: _rank(entry[0])):
             if self._width([*kept, entry], " ") <= width:
                 kept.append(entry)
-        return [entry for entry in chunks if entry in kept]
+        return sorted(kept, key=lambda entry: _rank(entry[0]))
 
     @staticmethod
     def _width(chunks: list[tuple[Binding, Text]], gap: str) -> int:

@@ -145,7 +145,9 @@ def fit_columns(columns: Sequence[Column], width: int) -> tuple[tuple[Column, in
         victim = min(shown, key=lambda column: (column.priority, -position[id(column)]))
         shown.remove(victim)
     widths = [column.narrowest for column in shown]
-    spare = width - _needed(shown)
+    if names and whole(shown) <= width:  # the names fit whole: start them there
+        widths = [c.width if c.cut_last else w for c, w in zip(shown, widths, strict=True)]
+    spare = width - sum(widths) - COLUMN_GAP * max(0, len(shown) - 1)
     # Grow shrunken columns back towards their preferred width, most important first.
     for index in sorted(range(len(shown)), key=lambda i: (-shown[i].priority, i)):
         if spare <= 0:
