@@ -24,7 +24,8 @@ async def test_as_of_dialog_recomputes_every_screen(demo_db, make_app):
         before = app.snapshot
         await pilot.press("a")
         assert isinstance(app.screen, AsOfDialog)
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-06-01", "enter")
+        assert app.screen.query_one("#as-of-input").value == "26/11/2026"
+        await pilot.press("ctrl+a", "ctrl+k", *"01/06/2026", "enter")
         await settle(pilot)
         assert isinstance(app.screen, TeamScreen)
         assert app.snapshot.as_of == dt.date(2026, 6, 1) != before.as_of
@@ -41,10 +42,10 @@ async def test_as_of_dialog_refuses_a_bad_date_and_esc_keeps_the_old_one(demo_db
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("a", "ctrl+a", "ctrl+k", *"26/11/2026", "enter")
+        await pilot.press("a", "ctrl+a", "ctrl+k", *"11/26/2026", "enter")
         assert isinstance(app.screen, AsOfDialog)
         hint = str(app.screen.query_one("#as-of-hint").render())
-        assert "'26/11/2026' is not a date" in hint
+        assert "'11/26/2026' looks month-first (US)" in hint
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, OverviewScreen)
