@@ -455,6 +455,15 @@ class CfmonitorApp(App[None]):
         screen.show_subject(team)
         self.push_screen(screen)
 
+    def open_problems(self) -> None:
+        """The data problems behind the figures, above the overview."""
+        from cfmonitor.tui.screens.problems import ProblemsScreen
+
+        self._to_overview()
+        screen = self._reused("problems", ProblemsScreen)
+        screen.show_subject(None)
+        self.push_screen(screen)
+
     # --- the command palette ------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -479,6 +488,11 @@ class CfmonitorApp(App[None]):
             "Unallocated cases",
             "Every open case with nobody allocated",
             lambda: self.open_unallocated(None),
+        )
+        yield SystemCommand(
+            "Data problems",
+            "What could not be judged, by staff and case reference (as cfmonitor check)",
+            self.open_problems,
         )
         if isinstance(screen, TableScreen):
             if screen.can_show_flagged():

@@ -82,7 +82,7 @@ def summary_figures(row: dict, styles: dict[str, str], problems: int = 0) -> lis
         figures.append(
             Figure(
                 "Data problems",
-                Text(f"{problems} (cfmonitor check)", styles.get("unknown-cohort", "")),
+                Text(f"{problems} (p lists them)", styles.get("unknown-cohort", "")),
             )
         )
     return figures
@@ -109,6 +109,13 @@ class OverviewScreen(TableScreen):
             tooltip="Every open case with nobody allocated, in every team.",
         ),
         TREND_BINDING,
+        Binding(
+            "p",
+            "problems",
+            "Problems",
+            id="problems",
+            tooltip="The data problems behind the figures, named by staff and case reference.",
+        ),
     ]
     TABLE_KEY = "team"
     TABLE_NAME = "teams"
@@ -217,3 +224,6 @@ class OverviewScreen(TableScreen):
 
     def action_trend(self) -> None:
         self.cfapp.open_trend("organisation", None)
+
+    def action_problems(self) -> None:
+        self.cfapp.open_problems()
