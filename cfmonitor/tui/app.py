@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 WATCH_SECONDS = 2.0
 """How often the database file's signature is compared with the one last read."""
+DAY_CHECK_SECONDS = 30.0
+"""How often an app following today looks at the clock (so it moves on soon after midnight)."""
 
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
@@ -152,11 +154,17 @@ class CfmonitorApp(App[None]):
         policy: Policy,
         as_of: dt.date | None,
         watch_seconds: float = WATCH_SECONDS,
+        clock: Callable[[], dt.date] = dt.date.today,
+        day_check_seconds: float = DAY_CHECK_SECONDS,
     ) -> None:
         super().__init__()
         self.choice = choice
         self.policy = policy
-        self.as_of: dt.date = as_of or dt.date.today()
+        self.clock = clock
+        self.follows_today = as_of is None
+        """No --as-of: "today" is read again on every reload and when the day changes."""
+        self.day_check_seconds = day_check_seconds
+        self.as_of: dt.date = as_of or clock()
         self.snapshot: Snapshot | None = None
         self.history: History | None = None
         """None until the history of the current snapshot has been worked out."""
@@ -179,6 +187,8 @@ class CfmonitorApp(App[None]):
         self.reload("start")
         if self.watch_seconds > 0:
             self.set_interval(self.watch_seconds, self.check_file, name="watch-database")
+        if self.follows_today and self.day_check_seconds > 0:
+            self.set_interval(self.day_check_seconds, self.check_day, name="watch-the-day")
 
     @property
     def is_loading(self) -> bool:
@@ -199,7 +209,10 @@ class CfmonitorApp(App[None]):
     # --- loading ------------------------------------------------------------------
 
     def reload(self, reason: str = "reload") -> None:
-        """Read the database again for `self.as_of`, in the worker; the UI stays live."""
+        """Read the database again for `self.as_of` (today's date again, when the app
+        follows today), in the worker; the UI stays live."""
+        if self.follows_today and self.clock() != self.as_of:
+            self._move_to(self.clock())
         self.loading_text = f"Reading {visible(self.choice.path)} …"
         self._load_reason = reason
         self.load_in_background(self.as_of, reason)
@@ -267,6 +280,8 @@ class CfmonitorApp(App[None]):
             screen.show_progress("")
         if message.reason == "changed":
             self.notify("The database changed on disk; figures reloaded.", timeout=4)
+        elif message.reason == "new-day":
+            self.notify(f"A new day: figures as of {snapshot.as_of.isoformat()}.", timeout=4)
         elif message.reason == "as-of" and not first:
             self.notify(f"Figures recomputed as of {snapshot.as_of.isoformat()}.", timeout=3)
 
@@ -356,6 +371,16 @@ class CfmonitorApp(App[None]):
 
     # --- actions ----------------------------------------------------------------------
 
+    def _move_to(self, day: dt.date) -> None:
+        self.as_of = day
+        for screen in self.snapshot_screens():
+            screen.show_as_of(day)
+
+    def check_day(self) -> None:
+        """After midnight, a wall display shows the new day's figures, not yesterday's."""
+        if self.follows_today and self.clock() != self.as_of and not self.is_loading:
+            self.reload("new-day")
+
     def action_reload(self) -> None:
         self.reload("reload")
 
@@ -364,9 +389,9 @@ class CfmonitorApp(App[None]):
 
         def chosen(day: dt.date | None) -> None:
             if day is not None and day != self.as_of:
-                self.as_of = day
-                for screen in self.snapshot_screens():
-                    screen.show_as_of(day)
+                # A day the user chose stays chosen; today (typed or 'today') moves on.
+                self.follows_today = day == self.clock()
+                self._move_to(day)
                 self.reload("as-of")
 
         self.push_screen(AsOfDialog(self.as_of), chosen)
@@ -428,6 +453,19 @@ class CfmonitorApp(App[None]):
         screen = self._reused("worker", WorkerScreen)
         screen.show_subject(staff_ref)
         self.push_screen(screen)
+
+    def open_case(self, case_ref: str, holder: str, unallocated: bool) -> None:
+        """From the palette: the worker who holds a case, with the cursor on it; or, for a
+        case nobody holds, its team's unallocated cases, saying so."""
+        if unallocated:
+            self._to_overview()
+            self.open_unallocated(holder or None)
+            self.notify(f"{case_ref} is unallocated ({holder or 'no team'}).", timeout=5)
+        else:
+            self.open_worker(holder)
+        point_at = getattr(self.screen, "point_at", None)
+        if callable(point_at):
+            point_at(case_ref)
 
     def open_trend(self, level: str, key: str | None) -> None:
         """The measures over time for the organisation, a team or a worker, above the
@@ -505,7 +543,6 @@ class CfmonitorApp(App[None]):
             yield SystemCommand(
                 "Export table…", "Write the rows shown to a file you name", screen.action_export
             )
-        yield SystemCommand("Theme", "Change the colour theme", self.action_change_theme)
         yield SystemCommand(
             "Light / dark", "Switch between the light and dark theme", self.action_toggle_dark
         )

@@ -17,10 +17,10 @@ from cfmonitor.tui.screens.dialog import Dialog, cancel_binding
 from cfmonitor.tui.widgets.keybar import KeyBar
 
 
-def parse_day(text: str) -> dt.date:
+def parse_day(text: str, today: dt.date | None = None) -> dt.date:
     """DD/MM/YYYY, YYYY-MM-DD or `today` (the same rule as `--as-of`); anything else
     raises ValueError with one sentence naming the value."""
-    return parse_date(text, today=dt.date.today())
+    return parse_date(text, today=today or dt.date.today())
 
 
 class AsOfDialog(Dialog["dt.date | None"]):
@@ -49,7 +49,7 @@ class AsOfDialog(Dialog["dt.date | None"]):
     @on(Input.Submitted, "#as-of-input")
     def _submitted(self, event: Input.Submitted) -> None:
         try:
-            day = parse_day(event.value)
+            day = parse_day(event.value, getattr(self.app, "clock", dt.date.today)())
         except ValueError as error:
             hint = self.query_one("#as-of-hint", Static)
             hint.update(Text(str(error), style=self.app.theme_variables.get("text-error", "")))

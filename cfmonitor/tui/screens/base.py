@@ -247,6 +247,7 @@ class TableScreen(SnapshotScreen):
     def __init__(self) -> None:
         super().__init__()
         self.flagged_only = False
+        self._point_at: object = None
 
     def compose_figures(self) -> ComposeResult:
         yield from ()
@@ -278,6 +279,14 @@ class TableScreen(SnapshotScreen):
             frame, self.TABLE_KEY, self.table_columns(frame), row_style=self.row_style()
         )
         self.refresh_bindings()  # e.g. flagged-only once the history's weeks are in
+        if self._point_at is not None and self.table.move_cursor_to_key(self._point_at):
+            self._point_at = None
+
+    def point_at(self, key: object) -> None:
+        """Put the cursor on the row with `key`, now or as soon as the rows are drawn."""
+        self._point_at = key
+        if self._ready and self.table.move_cursor_to_key(key):
+            self._point_at = None
 
     def row_style(self) -> pl.Expr | None:
         """Per-row style (e.g. teams with anyone over stand out); None for plain rows."""
