@@ -53,12 +53,13 @@ class LoadProgress(Message):
 
 
 class SnapshotLoaded(Message):
-    """A fresh Snapshot, computed in the worker thread."""
+    """A fresh Snapshot, computed in the worker thread by load number `load`."""
 
-    def __init__(self, snapshot: Snapshot, reason: str) -> None:
+    def __init__(self, snapshot: Snapshot, reason: str, load: int = 0) -> None:
         super().__init__()
         self.snapshot = snapshot
         self.reason = reason
+        self.load = load
 
 
 @dataclass(frozen=True)
@@ -74,19 +75,21 @@ class History:
 class HistoryLoaded(Message):
     """The snapshot again, now with weeks over and sustained, and its History."""
 
-    def __init__(self, snapshot: Snapshot, history: History) -> None:
+    def __init__(self, snapshot: Snapshot, history: History, load: int = 0) -> None:
         super().__init__()
         self.snapshot = snapshot
         self.history = history
+        self.load = load
 
 
 class HistoryFailed(Message):
     """The history could not be worked out; the snapshot on screen stays as it is."""
 
-    def __init__(self, as_of: dt.date, sentence: str) -> None:
+    def __init__(self, as_of: dt.date, sentence: str, load: int = 0) -> None:
         super().__init__()
         self.as_of = as_of
         self.sentence = sentence
+        self.load = load
 
 
 HISTORY_UNAVAILABLE = "history not available (see the message)"
@@ -175,6 +178,10 @@ class CfmonitorApp(App[None]):
         self._signature: tuple[int, int] | None = None
         self.crashed_with: str | None = None
         self._load_reason = "start"
+        self._loads = 0
+        self._load_worker: Worker | None = None
+        """The number of the latest load: a message from an older one is ignored (its
+        worker was cancelled, or another program changed the file since)."""
 
     # --- screens ------------------------------------------------------------------
 
@@ -215,11 +222,12 @@ class CfmonitorApp(App[None]):
             self._move_to(self.clock())
         self.loading_text = f"Reading {visible(self.choice.path)} …"
         self._load_reason = reason
-        self.load_in_background(self.as_of, reason)
+        self._loads += 1
+        self._load_worker = self.load_in_background(self.as_of, reason, self._loads)
         self._show_progress()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load_in_background(self, as_of: dt.date, reason: str) -> None:
+    def load_in_background(self, as_of: dt.date, reason: str, load: int = 0) -> None:
         """`load_snapshot` in two steps, so the screen can say which one is running; then,
         with the snapshot already painted, the history (weeks over, the series, the
         direction of travel) read once and posted after it."""
@@ -241,7 +249,7 @@ class CfmonitorApp(App[None]):
         snapshot = compute_snapshot(frames, self.policy, as_of)
         if worker.is_cancelled:
             return
-        self.post_message(SnapshotLoaded(snapshot, reason))
+        self.post_message(SnapshotLoaded(snapshot, reason, load))
         self.post_message(LoadProgress("Working out the history (two years, weekly) …"))
         try:
             history = load_history(self.choice.path, is_demo=self.choice.is_demo)
@@ -253,17 +261,23 @@ class CfmonitorApp(App[None]):
             with_history = add_history(snapshot, history)
         except Exception as error:  # the figures on screen are still right: keep them
             if not worker.is_cancelled:
-                self.post_message(HistoryFailed(as_of, error_sentence(error)))
+                self.post_message(HistoryFailed(as_of, error_sentence(error), load))
             return
         if not worker.is_cancelled:
-            self.post_message(HistoryLoaded(with_history, History(as_of, trend, direction)))
+            self.post_message(HistoryLoaded(with_history, History(as_of, trend, direction), load))
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.loading_text = message.text
         self._show_progress()
 
+    def _is_stale(self, load: int) -> bool:
+        return bool(load) and load != self._loads
+
     def on_snapshot_loaded(self, message: SnapshotLoaded) -> None:
         from cfmonitor.tui.screens.error import ErrorScreen
+
+        if self._is_stale(message.load):
+            return
 
         snapshot = message.snapshot
         first = self.snapshot is None
@@ -289,6 +303,8 @@ class CfmonitorApp(App[None]):
         """The same figures plus weeks over, sustained, the series and the direction of
         travel: every screen redraws from them (tables keep their sort, filter and row)."""
         current = self.snapshot
+        if self._is_stale(message.load):
+            return
         if current is None or (message.snapshot.as_of, message.snapshot.source) != (
             current.as_of,
             current.source,
@@ -303,6 +319,8 @@ class CfmonitorApp(App[None]):
 
     def on_history_failed(self, message: HistoryFailed) -> None:
         """Keep the snapshot's figures; say in one sentence why there is no history."""
+        if self._is_stale(message.load):
+            return
         if self.snapshot is None or message.as_of != self.snapshot.as_of:
             return
         self.history_note = HISTORY_UNAVAILABLE
@@ -319,10 +337,15 @@ class CfmonitorApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a loading failure is handled: a message screen, never a traceback."""
-        if event.worker.group != "load":
-            return
+        if event.worker.group != "load" or event.worker is not self._load_worker:
+            return  # another kind of work, or a load since replaced by a newer one
         if event.state == WorkerState.ERROR:
             self.loading_text = ""
+            if self.snapshot is not None and self.history is None:
+                # The figures kept on screen lost the history that was being worked out.
+                self.history_note = HISTORY_UNAVAILABLE
+                for screen in self.snapshot_screens():
+                    screen.show_snapshot(self.snapshot)
             self._show_progress()
             if self._load_reason == "changed" and self.snapshot is not None:
                 # Another program is mid-write (say): keep the figures, say so quietly.
@@ -539,7 +562,6 @@ class CfmonitorApp(App[None]):
                     "Show only rows that are over or near",
                     screen.action_toggle_flagged,
                 )
-            yield SystemCommand("Filter", "Filter this table as you type", screen.action_filter)
             yield SystemCommand(
                 "Export table…", "Write the rows shown to a file you name", screen.action_export
             )

@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import polars as pl
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
@@ -38,9 +38,6 @@ def highlighted(matcher: Matcher, candidate: str, suffix: str = "") -> Content:
 
 SHORTLIST = 200
 """Candidates given to the (slow, per-string) fuzzy matcher after the vectorised cut."""
-DISCOVER = 3
-"""Teams offered before anything is typed (the most workers over first), after the app's
-own actions: the list stays short enough to read."""
 
 
 HIDDEN_CHARACTERS = r"[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]"
@@ -119,7 +116,8 @@ def shortlist(index: pl.DataFrame, query: str, limit: int = SHORTLIST) -> pl.Dat
 
 
 class NavigationProvider(Provider):
-    """Teams and workers of the current Snapshot, by name (and staff reference)."""
+    """Teams, workers and cases of the current Snapshot, by name or reference. It offers
+    nothing before a letter is typed: the palette's first list is the app's own actions."""
 
     _index: tuple[int, pl.DataFrame] | None = None
 
@@ -152,19 +150,6 @@ class NavigationProvider(Provider):
         if kind == "unallocated":
             return "Nobody holds this case: open its team's unallocated cases"
         return "Open this worker's supervision view"
-
-    async def discover(self) -> Hits:
-        snapshot = self._app.snapshot
-        if snapshot is None:
-            return
-        needy = snapshot.teams.sort(["over", "near", "team"], descending=[True, True, False])
-        for team, area in needy.select("team", "service_area").head(DISCOVER).iter_rows():
-            yield DiscoveryHit(
-                Content(visible(team)) + Content.styled(f"  team · {visible(area)}", "dim"),
-                self._open("team", team),
-                text=visible(team),
-                help=self._help("team"),
-            )
 
     async def search(self, query: str) -> Hits:
         index = self._search_index()

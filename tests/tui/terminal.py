@@ -129,7 +129,9 @@ class Terminal:
         """Send keys by Textual's names ("enter", "ctrl+p") or as the characters typed."""
         for key in keys:
             self.child.send(KEYS.get(key, key))
-            self._pump(0.02)
+            # A bare ESC followed at once by another key reads as alt+key (as in any
+            # terminal): give escape the terminal's own disambiguation time, as a person does.
+            self._pump(0.25 if key == "escape" else 0.02)
         self.assert_running()
 
     def type(self, text: str) -> None:

@@ -302,7 +302,9 @@ class TableScreen(SnapshotScreen):
 
     def action_filter(self) -> None:
         self.filter_input.display = True
-        self.filter_input.focus()
+        # Focus now, not after the next refresh: letters typed straight after `/` (or
+        # pasted) belong to the filter, not to the keys of the screen.
+        self.set_focus(self.filter_input)
         self.refresh_bindings()
 
     @on(Input.Changed, "#filter")

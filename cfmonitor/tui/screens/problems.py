@@ -54,7 +54,7 @@ class ProblemsScreen(TableScreen):
 
     def table_columns(self, frame: pl.DataFrame) -> list[Column]:
         return [
-            Column("kind", "Problem", text_width(frame, "kind", 7, 20), priority=8),
+            Column("kind", "Problem", text_width(frame, "kind", 9, 20), priority=8),
             Column("table", "In", text_width(frame, "table", 5, 12), priority=2),
             Column(
                 "detail",
