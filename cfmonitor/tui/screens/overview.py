@@ -199,6 +199,7 @@ class OverviewScreen(TableScreen):
                 9,
                 render=lambda value, row: flag_text(row["over"], row["near"], styles),
                 priority=10,
+                sort_descending_first=True,
                 search_text=pl.concat_str(
                     pl.when(pl.col("over") > 0).then(pl.lit("over")),
                     pl.when(pl.col("near") > 0).then(pl.lit("near")),

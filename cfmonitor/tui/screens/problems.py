@@ -54,7 +54,7 @@ class ProblemsScreen(TableScreen):
 
     def table_columns(self, frame: pl.DataFrame) -> list[Column]:
         return [
-            Column("kind", "Problem", text_width(frame, "kind", 9, 20), priority=8),
+            Column("kind", "Problem", text_width(frame, "kind", 9, 20), priority=10),
             Column("table", "In", text_width(frame, "table", 5, 12), priority=2),
             Column(
                 "detail",
@@ -62,6 +62,5 @@ class ProblemsScreen(TableScreen):
                 text_width(frame, "detail", 20, 120),
                 priority=9,
                 min_width=20,
-                cut_last=True,
             ),
         ]
