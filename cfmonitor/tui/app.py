@@ -126,7 +126,7 @@ class CfmonitorApp(App[None]):
             "command_palette",
             "Palette",
             id="palette",
-            tooltip="Jump to any team or worker by name, or run one of the app's actions.",
+            tooltip="Find a team, a worker or a case by name or reference, or run an action.",
             show=False,  # the key bar lists the palette key last, on its own terms
             priority=True,
         ),

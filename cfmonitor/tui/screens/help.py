@@ -92,12 +92,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Keys on this screen", style="bold"), id="help-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static(Text(INTRO), id="help-intro")
-                table = Table.grid(padding=(0, 2))
-                table.add_column(style="bold", no_wrap=True)
-                table.add_column(no_wrap=True)
-                table.add_column(style="dim")
-                for key, name, tooltip in self.own_rows:
-                    table.add_row(Text(key), Text(name), Text(tooltip))
+                table = self._table(self.own_rows)
                 table.add_row(
                     Text("click"), Text("Open"), Text("A click on the cursor row opens it.")
                 )
@@ -106,13 +101,21 @@ class HelpScreen(ModalScreen[None]):
                     Text("Sort"),
                     Text("Sort by that column; again to reverse."),
                 )
-                if self.textual_rows:
-                    table.add_row(Text(""), Text(""), Text(""))
-                    table.add_row(Text("Textual's own keys", "bold"), Text(""), Text(""))
-                for key, name, tooltip in self.textual_rows:
-                    table.add_row(Text(key, "dim"), Text(name, "dim"), Text(tooltip))
                 yield Static(table, id="help-keys")
+                if self.textual_rows:
+                    yield Static(Text("Textual's own keys", "bold"), id="help-textual-title")
+                    yield Static(self._table(self.textual_rows, "dim"), id="help-textual-keys")
         yield KeyBar()
+
+    @staticmethod
+    def _table(rows: list[tuple[str, str, str]], style: str = "") -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column(style="dim")
+        for key, name, tooltip in rows:
+            table.add_row(Text(key, style), Text(name, style), Text(tooltip))
+        return table
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)
