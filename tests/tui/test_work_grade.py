@@ -19,6 +19,7 @@ from cfmonitor.tui.screens.unallocated import UnallocatedScreen
 from cfmonitor.tui.screens.worker import WorkerScreen
 from cfmonitor.tui.screenshots import settle
 from cfmonitor.tui.widgets.keybar import KeyBar
+from tests.cli_runner import run_cli
 from tests.factory import DatabaseBuilder
 from tests.tui.test_navigation import table
 
@@ -77,7 +78,7 @@ async def test_worker_names_are_whole_on_the_team_screen(demo_db, make_app, size
         assert names == expected.get_column("name").to_list()
 
 
-async def test_an_unknown_cohort_reads_whole_at_80_columns(tmp_path):
+async def test_an_unknown_cohort_reads_whole_at_80_columns(tmp_path, capsys):
     builder = DatabaseBuilder()
     team = builder.team("Alpha")
     builder.cases_for(builder.worker(team, cohort="mystery", name="Ann Example"), team, 3)
@@ -99,7 +100,12 @@ async def test_an_unknown_cohort_reads_whole_at_80_columns(tmp_path):
         details = table(pilot).visible_frame.get_column("detail").to_list()
         staff_ref = app.snapshot.workers.item(0, "staff_ref")
         assert any(staff_ref in detail and "mystery" in detail for detail in details), details
-        assert any("unknown cohort" in line for line in screen_lines(app)), screen_lines(app)
+        assert any(
+            line.startswith("unknown-cohort") and "worker SW0001 has cohort 'mystery'" in line
+            for line in screen_lines(app)
+        ), screen_lines(app)
+    checked = run_cli(capsys, "check", "--db", str(path), "--as-of", "26/11/2026")
+    assert "  unknown-cohort: worker SW0001 has cohort 'mystery'" in checked.out
 
 
 @pytest.mark.parametrize(("size", "least"), [((80, 24), 12), ((60, 16), 2)])
