@@ -140,6 +140,13 @@ async def test_the_key_bar_is_one_line_at_80_columns_on_every_screen(demo_db, ma
         await pilot.press("slash", "x")
         await pilot.pause()
         assert "esc Clear" in app.screen.query_one(KeyBar).render().plain
+        await pilot.press("escape", "f")
+        await pilot.pause()
+        assert "esc Clear" in app.screen.query_one(KeyBar).render().plain
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.flagged_only
+        assert "esc Clear" not in app.screen.query_one(KeyBar).render().plain
 
 
 async def test_sorting_by_over_near_uses_near_to_break_ties(demo_db, make_app):

@@ -351,6 +351,7 @@ class TableScreen(SnapshotScreen):
         self.flagged_only = not self.flagged_only
         self.table.set_flagged_only(pl.col("flagged") if self.flagged_only else None)
         self.set_class(self.flagged_only, "-flagged-only")
+        self.refresh_bindings()
         self.notify(
             "Showing only rows over or near." if self.flagged_only else "Showing every row.",
             timeout=2,

@@ -99,7 +99,7 @@ class OverviewScreen(TableScreen):
             "Clear",
             key_display="esc",
             id="clear-filter",
-            tooltip="Close and clear the filter (the overview is the top level).",
+            tooltip="Clear the filter, then flagged-only (the overview is the top level).",
         ),
         Binding(
             "u",
@@ -214,11 +214,13 @@ class OverviewScreen(TableScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":  # esc offers to clear only what there is to clear
-            return self.filter_input.display or bool(self.filter_input.value)
+            return self.filter_input.display or bool(self.filter_input.value) or self.flagged_only
         return super().check_action(action, parameters)
 
     def action_clear_filter(self) -> None:
-        self.close_filter()
+        """esc at the top: close the filter, else show every row again."""
+        if not self.close_filter() and self.flagged_only:
+            self.action_toggle_flagged()
 
     def action_unallocated(self) -> None:
         self.cfapp.open_unallocated(None)
