@@ -102,7 +102,14 @@ class CaseloadTable(ScrollView, can_focus=True):
     """A sortable, filterable table of one Polars frame that draws only the visible lines."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open", show=False, id="table.select"),
+        Binding(
+            "enter",
+            "select_cursor",
+            "Open",
+            show=False,
+            id="table.select",
+            tooltip="Open the row under the cursor.",
+        ),
         Binding("up,k", "cursor_up", "Up", show=False, id="table.up", tooltip="Up one row."),
         Binding(
             "down,j", "cursor_down", "Down", show=False, id="table.down", tooltip="Down one row."
