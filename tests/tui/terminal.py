@@ -49,7 +49,13 @@ class Terminal:
     """`python -m cfmonitor ARGS` in a `columns`×`lines` pseudo-terminal."""
 
     def __init__(
-        self, args: Sequence[str], *, home: Path, columns: int = 120, lines: int = 36
+        self,
+        args: Sequence[str],
+        *,
+        home: Path,
+        columns: int = 120,
+        lines: int = 36,
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         home.mkdir(parents=True, exist_ok=True)
         env = {
@@ -67,6 +73,7 @@ class Terminal:
             LANG="C.UTF-8",
             LC_ALL="C.UTF-8",
         )
+        env.update(extra_env or {})
         self.screen = pyte.Screen(columns, lines)
         self.stream = pyte.ByteStream(self.screen)
         self.child = pexpect.spawn(

@@ -299,6 +299,36 @@ def test_ctrl_q_quits_from_any_screen(demo_master: Path, tmp_path: Path):
         term.close()
 
 
+def test_a_small_terminal_without_colour(demo_master: Path, tmp_path: Path):
+    """80×24 with NO_COLOR: rows for the table, one line of keys, charts told apart by
+    marker, the unknown and the over read in words."""
+    database = Path(shutil.copy(demo_master, tmp_path / "demo.db"))
+    term = Terminal(
+        ["--db", str(database), "--as-of", "26/11/2026"],
+        home=tmp_path / "home",
+        columns=80,
+        lines=24,
+        extra_env={"NO_COLOR": "1"},
+    )
+    try:
+        term.wait_for(FIRST_TEAM, "Last 12 wk:", "? Help")
+        lines = term.text().splitlines()
+        assert sum(line.startswith(("Children", "Care", "Adur", "Arun")) for line in lines) >= 8
+        assert lines[-1].lstrip().startswith("q Quit") and "? Help" in lines[-1]
+        term.press("t")
+        term.wait_for("Organisation › Trend", "• average")
+        term.press("m")
+        term.wait_for("• over", "× near", "+ sustained")
+        chart = term.text()
+        assert "×" in chart.split("× near", 1)[1]  # the near series is drawn in its marker
+        term.press("escape")
+        term.wait_for(FIRST_TEAM)
+        term.press("down", "down", "enter")
+        term.wait_for("▲ over", "Weeks over")
+    finally:
+        term.close()
+
+
 @pytest.mark.parametrize(
     "steps",
     [
