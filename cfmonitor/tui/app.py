@@ -179,9 +179,9 @@ class CfmonitorApp(App[None]):
         self.crashed_with: str | None = None
         self._load_reason = "start"
         self._loads = 0
-        self._load_worker: Worker | None = None
         """The number of the latest load: a message from an older one is ignored (its
         worker was cancelled, or another program changed the file since)."""
+        self._load_worker: Worker | None = None
 
     # --- screens ------------------------------------------------------------------
 
@@ -278,7 +278,6 @@ class CfmonitorApp(App[None]):
 
         if self._is_stale(message.load):
             return
-
         snapshot = message.snapshot
         first = self.snapshot is None
         self.snapshot = snapshot
