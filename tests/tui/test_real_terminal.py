@@ -65,6 +65,18 @@ WALKED: dict[str, set[str]] = {
 """The keys the walk below presses, by screen (table screens share the first set)."""
 
 
+def open_cases(term: Terminal) -> int | None:
+    """The overview's "Open cases" figure as shown (the value under its label), or None
+    while it is not (wholly) on screen: a frame half drawn, a toast over it."""
+    lines = term.screen.display
+    for row, line in enumerate(lines[:-1]):
+        column = line.find("Open cases")
+        if column >= 0:
+            value = (lines[row + 1][column:].split() or [""])[0].replace(",", "")
+            return int(value) if value.isdigit() else None
+    return None
+
+
 def clear_input(term: Terminal) -> None:
     """Empty the dialog's input (as a person does, looking at it before typing)."""
     term.press("ctrl+a", "ctrl+k")
@@ -251,6 +263,9 @@ def walk(term: Terminal, database: Path, exported: Path) -> None:
     term.wait_for("The database changed on disk; figures reloaded.")
     term.press("escape")
     term.wait_for("Workers over")
+    term.wait_until(lambda t: open_cases(t) is not None, "the Open cases figure")
+    before = open_cases(term)
+    assert before is not None
     connection = sqlite3.connect(database, isolation_level=None)
     team_id = connection.execute("SELECT id FROM teams WHERE name = ?", (team,)).fetchone()[0]
     connection.execute(
@@ -260,7 +275,7 @@ def walk(term: Terminal, database: Path, exported: Path) -> None:
     )
     connection.close()
     term.wait_for("The database changed on disk; figures reloaded.")
-    term.wait_until(lambda t: "6,830" in t.text(), "one more open case on the overview")
+    term.wait_until(lambda t: open_cases(t) == before + 1, "one more open case on the overview")
 
     # --- the error screen: the file is no longer a database ------------------------------
     saved = database.read_bytes()
