@@ -77,6 +77,30 @@ def open_cases(term: Terminal) -> int | None:
     return None
 
 
+def table_rows(term: Terminal, label: str) -> list[str]:
+    """The table's lines under the header holding `label`, down to the filter or key bar."""
+    lines = term.text().splitlines()
+    start = next((i for i, line in enumerate(lines) if label in line), None)
+    if start is None:
+        return []
+    rows = []
+    for line in lines[start + 1 : -1]:
+        if not line.strip() or line.lstrip().startswith(("filter", "▁", "over")):
+            break
+        rows.append(line)
+    return rows
+
+
+def only_rows_with(mark: str):
+    """A check: the overview's table shows rows, and every one of them holds `mark`."""
+
+    def check(term: Terminal) -> bool:
+        rows = table_rows(term, "Over/near")
+        return bool(rows) and all(mark in row for row in rows)
+
+    return check
+
+
 def clear_input(term: Terminal) -> None:
     """Empty the dialog's input (as a person does, looking at it before typing)."""
     term.press("ctrl+a", "ctrl+k")
@@ -133,9 +157,9 @@ def walk(term: Terminal, database: Path, exported: Path) -> None:
     term.wait_for(SECOND_TEAM, absent=["esc Clear"])
     term.press("slash")
     term.type("over")  # the status word behind the ▲ marks
-    term.wait_for(SECOND_TEAM, absent=["Care Leavers North"])
+    term.wait_until(only_rows_with("▲"), "only teams with someone over")
     term.press("escape")
-    term.wait_for("Care Leavers North")
+    term.wait_until(lambda t: not only_rows_with("▲")(t), "every team again")
     walk_table_keys(term, "Over/near", FIRST_TEAM)
     term.press("j", "enter")
     term.wait_for(f"Organisation › {SECOND_TEAM}")
