@@ -25,20 +25,20 @@ EXIT_USAGE = 2
 
 
 class IsoDate(click.ParamType):
-    """A calendar date written YYYY-MM-DD; anything else is refused, naming the value."""
+    """A calendar date written YYYY-MM-DD or DD/MM/YYYY (as `import` reads them, never
+    month-first); anything else is refused in one sentence naming the value."""
 
     name = "DATE"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        from cfmonitor.dates import parse_date
+
         if isinstance(value, dt.date):
             return value
-        text = str(value).strip()
         try:
-            if len(text) != 10:
-                raise ValueError
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            self.fail(f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-26.", param, ctx)
+            return parse_date(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
 
 
 ISO_DATE = IsoDate()

@@ -40,3 +40,18 @@ def test_a_column_that_does_not_make_sense_is_refused() -> None:
         Column("a", "A", 0)
     with pytest.raises(ValueError, match="align"):
         Column("a", "A", 5, align="centre")  # type: ignore[arg-type]
+
+
+def test_a_name_keeps_its_width_until_nothing_of_lower_priority_is_left():
+    """Issue 8: redundant columns go before a name is cut; then it may shrink to its
+    `min_width` (the width at which rows still read apart), never below."""
+    name = Column("name", "Name", 30, priority=9, min_width=12, cut_last=True)
+    area = Column("area", "Area", 12, priority=1)
+    cases = Column("cases", "Cases", 5, "right", priority=7)
+    status = Column("status", "Status", 8, priority=10)
+    columns = [area, name, cases, status]
+    assert fit_columns(columns, 60) == ((area, 12), (name, 30), (cases, 5), (status, 8))
+    assert fit_columns(columns, 50) == ((name, 30), (cases, 5), (status, 8))
+    assert fit_columns(columns, 40) == ((name, 30), (status, 8))  # cases gave way first
+    assert fit_columns(columns, 25) == ((name, 16), (status, 8))  # only now is it cut
+    assert fit_columns(columns, 21) == ((name, 12), (status, 8))

@@ -102,7 +102,7 @@ def cell_span(table: CaseloadTable, column_key: str) -> tuple[int, int]:
 
 async def test_sorts_numbers_as_numbers_with_nulls_last_both_ways() -> None:
     app = TableApp(people())
-    async with app.run_test(size=(100, 12)) as pilot:
+    async with app.run_test(size=(100, 12), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         table.sort_by("cases", descending=False)
         await pilot.pause()
@@ -117,7 +117,7 @@ async def test_sorts_numbers_as_numbers_with_nulls_last_both_ways() -> None:
 
 async def test_nan_sorts_with_the_nulls_and_text_sorts_without_regard_to_case() -> None:
     app = TableApp(people())
-    async with app.run_test(size=(100, 12)) as pilot:
+    async with app.run_test(size=(100, 12), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         for descending in (False, True):
             table.sort_by("utilisation", descending=descending)
@@ -136,7 +136,7 @@ async def test_nan_sorts_with_the_nulls_and_text_sorts_without_regard_to_case() 
 
 async def test_s_sorts_by_the_next_column_and_capital_s_reverses() -> None:
     app = TableApp(people())
-    async with app.run_test(size=(100, 12)) as pilot:
+    async with app.run_test(size=(100, 12), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         await pilot.press("s")
         assert (table.sort_key, table.sort_descending) == ("name", False)
@@ -152,7 +152,7 @@ async def test_s_sorts_by_the_next_column_and_capital_s_reverses() -> None:
 
 async def test_filter_is_a_case_insensitive_substring_over_text_columns() -> None:
     app = TableApp(people())
-    async with app.run_test(size=(100, 12)) as pilot:
+    async with app.run_test(size=(100, 12), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         table.filter_text("ANN")
         await pilot.pause()
@@ -171,7 +171,7 @@ async def test_filter_is_a_case_insensitive_substring_over_text_columns() -> Non
 async def test_filter_text_is_literal_not_a_pattern() -> None:
     frame = people().with_columns(pl.Series("name", ["a.c", "abc", "[x", "(y", "z*"]))
     app = TableApp(frame)
-    async with app.run_test(size=(100, 12)):
+    async with app.run_test(size=(100, 12), notifications=True):
         table = app.query_one(CaseloadTable)
         for needle, expected in [(".", ["W1"]), ("[", ["W3"]), ("(", ["W4"]), ("*", ["W5"])]:
             table.filter_text(needle)
@@ -181,7 +181,7 @@ async def test_filter_text_is_literal_not_a_pattern() -> None:
 
 async def test_flagged_only_shows_rows_matching_the_predicate_and_nulls_are_not_flagged() -> None:
     app = TableApp(people())
-    async with app.run_test(size=(100, 12)) as pilot:
+    async with app.run_test(size=(100, 12), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         table.set_flagged_only(pl.col("status").is_in(["over", "near"]))
         await pilot.pause()
@@ -197,7 +197,7 @@ async def test_flagged_only_shows_rows_matching_the_predicate_and_nulls_are_not_
 
 async def test_cursor_stays_on_the_same_row_across_sort_filter_and_reload() -> None:
     app = TableApp(people())
-    async with app.run_test(size=(100, 12)) as pilot:
+    async with app.run_test(size=(100, 12), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         await pilot.press("down", "down", "down")
         assert table.cursor_key == "W4"
@@ -235,7 +235,7 @@ async def test_keys_move_the_cursor_and_enter_selects_its_row() -> None:
         }
     )
     app = TableApp(frame)
-    async with app.run_test(size=(100, 12)) as pilot:
+    async with app.run_test(size=(100, 12), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         await pilot.press("down", "enter")
         assert app.selected == ["C001"]
@@ -255,7 +255,7 @@ async def test_keys_move_the_cursor_and_enter_selects_its_row() -> None:
 
 async def test_clicking_a_header_sorts_by_it_and_again_reverses() -> None:
     app = TableApp(people())
-    async with app.run_test(size=(100, 12)) as pilot:
+    async with app.run_test(size=(100, 12), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         start, _ = cell_span(table, "cases")
         await pilot.click(CaseloadTable, offset=(start + 1, 0))
@@ -268,7 +268,7 @@ async def test_clicking_a_header_sorts_by_it_and_again_reverses() -> None:
 
 async def test_clicking_a_row_moves_the_cursor_and_clicking_it_again_selects() -> None:
     app = TableApp(people())
-    async with app.run_test(size=(100, 12)) as pilot:
+    async with app.run_test(size=(100, 12), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         await pilot.click(CaseloadTable, offset=(2, 3))  # header, then W1, W2, W3
         assert table.cursor_key == "W3" and app.selected == []
@@ -283,7 +283,7 @@ async def test_hostile_data_shows_literally_in_exact_cell_widths(hostile: str) -
         pl.Series("team", [hostile] * 5),
     )
     app = TableApp(frame)
-    async with app.run_test(size=(80, 12)) as pilot:
+    async with app.run_test(size=(80, 12), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         await pilot.press("down", "enter", "s", "S", "down", "up")
         await pilot.click(CaseloadTable, offset=(2, 1))
@@ -322,7 +322,7 @@ async def test_a_renderer_that_returns_markup_or_control_characters_is_shown_lit
         Column("team", "Team", 20, render=lambda value, row: Text(f"\x1b[2J{value}")),
     )
     app = TableApp(people(), columns)
-    async with app.run_test(size=(60, 10)) as pilot:
+    async with app.run_test(size=(60, 10), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         await pilot.pause()
         first = lines(table)[1]
@@ -341,7 +341,7 @@ async def test_at_80_columns_low_priority_columns_go_before_figures_are_cut() ->
     )
     frame = people().with_columns(pl.Series("cases", [10, 9, 123456, 100, 2]))
     app = TableApp(frame, wide)
-    async with app.run_test(size=(80, 12)) as pilot:
+    async with app.run_test(size=(80, 12), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         await pilot.pause()
         assert len(table.shown_columns) == 5  # the name column gives up 4 cells first
@@ -364,7 +364,7 @@ async def test_at_80_columns_low_priority_columns_go_before_figures_are_cut() ->
 
 async def test_row_style_and_cursor_use_the_theme_in_dark_and_light() -> None:
     app = TableApp(people(), row_style=pl.when(pl.col("status") == "over").then(pl.lit("bold")))
-    async with app.run_test(size=(100, 12)) as pilot:
+    async with app.run_test(size=(100, 12), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         for theme in ("textual-dark", "textual-light"):
             app.theme = theme
@@ -381,7 +381,7 @@ async def test_row_style_and_cursor_use_the_theme_in_dark_and_light() -> None:
 
 async def test_empty_table_has_no_cursor_and_enter_does_nothing() -> None:
     app = TableApp(people().clear())
-    async with app.run_test(size=(60, 8)) as pilot:
+    async with app.run_test(size=(60, 8), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         await pilot.press("down", "enter", "end", "s")
         assert table.cursor_key is None and app.selected == []
@@ -391,7 +391,7 @@ async def test_empty_table_has_no_cursor_and_enter_does_nothing() -> None:
 
 async def test_visible_frame_is_what_is_shown_without_helper_columns() -> None:
     app = TableApp(people())
-    async with app.run_test(size=(100, 12)):
+    async with app.run_test(size=(100, 12), notifications=True):
         table = app.query_one(CaseloadTable)
         table.filter_text("o")
         table.sort_by("cases", descending=True)
@@ -418,7 +418,7 @@ async def test_a_table_with_no_frame_yet_says_so_and_takes_keys() -> None:
             yield CaseloadTable()
 
     app = BareApp()
-    async with app.run_test(size=(60, 8)) as pilot:
+    async with app.run_test(size=(60, 8), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         table.focus()
         await pilot.press("down", "enter", "s", "S", "end")
@@ -436,7 +436,7 @@ async def test_scrollbar_appearing_refits_columns_without_a_sideways_scrollbar()
 
     columns = (Column("a", "A", 60, min_width=10), Column("b", "B", 39))
     app = TableApp(rows(3), columns)
-    async with app.run_test(size=(100, 10)) as pilot:
+    async with app.run_test(size=(100, 10), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         await pilot.pause()
         assert not table.show_vertical_scrollbar and cell_span(table, "a") == (0, 60)
@@ -455,7 +455,7 @@ async def test_row_style_may_name_a_theme_component_and_bad_styles_are_ignored()
         .then(pl.lit("not a [style"))
     )
     app = TableApp(people(), row_style=style)
-    async with app.run_test(size=(100, 12)) as pilot:
+    async with app.run_test(size=(100, 12), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         await pilot.pause()
         over = [s for s in table.render_line(3) if s.text.strip()]  # W3
@@ -466,7 +466,7 @@ async def test_row_style_may_name_a_theme_component_and_bad_styles_are_ignored()
 
 async def test_a_frame_without_the_named_columns_is_refused_clearly() -> None:
     app = TableApp(people())
-    async with app.run_test(size=(60, 8)):
+    async with app.run_test(size=(60, 8), notifications=True):
         table = app.query_one(CaseloadTable)
         with pytest.raises(ValueError, match="'missing'"):
             table.set_frame(people(), "ref", [Column("missing", "M", 5)])
@@ -486,7 +486,7 @@ async def test_sort_filter_and_flag_chosen_before_the_rows_arrive_apply_to_them(
             yield table
 
     app = LateApp()
-    async with app.run_test(size=(100, 12)) as pilot:
+    async with app.run_test(size=(100, 12), notifications=True) as pilot:
         table = app.query_one(CaseloadTable)
         await pilot.pause()
         assert table.row_count == 0 and "No rows." in lines(table)[1]

@@ -90,8 +90,8 @@ def test_monthly_csv_markdown_and_table(capsys, demo_path: Path) -> None:
     ("args", "message"),
     [
         (("--trend", "--from", "2026-03-01", "--to", "2026-01-01"), "is after --to"),
-        (("--trend", "--from", "2026-13-01"), "'2026-13-01' is not a date"),
-        (("--trend", "--to", "26/11/2026"), "'26/11/2026' is not a date"),
+        (("--trend", "--from", "2026-13-01"), "'2026-13-01' is not a day of the calendar"),
+        (("--trend", "--to", "11/26/2026"), "'11/26/2026' looks month-first"),
         (("--trend", "--every", "fortnight"), "'fortnight' is not one of"),
         (("--from", "2026-01-01"), "--from only applies to a trend report"),
         (("--every", "month"), "--every only applies to a trend report"),

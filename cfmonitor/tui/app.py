@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 WATCH_SECONDS = 2.0
 """How often the database file's signature is compared with the one last read."""
+DAY_CHECK_SECONDS = 30.0
+"""How often an app following today looks at the clock (so it moves on soon after midnight)."""
 
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
@@ -51,12 +53,13 @@ class LoadProgress(Message):
 
 
 class SnapshotLoaded(Message):
-    """A fresh Snapshot, computed in the worker thread."""
+    """A fresh Snapshot, computed in the worker thread by load number `load`."""
 
-    def __init__(self, snapshot: Snapshot, reason: str) -> None:
+    def __init__(self, snapshot: Snapshot, reason: str, load: int = 0) -> None:
         super().__init__()
         self.snapshot = snapshot
         self.reason = reason
+        self.load = load
 
 
 @dataclass(frozen=True)
@@ -72,19 +75,21 @@ class History:
 class HistoryLoaded(Message):
     """The snapshot again, now with weeks over and sustained, and its History."""
 
-    def __init__(self, snapshot: Snapshot, history: History) -> None:
+    def __init__(self, snapshot: Snapshot, history: History, load: int = 0) -> None:
         super().__init__()
         self.snapshot = snapshot
         self.history = history
+        self.load = load
 
 
 class HistoryFailed(Message):
     """The history could not be worked out; the snapshot on screen stays as it is."""
 
-    def __init__(self, as_of: dt.date, sentence: str) -> None:
+    def __init__(self, as_of: dt.date, sentence: str, load: int = 0) -> None:
         super().__init__()
         self.as_of = as_of
         self.sentence = sentence
+        self.load = load
 
 
 HISTORY_UNAVAILABLE = "history not available (see the message)"
@@ -121,7 +126,7 @@ class CfmonitorApp(App[None]):
             "command_palette",
             "Palette",
             id="palette",
-            tooltip="Jump to any team or worker by name, or run one of the app's actions.",
+            tooltip="Find a team, a worker or a case by name or reference, or run an action.",
             show=False,  # the key bar lists the palette key last, on its own terms
             priority=True,
         ),
@@ -152,11 +157,17 @@ class CfmonitorApp(App[None]):
         policy: Policy,
         as_of: dt.date | None,
         watch_seconds: float = WATCH_SECONDS,
+        clock: Callable[[], dt.date] = dt.date.today,
+        day_check_seconds: float = DAY_CHECK_SECONDS,
     ) -> None:
         super().__init__()
         self.choice = choice
         self.policy = policy
-        self.as_of: dt.date = as_of or dt.date.today()
+        self.clock = clock
+        self.follows_today = as_of is None
+        """No --as-of: "today" is read again on every reload and when the day changes."""
+        self.day_check_seconds = day_check_seconds
+        self.as_of: dt.date = as_of or clock()
         self.snapshot: Snapshot | None = None
         self.history: History | None = None
         """None until the history of the current snapshot has been worked out."""
@@ -168,6 +179,10 @@ class CfmonitorApp(App[None]):
         self.crashed_with: str | None = None
         self._load_reason = "start"
         self._stale_warned: tuple[dt.date | None, dt.date] | None = None
+        self._loads = 0
+        """The number of the latest load: a message from an older one is ignored (its
+        worker was cancelled, or another program changed the file since)."""
+        self._load_worker: Worker | None = None
 
     # --- screens ------------------------------------------------------------------
 
@@ -180,6 +195,8 @@ class CfmonitorApp(App[None]):
         self.reload("start")
         if self.watch_seconds > 0:
             self.set_interval(self.watch_seconds, self.check_file, name="watch-database")
+        if self.follows_today and self.day_check_seconds > 0:
+            self.set_interval(self.day_check_seconds, self.check_day, name="watch-the-day")
 
     @property
     def is_loading(self) -> bool:
@@ -200,14 +217,18 @@ class CfmonitorApp(App[None]):
     # --- loading ------------------------------------------------------------------
 
     def reload(self, reason: str = "reload") -> None:
-        """Read the database again for `self.as_of`, in the worker; the UI stays live."""
+        """Read the database again for `self.as_of` (today's date again, when the app
+        follows today), in the worker; the UI stays live."""
+        if self.follows_today and self.clock() != self.as_of:
+            self._move_to(self.clock())
         self.loading_text = f"Reading {visible(self.choice.path)} …"
         self._load_reason = reason
-        self.load_in_background(self.as_of, reason)
+        self._loads += 1
+        self._load_worker = self.load_in_background(self.as_of, reason, self._loads)
         self._show_progress()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load_in_background(self, as_of: dt.date, reason: str) -> None:
+    def load_in_background(self, as_of: dt.date, reason: str, load: int = 0) -> None:
         """`load_snapshot` in two steps, so the screen can say which one is running; then,
         with the snapshot already painted, the history (weeks over, the series, the
         direction of travel) read once and posted after it."""
@@ -229,7 +250,7 @@ class CfmonitorApp(App[None]):
         snapshot = compute_snapshot(frames, self.policy, as_of)
         if worker.is_cancelled:
             return
-        self.post_message(SnapshotLoaded(snapshot, reason))
+        self.post_message(SnapshotLoaded(snapshot, reason, load))
         self.post_message(LoadProgress("Working out the history (two years, weekly) …"))
         try:
             history = load_history(self.choice.path, is_demo=self.choice.is_demo)
@@ -246,18 +267,23 @@ class CfmonitorApp(App[None]):
             with_history = add_history(snapshot, history)
         except Exception as error:  # the figures on screen are still right: keep them
             if not worker.is_cancelled:
-                self.post_message(HistoryFailed(as_of, error_sentence(error)))
+                self.post_message(HistoryFailed(as_of, error_sentence(error), load))
             return
         if not worker.is_cancelled:
-            self.post_message(HistoryLoaded(with_history, History(as_of, trend, direction)))
+            self.post_message(HistoryLoaded(with_history, History(as_of, trend, direction), load))
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.loading_text = message.text
         self._show_progress()
 
+    def _is_stale(self, load: int) -> bool:
+        return bool(load) and load != self._loads
+
     def on_snapshot_loaded(self, message: SnapshotLoaded) -> None:
         from cfmonitor.tui.screens.error import ErrorScreen
 
+        if self._is_stale(message.load):
+            return
         snapshot = message.snapshot
         first = self.snapshot is None
         self.snapshot = snapshot
@@ -274,6 +300,8 @@ class CfmonitorApp(App[None]):
         self._warn_if_stale(snapshot)
         if message.reason == "changed":
             self.notify("The database changed on disk; figures reloaded.", timeout=4)
+        elif message.reason == "new-day":
+            self.notify(f"A new day: figures as of {snapshot.as_of.isoformat()}.", timeout=4)
         elif message.reason == "as-of" and not first:
             self.notify(f"Figures recomputed as of {snapshot.as_of.isoformat()}.", timeout=3)
 
@@ -290,6 +318,8 @@ class CfmonitorApp(App[None]):
         """The same figures plus weeks over, sustained, the series and the direction of
         travel: every screen redraws from them (tables keep their sort, filter and row)."""
         current = self.snapshot
+        if self._is_stale(message.load):
+            return
         if current is None or (message.snapshot.as_of, message.snapshot.source) != (
             current.as_of,
             current.source,
@@ -304,6 +334,8 @@ class CfmonitorApp(App[None]):
 
     def on_history_failed(self, message: HistoryFailed) -> None:
         """Keep the snapshot's figures; say in one sentence why there is no history."""
+        if self._is_stale(message.load):
+            return
         if self.snapshot is None or message.as_of != self.snapshot.as_of:
             return
         self.history_note = HISTORY_UNAVAILABLE
@@ -320,10 +352,15 @@ class CfmonitorApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a loading failure is handled: a message screen, never a traceback."""
-        if event.worker.group != "load":
-            return
+        if event.worker.group != "load" or event.worker is not self._load_worker:
+            return  # another kind of work, or a load since replaced by a newer one
         if event.state == WorkerState.ERROR:
             self.loading_text = ""
+            if self.snapshot is not None and self.history is None:
+                # The figures kept on screen lost the history that was being worked out.
+                self.history_note = HISTORY_UNAVAILABLE
+                for screen in self.snapshot_screens():
+                    screen.show_snapshot(self.snapshot)
             self._show_progress()
             if self._load_reason == "changed" and self.snapshot is not None:
                 # Another program is mid-write (say): keep the figures, say so quietly.
@@ -372,6 +409,16 @@ class CfmonitorApp(App[None]):
 
     # --- actions ----------------------------------------------------------------------
 
+    def _move_to(self, day: dt.date) -> None:
+        self.as_of = day
+        for screen in self.snapshot_screens():
+            screen.show_as_of(day)
+
+    def check_day(self) -> None:
+        """After midnight, a wall display shows the new day's figures, not yesterday's."""
+        if self.follows_today and self.clock() != self.as_of and not self.is_loading:
+            self.reload("new-day")
+
     def action_reload(self) -> None:
         self.reload("reload")
 
@@ -380,9 +427,9 @@ class CfmonitorApp(App[None]):
 
         def chosen(day: dt.date | None) -> None:
             if day is not None and day != self.as_of:
-                self.as_of = day
-                for screen in self.snapshot_screens():
-                    screen.show_as_of(day)
+                # A day the user chose stays chosen; today (typed or 'today') moves on.
+                self.follows_today = day == self.clock()
+                self._move_to(day)
                 self.reload("as-of")
 
         self.push_screen(AsOfDialog(self.as_of), chosen)
@@ -445,6 +492,19 @@ class CfmonitorApp(App[None]):
         screen.show_subject(staff_ref)
         self.push_screen(screen)
 
+    def open_case(self, case_ref: str, holder: str, unallocated: bool) -> None:
+        """From the palette: the worker who holds a case, with the cursor on it; or, for a
+        case nobody holds, its team's unallocated cases, saying so."""
+        if unallocated:
+            self._to_overview()
+            self.open_unallocated(holder or None)
+            self.notify(f"{case_ref} is unallocated ({holder or 'no team'}).", timeout=5)
+        else:
+            self.open_worker(holder)
+        point_at = getattr(self.screen, "point_at", None)
+        if callable(point_at):
+            point_at(case_ref)
+
     def open_trend(self, level: str, key: str | None) -> None:
         """The measures over time for the organisation, a team or a worker, above the
         screen it was opened from (so escape goes back there)."""
@@ -469,6 +529,15 @@ class CfmonitorApp(App[None]):
 
         screen = self._reused("unallocated", UnallocatedScreen)
         screen.show_subject(team)
+        self.push_screen(screen)
+
+    def open_problems(self) -> None:
+        """The data problems behind the figures, above the overview."""
+        from cfmonitor.tui.screens.problems import ProblemsScreen
+
+        self._to_overview()
+        screen = self._reused("problems", ProblemsScreen)
+        screen.show_subject(None)
         self.push_screen(screen)
 
     # --- the command palette ------------------------------------------------------
@@ -496,6 +565,11 @@ class CfmonitorApp(App[None]):
             "Every open case with nobody allocated",
             lambda: self.open_unallocated(None),
         )
+        yield SystemCommand(
+            "Data problems",
+            "What could not be judged, by staff and case reference (as cfmonitor check)",
+            self.open_problems,
+        )
         if isinstance(screen, TableScreen):
             if screen.can_show_flagged():
                 yield SystemCommand(
@@ -503,11 +577,9 @@ class CfmonitorApp(App[None]):
                     "Show only rows that are over or near",
                     screen.action_toggle_flagged,
                 )
-            yield SystemCommand("Filter", "Filter this table as you type", screen.action_filter)
             yield SystemCommand(
                 "Export table…", "Write the rows shown to a file you name", screen.action_export
             )
-        yield SystemCommand("Theme", "Change the colour theme", self.action_change_theme)
         yield SystemCommand(
             "Light / dark", "Switch between the light and dark theme", self.action_toggle_dark
         )

@@ -1,4 +1,4 @@
-"""Command palette: jump to any team or worker by name.
+"""Command palette: jump to any team or worker by name, or to a case by its reference.
 
 Textual's `Matcher.highlight` parses its candidate as markup, so a worker called
 `[@click=app.quit]x` would become an action. Hits here are built as `Content` from the
@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import polars as pl
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
@@ -38,8 +38,6 @@ def highlighted(matcher: Matcher, candidate: str, suffix: str = "") -> Content:
 
 SHORTLIST = 200
 """Candidates given to the (slow, per-string) fuzzy matcher after the vectorised cut."""
-DISCOVER = 30
-"""Teams offered before anything is typed: those with the most workers over first."""
 
 
 HIDDEN_CHARACTERS = r"[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]"
@@ -61,7 +59,10 @@ def visible_column(frame: pl.DataFrame, column: str) -> pl.DataFrame:
 
 
 def search_index(snapshot: Snapshot) -> pl.DataFrame:
-    """Every team and worker once, as the palette shows and matches them."""
+    """Every team, worker and open case once, as the palette shows and matches them.
+
+    A case's key is `case_ref`, with the staff reference of whoever holds it (or the team
+    waiting to allocate it) after a tab, so choosing it can open the right screen."""
     teams = snapshot.teams.select(
         pl.col("team").alias("key"),
         pl.col("team").alias("text"),
@@ -74,7 +75,24 @@ def search_index(snapshot: Snapshot) -> pl.DataFrame:
         pl.format("  worker · {}", "team").alias("context"),
         pl.lit("worker").alias("kind"),
     )
-    index = visible_column(visible_column(pl.concat([teams, workers]), "text"), "context")
+    holders = snapshot.workers.select("worker_id", "staff_ref", "name")
+    held = snapshot.worker_cases.join(holders, on="worker_id", how="inner").select(
+        pl.format("{}\t{}", "case_ref", "staff_ref").alias("key"),
+        pl.col("case_ref").alias("text"),
+        pl.format("  case · held by {} ({})", "name", "staff_ref").alias("context"),
+        pl.lit("case").alias("kind"),
+    )
+    waiting = snapshot.unallocated_cases.select(
+        pl.format("{}\t{}", "case_ref", pl.col("team").fill_null("")).alias("key"),
+        pl.col("case_ref").alias("text"),
+        pl.format("  case · unallocated · {}", pl.col("team").fill_null("no team")).alias(
+            "context"
+        ),
+        pl.lit("unallocated").alias("kind"),
+    )
+    index = visible_column(
+        visible_column(pl.concat([teams, workers, held, waiting]), "text"), "context"
+    )
     return index.with_columns(pl.col("text").str.to_lowercase().alias("folded"))
 
 
@@ -98,7 +116,8 @@ def shortlist(index: pl.DataFrame, query: str, limit: int = SHORTLIST) -> pl.Dat
 
 
 class NavigationProvider(Provider):
-    """Teams and workers of the current Snapshot, by name (and staff reference)."""
+    """Teams, workers and cases of the current Snapshot, by name or reference. It offers
+    nothing before a letter is typed: the palette's first list is the app's own actions."""
 
     _index: tuple[int, pl.DataFrame] | None = None
 
@@ -117,26 +136,20 @@ class NavigationProvider(Provider):
     def _open(self, kind: str, key: str) -> Callable[[], None]:
         if kind == "team":
             return partial(self._app.open_team, key)
+        if kind in ("case", "unallocated"):
+            case_ref, _, holder = key.partition("\t")
+            return partial(self._app.open_case, case_ref, holder, kind == "unallocated")
         return partial(self._app.open_worker, key)
 
     @staticmethod
     def _help(kind: str) -> str:
         if kind == "team":
             return "Open this team: its workers, most overloaded first"
+        if kind == "case":
+            return "Open the supervision view of the worker who holds this case"
+        if kind == "unallocated":
+            return "Nobody holds this case: open its team's unallocated cases"
         return "Open this worker's supervision view"
-
-    async def discover(self) -> Hits:
-        snapshot = self._app.snapshot
-        if snapshot is None:
-            return
-        needy = snapshot.teams.sort(["over", "near", "team"], descending=[True, True, False])
-        for team, area in needy.select("team", "service_area").head(DISCOVER).iter_rows():
-            yield DiscoveryHit(
-                Content(visible(team)) + Content.styled(f"  team · {visible(area)}", "dim"),
-                self._open("team", team),
-                text=visible(team),
-                help=self._help("team"),
-            )
 
     async def search(self, query: str) -> Hits:
         index = self._search_index()

@@ -17,14 +17,15 @@ from tests.tui.test_navigation import table
 
 async def test_as_of_dialog_recomputes_every_screen(demo_db, make_app):
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("enter")
         team = app.screen.team
         before = app.snapshot
         await pilot.press("a")
         assert isinstance(app.screen, AsOfDialog)
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-06-01", "enter")
+        assert app.screen.query_one("#as-of-input").value == "26/11/2026"
+        await pilot.press("ctrl+a", "ctrl+k", *"01/06/2026", "enter")
         await settle(pilot)
         assert isinstance(app.screen, TeamScreen)
         assert app.snapshot.as_of == dt.date(2026, 6, 1) != before.as_of
@@ -39,12 +40,12 @@ async def test_as_of_dialog_recomputes_every_screen(demo_db, make_app):
 
 async def test_as_of_dialog_refuses_a_bad_date_and_esc_keeps_the_old_one(demo_db, make_app):
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("a", "ctrl+a", "ctrl+k", *"26/11/2026", "enter")
+        await pilot.press("a", "ctrl+a", "ctrl+k", *"11/26/2026", "enter")
         assert isinstance(app.screen, AsOfDialog)
         hint = str(app.screen.query_one("#as-of-hint").render())
-        assert "'26/11/2026' is not a date" in hint
+        assert "'11/26/2026' looks month-first (US)" in hint
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, OverviewScreen)
@@ -71,7 +72,7 @@ def _add_case_for(path, staff_ref: str) -> None:
 
 async def test_reloads_when_the_file_changes_and_keeps_the_cursor_row(demo_db, make_app):
     app = make_app(demo_db, watch_seconds=0.05)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("enter", "down", "down", "down")
         staff_ref = table(pilot).cursor_key
@@ -93,7 +94,7 @@ async def test_reloads_when_the_file_changes_and_keeps_the_cursor_row(demo_db, m
 
 async def test_r_reloads_on_demand(demo_db, make_app):
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         first = app.snapshot
         await pilot.press("r")
@@ -106,7 +107,7 @@ async def test_a_file_that_is_not_a_database_shows_the_engines_message(tmp_path,
     bad = tmp_path / "notes.db"
     bad.write_text("these are not the tables you are looking for\n")
     app = make_app(bad, is_demo=False)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, ErrorScreen)
         message = str(app.screen.query_one("#error-message").render())
@@ -123,7 +124,7 @@ async def test_a_missing_file_is_not_created_and_retry_recovers(tmp_path, demo_m
 
     missing = tmp_path / "later.db"
     app = make_app(missing, is_demo=False)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, ErrorScreen)
         assert "no such database file" in str(app.screen.query_one("#error-message").render())
@@ -137,7 +138,7 @@ async def test_a_missing_file_is_not_created_and_retry_recovers(tmp_path, demo_m
 
 async def test_a_reload_that_fails_keeps_the_last_figures_reachable(demo_db, make_app):
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         good = app.snapshot
         demo_db.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
@@ -151,7 +152,7 @@ async def test_a_reload_that_fails_keeps_the_last_figures_reachable(demo_db, mak
 
 async def test_loading_shows_progress_on_the_first_screen(demo_db, make_app):
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         screen = app.screen
         assert screen.has_class("-first-load") or app.snapshot is not None
         await settle(pilot)
@@ -161,7 +162,7 @@ async def test_loading_shows_progress_on_the_first_screen(demo_db, make_app):
 
 async def test_below_a_usable_size_it_says_so(demo_db, make_app):
     app = make_app(demo_db)
-    async with app.run_test(size=(50, 12)) as pilot:
+    async with app.run_test(size=(50, 12), notifications=True) as pilot:
         await settle(pilot)
         screen = app.screen
         assert screen.has_class("-too-small")
@@ -175,7 +176,7 @@ async def test_below_a_usable_size_it_says_so(demo_db, make_app):
 
 async def test_a_failed_reload_after_a_change_keeps_the_figures_and_says_so(demo_db, make_app):
     app = make_app(demo_db, watch_seconds=0.05)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         good = app.snapshot
         demo_db.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)

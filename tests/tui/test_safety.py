@@ -66,7 +66,7 @@ def assert_safe(app) -> None:
 async def test_hostile_names_show_literally_and_run_nothing(tmp_path, make_app):
     db = hostile_database(tmp_path / "hostile.db")
     app = make_app(db, is_demo=False)
-    async with app.run_test(size=(200, 50)) as pilot:
+    async with app.run_test(size=(200, 50), notifications=True) as pilot:
         await settle(pilot)
         text = "\n".join(screen_lines(app))
         for bad in HOSTILE:
@@ -103,7 +103,7 @@ async def test_the_database_file_is_byte_for_byte_unchanged(demo_db, make_app):
     before = hashlib.sha256(demo_db.read_bytes()).hexdigest()
     listing = sorted(os.listdir(demo_db.parent))
     app = make_app(demo_db, watch_seconds=0.05)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("u", "escape", "f", "f", "slash", "a", "escape")
         await pilot.press("enter", "u", "escape", "s", "S", "enter", "question_mark", "escape")
@@ -120,7 +120,7 @@ async def test_the_database_file_is_byte_for_byte_unchanged(demo_db, make_app):
 
 async def test_the_palette_jumps_to_a_worker_by_name(demo_db, make_app):
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         row = app.snapshot.workers.row(40, named=True)
         await pilot.press("ctrl+p")
@@ -136,7 +136,7 @@ async def test_the_palette_jumps_to_a_worker_by_name(demo_db, make_app):
 
 async def test_the_palette_jumps_to_a_team(demo_db, make_app):
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         team = app.snapshot.teams.item(5, "team")
         await pilot.press("ctrl+p")
@@ -150,7 +150,7 @@ async def test_the_palette_jumps_to_a_team(demo_db, make_app):
 async def test_the_palette_has_no_silent_screenshot(demo_db, make_app, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Screenshot" not in titles
@@ -175,7 +175,7 @@ async def test_a_screenshot_never_replaces_a_file(demo_db, make_app, tmp_path):
     app = make_app(demo_db)
     existing = tmp_path / "keep.svg"
     existing.write_text("mine")
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         app.action_save_screenshot()
         await pilot.pause(0.3)
@@ -189,7 +189,7 @@ async def test_a_screenshot_never_replaces_a_file(demo_db, make_app, tmp_path):
 async def test_status_survives_no_color(demo_db, make_app):
     assert os.environ.get("NO_COLOR")
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("enter")
         text = "\n".join(screen_lines(app))

@@ -47,7 +47,7 @@ def screen_text(app) -> str:
 async def test_the_organisation_trend_opens_with_t_and_tables_the_series(demo_db, make_app, engine):
     trend, _ = engine
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("t")
         assert isinstance(app.screen, TrendScreen) and app.screen.level == "organisation"
@@ -74,7 +74,7 @@ async def test_the_organisation_trend_opens_with_t_and_tables_the_series(demo_db
 async def test_a_team_trend_and_a_worker_trend_show_their_own_numbers(demo_db, make_app, engine):
     trend, _ = engine
     app = make_app(demo_db)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("down", "down", "enter")
         team = app.screen.team
@@ -111,7 +111,7 @@ async def test_a_team_trend_and_a_worker_trend_show_their_own_numbers(demo_db, m
 
 async def test_the_palette_opens_the_trend_of_the_screen_shown(demo_db, make_app):
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("enter")
         team = app.screen.team
@@ -127,7 +127,7 @@ async def test_the_palette_opens_the_trend_of_the_screen_shown(demo_db, make_app
 
 async def test_team_table_shows_weeks_over_and_marks_sustained_beside_the_status(demo_db, make_app):
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("down", "down", "enter")
         shown = table(pilot).visible_frame
@@ -161,7 +161,7 @@ async def test_overview_shows_the_direction_of_travel_and_the_sustained_count(
 ):
     trend, direction = engine
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         text = screen_text(app)
         change = direction.organisation.filter(pl.col("measure") == "average_caseload").row(
@@ -181,7 +181,7 @@ async def test_overview_shows_the_direction_of_travel_and_the_sustained_count(
 
 async def test_history_loading_is_said_until_it_arrives(demo_db, make_app):
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         for _ in range(400):
             if app.snapshot is not None:
                 break
@@ -198,7 +198,7 @@ async def test_changing_the_as_of_date_moves_the_trend_and_the_direction(demo_db
     trend = compute_trend(history, Policy(), *default_range(day))
     direction = direction_of_travel(history, Policy(), day)
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("t")
         before = table(pilot).visible_frame
@@ -222,7 +222,7 @@ async def test_changing_the_as_of_date_moves_the_trend_and_the_direction(demo_db
 async def test_hostile_names_are_safe_on_the_trend_screens(tmp_path, make_app):
     db = hostile_database(tmp_path / "hostile.db")
     app = make_app(db, is_demo=False)
-    async with app.run_test(size=(200, 50)) as pilot:
+    async with app.run_test(size=(200, 50), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("t")
         assert isinstance(app.screen, TrendScreen)
@@ -265,7 +265,7 @@ async def test_a_history_that_cannot_be_worked_out_leaves_the_figures_and_says_s
 
     monkeypatch.setattr(trend_module, "compute_trend", refuse)
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.pause()
         assert isinstance(app.screen, OverviewScreen) and app.snapshot is not None
@@ -296,7 +296,7 @@ async def test_flagged_only_from_the_palette_keeps_the_weeks_with_anyone_over_or
     demo_db, make_app
 ):
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("down", "down", "enter", "enter", "t")
         assert isinstance(app.screen, TrendScreen) and app.screen.level == "worker"

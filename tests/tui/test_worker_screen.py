@@ -22,7 +22,7 @@ async def test_the_supervision_view_shows_how_the_figures_are_made(tmp_path, mak
     builder.cases_for(worker, team, 2, complexity="complex", family_ref="FAM-9")
     db = builder.write(tmp_path / "small.db")
     app = make_app(db, is_demo=False, as_of=dt.date(2026, 11, 26))
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("enter", "enter")
         assert isinstance(app.screen, WorkerScreen)

@@ -12,24 +12,15 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from cfmonitor.safe_text import visible
+from cfmonitor.dates import parse_date
 from cfmonitor.tui.screens.dialog import Dialog, cancel_binding
 from cfmonitor.tui.widgets.keybar import KeyBar
 
 
-def parse_day(text: str) -> dt.date:
-    """A YYYY-MM-DD date, or `today`; anything else raises ValueError with a plain reason."""
-    value = text.strip()
-    if value.lower() == "today":
-        return dt.date.today()
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(
-            f"'{visible(value)}' is not a date; use YYYY-MM-DD, e.g. 2026-11-26."
-        ) from None
+def parse_day(text: str, today: dt.date | None = None) -> dt.date:
+    """DD/MM/YYYY, YYYY-MM-DD or `today` (the same rule as `--as-of`); anything else
+    raises ValueError with one sentence naming the value."""
+    return parse_date(text, today=today or dt.date.today())
 
 
 class AsOfDialog(Dialog["dt.date | None"]):
@@ -46,16 +37,19 @@ class AsOfDialog(Dialog["dt.date | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Static(Text("Work out the figures as of", style="bold"))
-            yield Input(self.current.isoformat(), placeholder="YYYY-MM-DD", id="as-of-input")
+            yield Input(
+                self.current.strftime("%d/%m/%Y"), placeholder="DD/MM/YYYY", id="as-of-input"
+            )
             yield Static(
-                Text("YYYY-MM-DD or 'today'; enter applies, esc cancels.", "dim"), id="as-of-hint"
+                Text("DD/MM/YYYY, YYYY-MM-DD or 'today'; enter applies, esc cancels.", "dim"),
+                id="as-of-hint",
             )
         yield KeyBar()
 
     @on(Input.Submitted, "#as-of-input")
     def _submitted(self, event: Input.Submitted) -> None:
         try:
-            day = parse_day(event.value)
+            day = parse_day(event.value, getattr(self.app, "clock", dt.date.today)())
         except ValueError as error:
             hint = self.query_one("#as-of-hint", Static)
             hint.update(Text(str(error), style=self.app.theme_variables.get("text-error", "")))

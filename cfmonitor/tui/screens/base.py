@@ -32,6 +32,8 @@ MIN_WIDTH, MIN_HEIGHT = 60, 16
 """Below this the screens cannot show their figures; the app says so instead."""
 NARROW_WIDTH = 100
 """At or below this width the figures and tables use their compact layout."""
+SHORT_HEIGHT = 30
+"""Below this height blocks above the table fold to one line, leaving rows for the table."""
 
 COMMON_BINDINGS: list[BindingType] = [
     Binding("r", "app.reload", "Reload", id="reload", tooltip="Read the database again now."),
@@ -69,6 +71,7 @@ EXPORT_BINDING = Binding(
 )
 HELPER_COLUMNS = (
     "flagged",
+    "over_near",
     "status_rank",
     "utilisation_bar",
     "utilisation_series",
@@ -91,6 +94,25 @@ def text_width(frame: pl.DataFrame, column: str, least: int, most: int) -> int:
         return least
     longest = frame.get_column(column).cast(pl.String).str.len_chars().max()
     return max(least, min(most, int(longest or 0)))
+
+
+def distinct_width(frame: pl.DataFrame, column: str, least: int, most: int) -> int:
+    """The fewest cells (from `least`, at most `most`) in which a name column, cut with an
+    ellipsis, still tells every row apart: the width a name may shrink to, and no less."""
+    if frame.is_empty():
+        return least
+    names = frame.get_column(column).cast(pl.String).fill_null("")
+    longest = min(most, int(names.str.len_chars().max() or 0))
+    distinct = names.n_unique()
+    for width in range(least, longest):
+        cut = pl.select(
+            pl.when(names.str.len_chars() <= width)
+            .then(names)
+            .otherwise(names.str.slice(0, width - 1) + "…")
+        ).to_series()
+        if cut.n_unique() == distinct:
+            return width
+    return max(least, longest)
 
 
 class SnapshotScreen(Screen):
@@ -159,14 +181,21 @@ class SnapshotScreen(Screen):
     def _fit(self, width: int, height: int) -> None:
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
         narrow = width <= NARROW_WIDTH
-        if narrow != self.has_class("-narrow"):
+        short = height < SHORT_HEIGHT
+        if narrow != self.has_class("-narrow") or short != self.has_class("-short"):
             self.set_class(narrow, "-narrow")
+            self.set_class(short, "-short")
             if self.snapshot is not None:
-                self.render_snapshot(self.snapshot)  # some screens choose columns by width
+                self.render_snapshot(self.snapshot)  # some screens choose columns by size
 
     @property
     def narrow(self) -> bool:
         return self.has_class("-narrow")
+
+    @property
+    def short(self) -> bool:
+        """Fewer lines than SHORT_HEIGHT: fold what can be folded."""
+        return self.has_class("-short")
 
     def show_as_of(self, day: dt.date) -> None:
         if not self._ready:
@@ -202,6 +231,7 @@ class TableScreen(SnapshotScreen):
     """A screen whose main part is one CaseloadTable: filter, flagged-only, sort, open a row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        FLAGGED_BINDING,
         EXPORT_BINDING,
         Binding(
             "slash",
@@ -219,6 +249,7 @@ class TableScreen(SnapshotScreen):
     def __init__(self) -> None:
         super().__init__()
         self.flagged_only = False
+        self._point_at: object = None
 
     def compose_figures(self) -> ComposeResult:
         yield from ()
@@ -249,6 +280,15 @@ class TableScreen(SnapshotScreen):
         self.table.set_frame(
             frame, self.TABLE_KEY, self.table_columns(frame), row_style=self.row_style()
         )
+        self.refresh_bindings()  # e.g. flagged-only once the history's weeks are in
+        if self._point_at is not None and self.table.move_cursor_to_key(self._point_at):
+            self._point_at = None
+
+    def point_at(self, key: object) -> None:
+        """Put the cursor on the row with `key`, now or as soon as the rows are drawn."""
+        self._point_at = key
+        if self._ready and self.table.move_cursor_to_key(key):
+            self._point_at = None
 
     def row_style(self) -> pl.Expr | None:
         """Per-row style (e.g. teams with anyone over stand out); None for plain rows."""
@@ -264,17 +304,22 @@ class TableScreen(SnapshotScreen):
 
     def action_filter(self) -> None:
         self.filter_input.display = True
-        self.filter_input.focus()
+        # Focus now, not after the next refresh: letters typed straight after `/` (or
+        # pasted) belong to the filter, not to the keys of the screen.
+        self.set_focus(self.filter_input)
+        self.refresh_bindings()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.table.filter_text(event.value)
+        self.refresh_bindings()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         if not event.value:
             self.filter_input.display = False
         self.table.focus()
+        self.refresh_bindings()
 
     def close_filter(self) -> bool:
         """Esc with a filter open clears it; returns False when there was none."""
@@ -283,6 +328,7 @@ class TableScreen(SnapshotScreen):
             self.table.filter_text("")
             self.filter_input.display = False
             self.table.focus()
+            self.refresh_bindings()
             return True
         return False
 
@@ -294,6 +340,12 @@ class TableScreen(SnapshotScreen):
         """Only tables of people or weeks have rows that are over or near."""
         return "flagged" in self.table.frame.columns
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The key bar and help offer only what works here now."""
+        if action == "toggle_flagged":
+            return self.can_show_flagged()
+        return True
+
     def action_toggle_flagged(self) -> None:
         if not self.can_show_flagged():
             self.notify("This table has no rows that are over or near.", timeout=2)
@@ -301,6 +353,7 @@ class TableScreen(SnapshotScreen):
         self.flagged_only = not self.flagged_only
         self.table.set_flagged_only(pl.col("flagged") if self.flagged_only else None)
         self.set_class(self.flagged_only, "-flagged-only")
+        self.refresh_bindings()
         self.notify(
             "Showing only rows over or near." if self.flagged_only else "Showing every row.",
             timeout=2,

@@ -23,13 +23,26 @@ INTRO = (
 )
 
 
-def key_rows(screen: Screen) -> list[tuple[str, str, str]]:
-    """(key, name, what it does) for every binding active on `screen`, app keys included."""
+def is_the_apps(binding: Binding) -> bool:
+    """cfmonitor's own keys carry an id; Textual's built-in ones (focus, editing) do not."""
+    return binding.id is not None
+
+
+def key_rows(screen: Screen, *, own: bool | None = None) -> list[tuple[str, str, str]]:
+    """(key, name, what it does) for every binding active on `screen`: the app's own keys
+    first (the screen's, then the table's), Textual's built-in ones last. `own` True or
+    False keeps only the app's, or only Textual's."""
     rows: dict[str, tuple[str, str, str]] = {}
-    # The screen's and the app's keys first, then those of the focused widget (movement).
     actives = sorted(
-        screen.active_bindings.items(),
-        key=lambda item: item[1].node is not screen and item[1].node is not screen.app,
+        (
+            item
+            for item in screen.active_bindings.items()
+            if own is None or is_the_apps(item[1].binding) == own
+        ),
+        key=lambda item: (
+            not is_the_apps(item[1].binding),
+            item[1].node is not screen and item[1].node is not screen.app,
+        ),
     )
     for key, active in actives:
         binding = active.binding
@@ -71,23 +84,17 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, for_screen: Screen) -> None:
         super().__init__()
         self.rows = key_rows(for_screen)
+        self.own_rows = key_rows(for_screen, own=True)
+        self.textual_rows = key_rows(for_screen, own=False)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             yield Static(Text("Keys on this screen", style="bold"), id="help-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static(Text(INTRO), id="help-intro")
-                table = Table.grid(padding=(0, 2))
-                table.add_column(style="bold", no_wrap=True)
-                table.add_column(no_wrap=True)
-                table.add_column(style="dim")
-                for key, name, tooltip in self.rows:
-                    table.add_row(Text(key), Text(name), Text(tooltip))
+                table = self._table(self.own_rows)
                 table.add_row(
-                    Text("↑ ↓ pgup pgdn"), Text("Move"), Text("Move the cursor in a table.")
-                )
-                table.add_row(
-                    Text("enter / click"), Text("Open"), Text("Open the row under the cursor.")
+                    Text("click"), Text("Open"), Text("A click on the cursor row opens it.")
                 )
                 table.add_row(
                     Text("click a header"),
@@ -95,7 +102,20 @@ class HelpScreen(ModalScreen[None]):
                     Text("Sort by that column; again to reverse."),
                 )
                 yield Static(table, id="help-keys")
+                if self.textual_rows:
+                    yield Static(Text("Textual's own keys", "bold"), id="help-textual-title")
+                    yield Static(self._table(self.textual_rows, "dim"), id="help-textual-keys")
         yield KeyBar()
+
+    @staticmethod
+    def _table(rows: list[tuple[str, str, str]], style: str = "") -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column(style="dim")
+        for key, name, tooltip in rows:
+            table.add_row(Text(key, style), Text(name, style), Text(tooltip))
+        return table
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

@@ -21,7 +21,7 @@ from cfmonitor.presentation import (
     over_count,
     vacancy_gap,
 )
-from cfmonitor.tui.screens.base import FLAGGED_BINDING, TableScreen, text_width
+from cfmonitor.tui.screens.base import TableScreen, distinct_width, text_width
 from cfmonitor.tui.widgets.cells import SUSTAINED_SYMBOL, flag_text
 from cfmonitor.tui.widgets.figures import Figure, Figures
 from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, percent_cell, text_cell
@@ -72,7 +72,7 @@ def summary_figures(row: dict, styles: dict[str, str], problems: int = 0) -> lis
         figures.append(
             Figure(
                 "Data problems",
-                Text(f"{problems} (cfmonitor check)", styles.get("unknown-cohort", "")),
+                Text(f"{problems} (p lists them)", styles.get("unknown-cohort", "")),
             )
         )
     return figures
@@ -89,9 +89,8 @@ class OverviewScreen(TableScreen):
             "Clear",
             key_display="esc",
             id="clear-filter",
-            tooltip="Close and clear the filter (the overview is the top level).",
+            tooltip="Clear the filter, then flagged-only (the overview is the top level).",
         ),
-        FLAGGED_BINDING,
         Binding(
             "u",
             "unallocated",
@@ -100,6 +99,13 @@ class OverviewScreen(TableScreen):
             tooltip="Every open case with nobody allocated, in every team.",
         ),
         TREND_BINDING,
+        Binding(
+            "p",
+            "problems",
+            "Problems",
+            id="problems",
+            tooltip="The data problems behind the figures, named by staff and case reference.",
+        ),
     ]
     TABLE_KEY = "team"
     TABLE_NAME = "teams"
@@ -124,6 +130,7 @@ class OverviewScreen(TableScreen):
                 history.direction.organisation if history else None,
                 self.app.size.width,
                 self.cfapp.history_note,
+                folded=self.short,
             )
         )
 
@@ -140,7 +147,10 @@ class OverviewScreen(TableScreen):
             "average_caseload",
             "over",
             "near",
-        ).with_columns(((pl.col("over") + pl.col("near")) > 0).alias("flagged"))
+        ).with_columns(
+            ((pl.col("over") + pl.col("near")) > 0).alias("flagged"),
+            pl.struct("over", "near").alias("over_near"),  # sorts on over, then near
+        )
 
     def row_style(self) -> pl.Expr:
         """Teams with anyone over stand out in bold (their ▲ count is in the error colour)."""
@@ -160,10 +170,11 @@ class OverviewScreen(TableScreen):
             Column(
                 "team",
                 "Team",
-                text_width(frame, "team", 16, 44),
+                text_width(frame, "team", 16, 60),
                 render=text_cell,
                 priority=9,
-                min_width=16,
+                min_width=distinct_width(frame, "team", 16, 60),
+                cut_last=True,
             ),
             Column("workers_in_post", "Workers", 7, "right", count_cell, priority=5),
             Column("fte_in_post", "FTE", 6, "right", number_cell(1), priority=4),
@@ -173,22 +184,39 @@ class OverviewScreen(TableScreen):
             Column("unallocated_cases", "Unalloc", 7, "right", count_cell, priority=5),
             Column("average_caseload", "Avg load", 8, "right", number_cell(1), priority=4),
             Column(
-                "over",
+                "over_near",
                 "Over/near",
                 9,
                 render=lambda value, row: flag_text(row["over"], row["near"], styles),
-                priority=8,
+                priority=10,
+                sort_descending_first=True,
+                search_text=pl.concat_str(
+                    pl.when(pl.col("over") > 0).then(pl.lit("over")),
+                    pl.when(pl.col("near") > 0).then(pl.lit("near")),
+                    separator=" ",
+                    ignore_nulls=True,
+                ),
             ),
         ]
 
     def open_row(self, key: object) -> None:
         self.cfapp.open_team(str(key))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":  # esc offers to clear only what there is to clear
+            return self.filter_input.display or bool(self.filter_input.value) or self.flagged_only
+        return super().check_action(action, parameters)
+
     def action_clear_filter(self) -> None:
-        self.close_filter()
+        """esc at the top: close the filter, else show every row again."""
+        if not self.close_filter() and self.flagged_only:
+            self.action_toggle_flagged()
 
     def action_unallocated(self) -> None:
         self.cfapp.open_unallocated(None)
 
     def action_trend(self) -> None:
         self.cfapp.open_trend("organisation", None)
+
+    def action_problems(self) -> None:
+        self.cfapp.open_problems()

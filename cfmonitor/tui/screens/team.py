@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from cfmonitor.data.caseload import Snapshot
-from cfmonitor.tui.screens.base import BACK_BINDING, FLAGGED_BINDING, TableScreen, text_width
+from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, distinct_width, text_width
 from cfmonitor.tui.screens.overview import TREND_BINDING, summary_figures
 from cfmonitor.tui.widgets.cells import (
     SUSTAINED_SYMBOL,
@@ -53,9 +53,29 @@ def status_with_marker(row: dict, styles: dict[str, str]) -> Text:
     return text
 
 
-def judged_columns(styles: dict[str, str]) -> list[Column]:
+def status_width(frame: pl.DataFrame) -> int:
+    """Cells for the widest status shown (`? unknown-cohort`, `▲ over ↻`): never cut."""
+    labels = {"over": 6, "near": 6, "ok": 4, "unknown-cohort": 16}
+    present = frame.get_column("status").drop_nulls().unique().to_list() if frame.height else []
+    widest = max((labels.get(status, 16) for status in present), default=8)
+    return max(8, widest + (2 if "sustained" in frame.columns else 0))
+
+
+STATUS_WORDS = pl.concat_str(
+    pl.col("status").replace_strict(
+        {"unknown-cohort": "? unknown-cohort"}, default=pl.col("status"), return_dtype=pl.String
+    ),
+    pl.when(pl.col("sustained").fill_null(False)).then(pl.lit("sustained")),
+    separator=" ",
+    ignore_nulls=True,
+)
+"""What the status column shows, as words `/` can find (`over`, `sustained`)."""
+
+
+def judged_columns(styles: dict[str, str], frame: pl.DataFrame) -> list[Column]:
     """A worker's judged figures (cases, load, capacity, utilisation, status with the
     sustained marker, weeks over): the team table's and a worker's trend table's."""
+    width = status_width(frame)
     return [
         Column("cases", "Cases", 5, "right", count_cell, priority=7),
         Column("weighted_load", "Load", 5, "right", number_cell(1), priority=6),
@@ -71,11 +91,12 @@ def judged_columns(styles: dict[str, str]) -> list[Column]:
         Column(
             "status_rank",
             "Status",
-            16,
+            width,
             render=lambda value, row: status_with_marker(row, styles),
             priority=10,
-            min_width=8,
+            min_width=width,
             sort_descending_first=False,
+            search_text=STATUS_WORDS,
         ),
         Column(
             "weeks_over",
@@ -92,7 +113,6 @@ class TeamScreen(TableScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         BACK_BINDING,
-        FLAGGED_BINDING,
         Binding(
             "u",
             "unallocated",
@@ -167,11 +187,18 @@ class TeamScreen(TableScreen):
 
     def table_columns(self, frame: pl.DataFrame) -> list[Column]:
         styles = self.status_styles()
-        judged = judged_columns(styles)
+        judged = judged_columns(styles, frame)
         columns = [
-            Column("name", "Name", text_width(frame, "name", 14, 30), priority=9, min_width=14),
+            Column(
+                "name",
+                "Name",
+                text_width(frame, "name", 14, 40),
+                priority=9,
+                min_width=distinct_width(frame, "name", 10, 40),
+                cut_last=True,
+            ),
             Column("staff_ref", "Staff ref", text_width(frame, "staff_ref", 9, 16), priority=2),
-            Column("cohort", "Cohort", 11, render=text_cell, priority=4, min_width=5),
+            Column("cohort", "Cohort", text_width(frame, "cohort", 6, 16), priority=4),
             Column("fte", "FTE", 4, "right", number_cell(2), priority=5),
             Column("employment", "Employ", 9, render=text_cell, priority=1),
             *judged[:4],
@@ -193,10 +220,9 @@ class TeamScreen(TableScreen):
                 priority=4,
             ),
         ]
-        if self.narrow:  # the name and weeks over matter more than the reference, the
-            # contract type and the bar (a picture of the percentage beside it)
-            hidden = ("staff_ref", "employment", "utilisation_bar", "utilisation_spark")
-            columns = [c for c in columns if c.key not in hidden]
+        # Where room is short the name and the judged figures stay; the reference, the
+        # contract type, the bar (a picture of the percentage beside it) and the sparkline
+        # give way first (their priorities).
         return columns
 
     def open_row(self, key: object) -> None:

@@ -40,6 +40,13 @@ class Chart:
     measures: tuple[tuple[str, str], ...]
     """(frame column, legend label) pairs."""
     percent: bool = False
+    threshold: float | None = None
+    """A line across the chart at this value (100% of capacity on utilisation)."""
+
+
+MARKERS = ("•", "×", "+")
+"""One marker per series, so the series can be told apart without colour (NO_COLOR)."""
+THRESHOLD_MARKER = "─"
 
 
 GROUP_CHARTS = (
@@ -51,7 +58,7 @@ GROUP_CHARTS = (
     Chart("Vacancy and agency rates (%)", (("vacancy_rate", "vacancy"), ("agency_rate", "agency"))),
 )
 WORKER_CHARTS = (
-    Chart("Utilisation (%)", (("utilisation", "utilisation"),), percent=True),
+    Chart("Utilisation (%)", (("utilisation", "utilisation"),), percent=True, threshold=100.0),
     Chart(
         "Cases, weighted load and capacity",
         (("cases", "cases"), ("weighted_load", "load"), ("capacity", "capacity")),
@@ -178,7 +185,7 @@ class TrendScreen(TableScreen):
         styles = self.status_styles()
         date = Column("date", "Week to", 10, render=text_cell, priority=10, searchable=True)
         if self.level == WORKER:
-            return [date, *judged_columns(styles)]
+            return [date, *judged_columns(styles, frame)]
         return [
             date,
             Column("average_caseload", "Avg load", 8, "right", number_cell(1), priority=9),
@@ -207,20 +214,35 @@ class TrendScreen(TableScreen):
             plot.refresh()
             return
         position = f"chart {self.chart_index % len(self.charts) + 1} of {len(self.charts)}"
-        note.update(Text.assemble(chart.title, (f"  ·  {position} (m: next)", "dim")))
         if series.is_empty():
             note.update(Text("No figures in these two years.", "dim"))
             plot.refresh()
             return
         plt.date_form("Y-m-d")
         scale = 100.0 if chart.percent or chart.measures[0][0].endswith("_rate") else 1.0
-        for column, label in chart.measures:
+        # The legend goes in the line above the chart, where it cannot cover the data.
+        legend = Text.assemble(chart.title, "  ")
+        highest = chart.threshold or 0.0
+        for (column, label), marker in zip(chart.measures, MARKERS, strict=False):
             points = series.select("date", column).drop_nulls()
             if points.is_empty():
                 continue
             dates = [day.isoformat() for day in points.get_column("date").to_list()]
             values = [float(value) * scale for value in points.get_column(column).to_list()]
-            plt.plot(dates, values, label=label, marker="braille")
+            highest = max(highest, *values)
+            plt.plot(dates, values, marker=marker)
+            legend.append(f" {marker} {label}")
+        if chart.threshold is not None:
+            plt.hline(chart.threshold)
+            legend.append(f"  {THRESHOLD_MARKER} {chart.threshold:.0f}% of capacity")
+        legend.append(f"  ·  {position} (m: next)", "dim")
+        note.update(legend)
+        top = highest * 1.08 or 1.0
+        plt.ylim(0, top)  # from zero, so a small change looks small
+        if chart.threshold is not None:  # ticks that put the threshold on a labelled line
+            step = 25.0 if top <= 200 else 50.0
+            ticks = [step * n for n in range(int(top // step) + 1)]
+            plt.yticks(ticks, [f"{tick:.0f}%" for tick in ticks])
         plt.xlabel("week")
         plot.refresh()
 

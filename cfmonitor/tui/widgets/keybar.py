@@ -1,9 +1,9 @@
-"""The key bar at the bottom of every screen: every key the screen has, in one or two lines.
+"""The key bar at the bottom of every screen: the keys that work here now, on one line.
 
 Textual's Footer rebuilds a widget per key each time a screen is shown, which was 85% of
 the cost of a drill-down (about 130 of 155 ms CPU for there and back on the demo data).
-This bar draws the same keys as one line of text: it wraps to a second line rather than
-hide a key at 80 columns, and a click on a key presses it.
+This bar draws the keys as one line of text. When they do not all fit, the least needed
+give way (`?` help, which lists every key, always stays); a click on a key presses it.
 """
 
 from __future__ import annotations
@@ -14,10 +14,38 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 GAP = "  "
+PRIORITY = (
+    "back",
+    "quit-top",
+    "close-help",
+    "retry",
+    "error-back",
+    "error-quit",
+    "help",
+    "clear-filter",
+    "filter",
+    "flagged",
+    "problems",
+    "unallocated",
+    "trend",
+    "next-chart",
+    "table.sort",
+    "as-of",
+    "error-as-of",
+    "export",
+    "palette",
+    "table.reverse",
+    "reload",
+)
+"""Which keys stay when the line is short, most needed first (others after these)."""
+
+
+def _rank(binding: Binding) -> int:
+    return PRIORITY.index(binding.id) if binding.id in PRIORITY else len(PRIORITY)
 
 
 class KeyBar(Widget):
-    """Shows `key Description` for every binding the screen shows, wrapping as needed."""
+    """Shows `key Description` for the bindings the screen offers now, on one line."""
 
     DEFAULT_CSS = """
     KeyBar {
@@ -53,7 +81,7 @@ class KeyBar(Widget):
             (palette if binding.action == "command_palette" else shown).append(entry)
         return shown + palette
 
-    def _chunks(self) -> list[Text]:
+    def _chunks(self) -> list[tuple[Binding, Text]]:
         variables = self.app.theme_variables
         key_style = Style.parse(f"bold {variables.get('footer-key-foreground', '')}".strip())
         chunks = []
@@ -63,34 +91,40 @@ class KeyBar(Widget):
             chunk.append(key, key_style + press)
             chunk.append(" ")
             chunk.append(binding.description, press)
-            chunks.append(chunk)
+            chunks.append((binding, chunk))
         return chunks
 
-    def _lines(self, width: int) -> list[Text]:
-        """The keys in as few lines as fit: two spaces apart, or one when that saves a line."""
+    def shown(self, width: int) -> list[Binding]:
+        """The bindings drawn in `width` cells, most needed first."""
+        return [binding for binding, _chunk in self._fitting(width)]
+
+    def _fitting(self, width: int) -> list[tuple[Binding, Text]]:
         chunks = self._chunks()
-        roomy = self._pack(chunks, width, GAP)
-        if len(roomy) == 1:
-            return roomy
-        tight = self._pack(chunks, width, " ")
-        return tight if len(tight) < len(roomy) else roomy
+        for gap in (GAP, " "):
+            if self._width(chunks, gap) <= width:
+                return sorted(chunks, key=lambda entry: _rank(entry[0]))
+        kept: list[tuple[Binding, Text]] = []
+        for entry in sorted(chunks, key=lambda entry: _rank(entry[0])):
+            if self._width([*kept, entry], " ") <= width:
+                kept.append(entry)
+        return sorted(kept, key=lambda entry: _rank(entry[0]))
 
     @staticmethod
-    def _pack(chunks: list[Text], width: int, gap: str) -> list[Text]:
-        lines: list[Text] = []
+    def _width(chunks: list[tuple[Binding, Text]], gap: str) -> int:
+        return sum(chunk.cell_len for _b, chunk in chunks) + len(gap) * max(0, len(chunks) - 1)
+
+    def _line(self, width: int) -> Text:
+        chunks = self._fitting(width)
+        gap = GAP if self._width(chunks, GAP) <= width else " "
         line = Text(no_wrap=True, overflow="ellipsis")
-        for chunk in chunks:
-            if line.cell_len and line.cell_len + len(gap) + chunk.cell_len > width:
-                lines.append(line)
-                line = Text(no_wrap=True, overflow="ellipsis")
-            if line.cell_len:
+        for index, (_binding, chunk) in enumerate(chunks):
+            if index:
                 line.append(gap)
             line.append_text(chunk)
-        lines.append(line)
-        return lines
+        return line
 
     def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[override]
-        return len(self._lines(width))
+        return 1
 
     def render(self) -> Text:
-        return Text("\n").join(self._lines(self.content_size.width or self.size.width))
+        return self._line(self.content_size.width or self.size.width)

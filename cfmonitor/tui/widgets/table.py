@@ -7,8 +7,9 @@ Polars on raw values (`TableRows`); each visible line is drawn from its row's va
 columns' renderers, always as `Text` (markup in data is never parsed) and cropped to exactly
 the column's width in terminal cells.
 
-Keys: up/down, pageup/pagedown, home/end move the cursor; enter selects; `s` sorts by the
-next column, `S` reverses the sort. A click on a row moves the cursor there, a click on the
+Keys: up/down (j/k), pageup/pagedown, home/end (g/G) move the cursor; enter selects; `s`
+or `]` sorts by the next column, `[` by the one before, `S` reverses the sort and `o` goes
+back to the screen's own order. A click on a row moves the cursor there, a click on the
 cursor row (or a double click) selects it; a click on a header sorts by that column.
 """
 
@@ -101,15 +102,59 @@ class CaseloadTable(ScrollView, can_focus=True):
     """A sortable, filterable table of one Polars frame that draws only the visible lines."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open", show=False, id="table.select"),
-        Binding("up", "cursor_up", "Up", show=False, id="table.up"),
-        Binding("down", "cursor_down", "Down", show=False, id="table.down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
-        Binding("home", "cursor_first", "First row", show=False, id="table.first"),
-        Binding("end", "cursor_last", "Last row", show=False, id="table.last"),
-        Binding("s", "sort_next", "Sort", tooltip="Sort by the next column", id="table.sort"),
-        Binding("S", "reverse_sort", "Reverse", tooltip="Reverse the sort", id="table.reverse"),
+        Binding(
+            "enter",
+            "select_cursor",
+            "Open",
+            show=False,
+            id="table.select",
+            tooltip="Open the row under the cursor.",
+        ),
+        Binding("up,k", "cursor_up", "Up", show=False, id="table.up", tooltip="Up one row."),
+        Binding(
+            "down,j", "cursor_down", "Down", show=False, id="table.down", tooltip="Down one row."
+        ),
+        Binding(
+            "pageup", "page_up", "Page up", show=False, id="table.page_up", tooltip="Up a page."
+        ),
+        Binding(
+            "pagedown",
+            "page_down",
+            "Page down",
+            show=False,
+            id="table.page_down",
+            tooltip="Down a page.",
+        ),
+        Binding(
+            "home,g", "cursor_first", "First row", show=False, id="table.first", tooltip="Top row."
+        ),
+        Binding(
+            "end,G", "cursor_last", "Last row", show=False, id="table.last", tooltip="Last row."
+        ),
+        Binding(
+            "s,right_square_bracket",
+            "sort_next",
+            "Sort",
+            tooltip="Sort by the next column to the right (s or ]).",
+            id="table.sort",
+        ),
+        Binding(
+            "left_square_bracket",
+            "sort_previous",
+            "Sort left",
+            show=False,
+            tooltip="Sort by the column to the left instead.",
+            id="table.sort-previous",
+        ),
+        Binding("S", "reverse_sort", "Reverse", tooltip="Reverse the sort.", id="table.reverse"),
+        Binding(
+            "o",
+            "own_order",
+            "Own order",
+            show=False,
+            tooltip="Back to the screen's own order (no column sorted).",
+            id="table.own-order",
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -205,13 +250,13 @@ class CaseloadTable(ScrollView, can_focus=True):
         for column in columns:
             if column.key not in frame.columns:
                 raise ValueError(f"the table's frame has no column {column.key!r}")
-        search_columns = [
-            column.key
+        search_columns: list[str | pl.Expr] = [
+            column.key if column.search_text is None else column.search_text
             for column in columns
             if (
                 column.searchable
                 if column.searchable is not None
-                else holds_text(frame.schema[column.key])
+                else column.search_text is not None or holds_text(frame.schema[column.key])
             )
         ]
         was_at = self.cursor_key
@@ -257,15 +302,17 @@ class CaseloadTable(ScrollView, can_focus=True):
         self._rows.set_sort(column_key, descending)
         self._view_changed(was_at, fallback=self._cursor)
 
-    def sort_next(self) -> None:
-        """Sort by the column after the current sort column (the `s` key)."""
+    def sort_next(self, step: int = 1) -> None:
+        """Sort by the column after (`s`, `]`) or before (`[`) the current sort column,
+        among those shown; from the screen's own order, the first (or the last)."""
         keys = [column.key for column, _ in self._current_layout()] or [
             column.key for column in self._columns
         ]
         if not keys:
             return
         current = self._rows.sort_key
-        position = keys.index(current) + 1 if current in keys else 0
+        start = 0 if step > 0 else -1
+        position = keys.index(current) + step if current in keys else start
         self.sort_by(keys[position % len(keys)])
 
     def reverse_sort(self) -> None:
@@ -423,8 +470,14 @@ class CaseloadTable(ScrollView, can_focus=True):
     def action_sort_next(self) -> None:
         self.sort_next()
 
+    def action_sort_previous(self) -> None:
+        self.sort_next(-1)
+
     def action_reverse_sort(self) -> None:
         self.reverse_sort()
+
+    def action_own_order(self) -> None:
+        self.sort_by(None)
 
     async def _on_click(self, event: events.Click) -> None:
         meta = event.style.meta

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import polars as pl
 from rich.text import Text
 
 from cfmonitor.presentation import (
@@ -87,6 +88,11 @@ class Column:
     searchable: bool | None = None
     sort_descending_first: bool | None = None
     """Direction of the first sort on this column (default: descending for numbers)."""
+    search_text: pl.Expr | None = None
+    """The words the column shows, for `/` (e.g. the status word drawn from a rank);
+    default: the raw value, when it is text."""
+    cut_last: bool = False
+    """A name: lower-priority columns are dropped before it is cut below `width`."""
 
     def __post_init__(self) -> None:
         if self.width < 1:
@@ -111,16 +117,37 @@ def _needed(columns: Sequence[Column]) -> int:
 def fit_columns(columns: Sequence[Column], width: int) -> tuple[tuple[Column, int], ...]:
     """The columns shown in `width` cells, each with its drawn width, in their own order.
 
-    At least one column is always kept; if that alone is wider than `width`, the table
-    scrolls sideways rather than cut it.
+    A `cut_last` column (a name) keeps its whole width while any column of lower priority
+    is left to drop; only then may it shrink towards its `min_width`. At least one column
+    is always kept; if that alone is wider than `width`, the table scrolls sideways rather
+    than cut it.
     """
     shown = list(columns)
+    names = [column for column in shown if column.cut_last]
+    if names:
+        floor = min(column.priority for column in names)
+
+        def whole(columns: Sequence[Column]) -> int:
+            return sum(
+                column.width if column.cut_last else column.narrowest for column in columns
+            ) + COLUMN_GAP * max(0, len(columns) - 1)
+
+        while whole(shown) > width:
+            droppable = [column for column in shown if column.priority < floor]
+            if not droppable:
+                break
+            position = {id(column): index for index, column in enumerate(shown)}
+            shown.remove(
+                min(droppable, key=lambda column: (column.priority, -position[id(column)]))
+            )
     while len(shown) > 1 and _needed(shown) > width:
         position = {id(column): index for index, column in enumerate(shown)}
         victim = min(shown, key=lambda column: (column.priority, -position[id(column)]))
         shown.remove(victim)
     widths = [column.narrowest for column in shown]
-    spare = width - _needed(shown)
+    if names and whole(shown) <= width:  # the names fit whole: start them there
+        widths = [c.width if c.cut_last else w for c, w in zip(shown, widths, strict=True)]
+    spare = width - sum(widths) - COLUMN_GAP * max(0, len(shown) - 1)
     # Grow shrunken columns back towards their preferred width, most important first.
     for index in sorted(range(len(shown)), key=lambda i: (-shown[i].priority, i)):
         if spare <= 0:
