@@ -82,22 +82,34 @@ async def palette(pilot: Pilot) -> None:
     await pilot.pause(0.4)
 
 
+async def drawn(pilot: Pilot) -> None:
+    """Let a chart finish drawing: plotext lays out after the screen has its size, which
+    can take more than one refresh on a busy machine."""
+    for _ in range(2):
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.05)
+    pilot.app.screen.refresh(layout=True)  # the chart again, at the size the layout settled on
+    await pilot.pause(0.05)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
 async def trend_organisation(pilot: Pilot) -> None:
     await settle(pilot)
     await pilot.press("t")
-    await pilot.pause()
+    await drawn(pilot)
 
 
 async def trend_team(pilot: Pilot) -> None:
     await team(pilot)
     await pilot.press("t")
-    await pilot.pause()
+    await drawn(pilot)
 
 
 async def trend_worker(pilot: Pilot) -> None:
     await worker(pilot)
     await pilot.press("t")
-    await pilot.pause()
+    await drawn(pilot)
 
 
 SCREENS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
