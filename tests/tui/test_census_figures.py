@@ -28,5 +28,6 @@ async def test_overview_shows_census_figures_labelled(tmp_path, make_app, size):
         assert "Agency" in text and "1 (33.3% of FTE)" in text
         assert "Average caseload" in text and "6.0" in text
         assert "Census caseload" in text and "9.0" in text
-        figures = screen_lines(app)[1:6]
+        # The figures' lines (the direction of travel folded under them may end in "…").
+        figures = [line for line in screen_lines(app)[1:6] if "Last 12 wk" not in line]
         assert not any("…" in line for line in figures), "a figure was cut short"

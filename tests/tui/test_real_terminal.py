@@ -231,7 +231,7 @@ def walk(term: Terminal, database: Path, exported: Path) -> None:
 
     term.press("u")
     term.wait_for("Organisation › Unallocated cases")
-    walk_table_keys(term, "Complexity")
+    walk_table_keys(term, "Days waiting")
     term.press("e")
     term.wait_for("Export the", "enter writes, esc cancels.")
     term.press("escape")

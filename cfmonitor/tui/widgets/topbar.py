@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
@@ -70,6 +71,11 @@ class Crumbs(Widget):
     def plain(self) -> str:
         return breadcrumb_text(self._crumbs).plain
 
+    @property
+    def full_width(self) -> int:
+        """The cells the breadcrumbs take when nothing is shortened."""
+        return breadcrumb_text(self._crumbs).cell_len
+
     def render(self) -> Text:
         return breadcrumb_text(self._crumbs, self.size.width)
 
@@ -103,8 +109,13 @@ class TopBar(Horizontal):
     DEFAULT_CSS = """
     TopBar #data-as-of { width: auto; }
     TopBar #data-as-of.-stale { color: $text-warning; text-style: bold; }
+    TopBar.-crowded #data-as-of.-fresh { display: none; }
     TopBar #outside { width: auto; padding: 0 1; color: $text-warning; text-style: bold; }
     """
+
+    _age_width = 0
+    GAP = 2
+    """Cells kept free between the breadcrumbs and what stands right of them."""
 
     def compose(self) -> ComposeResult:
         yield Crumbs(id="crumbs")
@@ -131,11 +142,31 @@ class TopBar(Horizontal):
         day = Text("as of ", "dim")
         day.append(long_date(as_of) if as_of else "…", "bold")
         self.query_one("#as-of", Static).update(day)
+        self.call_after_refresh(self._make_room)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._make_room()
+
+    def _make_room(self) -> None:
+        """Fresh data's "data as of" gives its room to the breadcrumbs when both do not
+        fit (stale data's warning always shows; help and every report still say it)."""
+        label = self.query_one("#data-as-of", Static)
+        others = sum(
+            widget.outer_size.width
+            for widget in self.query(Static)
+            if widget.display and widget is not label
+        )
+        wanted = self.query_one("#crumbs", Crumbs).full_width + others + self._age_width
+        self.set_class(wanted + self.GAP > self.size.width, "-crowded")
 
     def show_data_age(self, age: DataAge | None) -> None:
         label = self.query_one("#data-as-of", Static)
         label.update(data_age_text(age))
-        label.set_class(bool(age and age.stale), "-stale")
+        stale = bool(age and age.stale)
+        label.set_class(stale, "-stale")
+        label.set_class(not stale, "-fresh")
+        self._age_width = data_age_text(age).cell_len
+        self.call_after_refresh(self._make_room)
 
     @property
     def data_age_plain(self) -> str:
