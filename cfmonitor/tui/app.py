@@ -33,7 +33,7 @@ from cfmonitor.tui.widgets.travel import HISTORY_LOADING
 
 if TYPE_CHECKING:
     from cfmonitor.data.trend import Direction, Trend
-    from cfmonitor.tui.screens.base import TableScreen
+    from cfmonitor.tui.screens.base import SnapshotScreen, TableScreen
 
 WATCH_SECONDS = 2.0
 """How often the database file's signature is compared with the one last read."""
@@ -205,7 +205,7 @@ class CfmonitorApp(App[None]):
             for worker in self.workers
         )
 
-    def snapshot_screens(self) -> list[Screen]:
+    def snapshot_screens(self) -> list[SnapshotScreen]:
         from cfmonitor.tui.screens.base import SnapshotScreen
 
         return [screen for screen in self.screen_stack if isinstance(screen, SnapshotScreen)]
