@@ -128,7 +128,9 @@ class SnapshotScreen(Screen):
 
     @property
     def cfapp(self) -> CfmonitorApp:
-        return self.app  # type: ignore[return-value]
+        from cfmonitor.tui.app import cfmonitor_app  # the app module imports the screens
+
+        return cfmonitor_app(self.app)
 
     # --- subclasses fill these in ---------------------------------------------------
 
