@@ -264,7 +264,7 @@ def sheets_xlsx(sheets: Sequence[Sheet]) -> bytes:
             for column, (name, value) in enumerate(zip(frame.columns, row, strict=True)):
                 if name in PERCENT_PLACES and isinstance(value, int | float):
                     sheet.write_number(row_number, column, value, percent[PERCENT_PLACES[name]])
-                    shown = format_percent(value, PERCENT_PLACES[name])
+                    shown: object = format_percent(value, PERCENT_PLACES[name])
                 else:
                     shown = _shown(name, value)
                     _write_cell(sheet, row_number, column, shown)

@@ -29,26 +29,27 @@ def status_label(status: str | None) -> str:
     return f"{STATUS_SYMBOLS.get(status, '?')} {status}"
 
 
-def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def _is_nan(value: float) -> bool:
+    """A float column's null after arithmetic: shown as a dash, like None."""
+    return isinstance(value, float) and math.isnan(value)
 
 
 def format_number(value: float | None, places: int = 1) -> str:
     """A figure with fixed decimals; a dash where there is none."""
-    if _missing(value):
+    if value is None or _is_nan(value):
         return "–"
     return f"{value:,.{places}f}"
 
 
 def format_count(value: int | None) -> str:
-    if _missing(value):
+    if value is None or _is_nan(value):
         return "–"
     return f"{int(value):,}"
 
 
 def format_percent(value: float | None, places: int = 0) -> str:
     """A rate or utilisation (0.9 → `90%`); a dash where it cannot be worked out."""
-    if _missing(value):
+    if value is None or _is_nan(value):
         return "–"
     return f"{value * 100:.{places}f}%"
 
@@ -64,7 +65,7 @@ def format_measure(measure: str, value: float | None) -> str:
     if measure.endswith("_rate"):
         return format_percent(value, 1)
     if measure in COUNT_MEASURES:
-        return format_count(None if _missing(value) else round(value))  # type: ignore[arg-type]
+        return format_count(None if value is None or _is_nan(value) else round(value))
     return format_number(value)
 
 
@@ -73,9 +74,8 @@ def format_change(change: float | None, measure: str, period: str | None = None)
     direction, so colour is not needed. Rates change by percentage points (`↑ +1.2 pts`),
     counts by whole numbers."""
     after = f" in {period}" if period else ""
-    if _missing(change):
+    if change is None or _is_nan(change):
         return f"–{after}"
-    assert change is not None
     arrow = "↑" if change > 0 else "↓" if change < 0 else "→"
     size = abs(change)
     if measure.endswith("_rate"):

@@ -46,6 +46,7 @@ from cfmonitor.presentation import (
     vacancy_gap,
 )
 from cfmonitor.safe_text import visible
+from cfmonitor.scalars import as_date
 
 if TYPE_CHECKING:  # the trend engine (and numpy) are imported only by those who use them
     from cfmonitor.data.freshness import DataAge
@@ -54,9 +55,11 @@ if TYPE_CHECKING:  # the trend engine (and numpy) are imported only by those who
 
 FORMATS = ("table", "csv", "json", "markdown", "xlsx")
 FILE_FORMATS = ("csv", "json", "markdown", "xlsx")
-TWO_PLACES = ("fte", "weighted_load", "capacity", "fte_in_post", "establishment_fte")
-TWO_PLACES += ("vacancy_fte", "agency_fte", "average_caseload")
-TWO_PLACES += ("permanent_fte", "census_vacancy_fte", "census_average_caseload")
+TWO_PLACES = (
+    "fte", "weighted_load", "capacity", "fte_in_post", "establishment_fte",
+    "vacancy_fte", "agency_fte", "average_caseload",
+    "permanent_fte", "census_vacancy_fte", "census_average_caseload",
+)  # fmt: skip
 FOUR_PLACES = ("utilisation", "vacancy_rate", "agency_rate", "census_vacancy_rate")
 
 
@@ -200,7 +203,7 @@ def fails(snapshot: Snapshot, status: str) -> bool:
 
 def as_json(snapshot: Snapshot) -> str:
     age = snapshot.data_age
-    document = {
+    document: dict[str, object] = {
         "as_of": snapshot.as_of.isoformat(),
         "data_as_of": age.extract_date.isoformat() if age.extract_date else None,
         "freshness": age.as_dict(),
@@ -527,8 +530,8 @@ def trend_heading(trend: Trend, organisation: pl.DataFrame) -> str:
     """`Caseloads from 2024-12-04 to 2026-11-25, every week`: the first and last rows shown
     (weekly points step back from the end, so the first is not always `--from`)."""
     dates = organisation.get_column("date")
-    first = dates.min() if dates.len() else trend.start
-    last = dates.max() if dates.len() else trend.end
+    first = as_date(dates.min()) or trend.start  # None when no row is shown
+    last = as_date(dates.max()) or trend.end
     return f"Caseloads from {first.isoformat()} to {last.isoformat()}, every {trend.every}"
 
 

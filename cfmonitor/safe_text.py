@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from rich.style import StyleType
 from rich.text import Text
 
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
@@ -33,6 +34,6 @@ def visible(value: object) -> str:
     return "".join(_shown(char) for char in text)
 
 
-def safe_text(value: object, style: str = "") -> Text:
+def safe_text(value: object, style: StyleType = "") -> Text:
     """A Rich `Text` that shows `value` literally: markup is never interpreted."""
     return Text(visible(value), style=style, no_wrap=True, overflow="ellipsis")

@@ -32,6 +32,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from cfmonitor.scalars import as_str
+
 EPOCH = dt.date(1970, 1, 1)
 
 # --- The council's shape ---------------------------------------------------------------
@@ -686,7 +688,7 @@ def summarise(tables: DemoTables, today: dt.date) -> str:
     open_cases = tables.cases.filter(
         (pl.col("opened_on") <= day) & (pl.col("closed_on").is_null() | (pl.col("closed_on") > day))
     )
-    first = tables.allocations["start_date"].min()
+    first = as_str(tables.allocations["start_date"].min())  # dates are text here
     return (
         f"{tables.teams.height} teams, {workers.height} workers in post "
         f"({workers['fte'].sum():.1f} of {tables.teams['establishment_fte'].sum():.1f} FTE), "

@@ -407,10 +407,10 @@ def _select(
 
 def _fits(value: object, kind: str, dtype: pl.DataType) -> bool:
     if dtype == pl.Date():
-        if kind != "text" or len(value) != 10:  # type: ignore[arg-type]
+        if kind != "text" or not isinstance(value, str) or len(value) != 10:
             return False
         try:
-            dt.date.fromisoformat(value)  # type: ignore[arg-type]
+            dt.date.fromisoformat(value)
         except ValueError:
             return False
         return True

@@ -8,6 +8,7 @@ zeros. Every cell that does not fit becomes a problem naming file, row, column a
 from __future__ import annotations
 
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 
 from cfmonitor.cell_text import UNMARK_PATTERN
 from cfmonitor.importing.contract import (
@@ -110,8 +111,9 @@ def _all_iso(frame: pl.DataFrame, names: list[str]) -> set[str]:
     return {name for name, fine in checks.items() if fine}
 
 
-def _number_problem(text: pl.Expr, allow_percent: bool) -> pl.Expr:
-    checks = pl.when(text.str.contains(r"^\s*-?\d*,\d+\s*%?$")).then(
+def _number_problem(text: pl.Expr, allow_percent: bool) -> ChainedThen:
+    """The problems a number can have, as a when/then chain the caller extends."""
+    checks: Then | ChainedThen = pl.when(text.str.contains(r"^\s*-?\d*,\d+\s*%?$")).then(
         pl.lit("decimal comma: write the number with a point, e.g. 0.5")
     )
     if not allow_percent:
@@ -230,7 +232,7 @@ def cast_table(raw: RawTable, file_format: FileFormat) -> tuple[pl.DataFrame, pl
                 message=pl.col(MESSAGE_PREFIX + name),
             )
         )
-    for column_name, value, note in raw.warnings:
+    for column_name, cell, note in raw.warnings:
         parts.append(
             pl.DataFrame(
                 {
@@ -238,7 +240,7 @@ def cast_table(raw: RawTable, file_format: FileFormat) -> tuple[pl.DataFrame, pl
                     "file": [str(raw.path)],
                     "row": [None],
                     "column": [column_name or None],
-                    "value": [value or None],
+                    "value": [cell or None],
                     "message": [note],
                 },
                 schema=PROBLEM_SCHEMA,

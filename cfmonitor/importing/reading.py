@@ -229,14 +229,14 @@ def _unreadable(where: str, data: bytes, headers: list[str]) -> ImportFileError:
     """One sentence saying where the CSV goes wrong, quoting none of its cells."""
     quote = _open_quote(data, headers)
     if quote is not None:
-        row, column = quote
+        quote_row, column = quote
         return ImportFileError(
-            f'{where}: row {row}, column {visible(column)!r} opens a quote (") that never '
+            f'{where}: row {quote_row}, column {visible(column)!r} opens a quote (") that never '
             "closes; fix or remove that quote."
         )
-    row = _ragged_row(data)
-    if row is not None:
-        return ImportFileError(f"{where}: row {row} has more cells than the header row.")
+    ragged = _ragged_row(data)
+    if ragged is not None:
+        return ImportFileError(f"{where}: row {ragged} has more cells than the header row.")
     if b"\r" in data.replace(b"\r\n", b""):
         return ImportFileError(
             f"{where}: mixes line endings (some lines end in CR only); save it again as CSV."

@@ -32,12 +32,11 @@ def changes_table(changes: dict[str, TableChanges], *, dry_run: bool) -> Table:
 
 
 def print_outcome(outcome: ImportOutcome, db_label: str, console: Console) -> None:
-    dry_run = outcome.result is None
-    console.print(changes_table(outcome.changes, dry_run=dry_run))
-    if dry_run:
+    result = outcome.result
+    console.print(changes_table(outcome.changes, dry_run=result is None))
+    if result is None:
         console.print(Text(f"Dry run: {visible(db_label)} was not touched."))
         return
-    result = outcome.result
     if result.unchanged:
         console.print(Text(f"{visible(db_label)} already holds exactly this; nothing was written."))
         return

@@ -33,7 +33,7 @@ from cfmonitor.tui.widgets.travel import HISTORY_LOADING
 
 if TYPE_CHECKING:
     from cfmonitor.data.trend import Direction, Trend
-    from cfmonitor.tui.screens.base import TableScreen
+    from cfmonitor.tui.screens.base import SnapshotScreen, TableScreen
 
 WATCH_SECONDS = 2.0
 """How often the database file's signature is compared with the one last read."""
@@ -205,7 +205,7 @@ class CfmonitorApp(App[None]):
             for worker in self.workers
         )
 
-    def snapshot_screens(self) -> list[Screen]:
+    def snapshot_screens(self) -> list[SnapshotScreen]:
         from cfmonitor.tui.screens.base import SnapshotScreen
 
         return [screen for screen in self.screen_stack if isinstance(screen, SnapshotScreen)]
@@ -462,7 +462,10 @@ class CfmonitorApp(App[None]):
         `set_frame`, not a dozen new widgets to style)."""
         if not self.is_screen_installed(name):
             self.install_screen(factory(), name)
-        return self.get_screen(name)  # type: ignore[return-value]
+        screen = self.get_screen(name)
+        if not isinstance(screen, factory):
+            raise TypeError(f"screen {name!r} is not a {factory.__name__}")
+        return screen
 
     def open_team(self, team: str) -> None:
         """Show a team's screen on top of the overview, whatever screen is open now."""
@@ -589,6 +592,13 @@ class CfmonitorApp(App[None]):
             self.action_save_screenshot,
         )
         yield SystemCommand("Quit", "Quit cfmonitor", self.action_quit)
+
+
+def cfmonitor_app(app: App[object]) -> CfmonitorApp:
+    """`app` as the CfmonitorApp it is: screens and the palette provider run in no other."""
+    if not isinstance(app, CfmonitorApp):
+        raise TypeError(f"expected the cfmonitor app, not {type(app).__name__}")
+    return app
 
 
 def run_app(choice: DatabaseChoice, *, policy: Policy, as_of: dt.date | None) -> None:

@@ -123,7 +123,9 @@ class NavigationProvider(Provider):
 
     @property
     def _app(self) -> CfmonitorApp:
-        return self.app  # type: ignore[return-value]
+        from cfmonitor.tui.app import cfmonitor_app  # the app module imports this one
+
+        return cfmonitor_app(self.app)
 
     def _search_index(self) -> pl.DataFrame | None:
         snapshot = self._app.snapshot

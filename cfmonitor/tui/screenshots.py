@@ -26,9 +26,12 @@ THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
 async def settle(pilot: Pilot) -> None:
     """Wait for the loading worker (whether it succeeds or fails) and what it posted."""
+    from cfmonitor.tui.app import cfmonitor_app
+
+    app = cfmonitor_app(pilot.app)
     await pilot.pause()
     for _ in range(400):
-        if not pilot.app.is_loading:  # type: ignore[attr-defined]
+        if not app.is_loading:
             break
         await pilot.pause(0.025)
     await pilot.pause()

@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 import polars as pl
 
@@ -120,6 +121,22 @@ class SourceMapping:
         return TeamSetting()
 
 
+class _Settings(TypedDict, total=False):
+    """What a mapping file sets: `SourceMapping`'s fields, each present only when set."""
+
+    allocated_roles: tuple[str, ...]
+    other_roles: tuple[str, ...]
+    end_dates: str
+    open_sentinels: tuple[dt.date, ...]
+    default_cohort: str
+    cohorts: Mapping[str, str]
+    teams: Mapping[str, TeamSetting]
+    complexity: Mapping[str, str]
+    reductions: tuple[SideReduction, ...]
+    census_date: dt.date | None
+    source: str
+
+
 _SECTIONS: dict[str, tuple[str, ...] | None] = {
     "involvements": ("allocated_roles", "other_roles", "end_dates", "open_sentinels"),
     "workers": ("default_cohort",),
@@ -179,14 +196,16 @@ def _number(value: object, key: str, where: str) -> float:
     return number
 
 
-def _involvements(table: dict[str, object], where: str) -> dict[str, object]:
-    settings: dict[str, object] = {}
-    for name in ("allocated_roles", "other_roles"):
-        if name in table:
-            settings[name] = _texts(table[name], f"involvements.{name}", where)
+def _involvements(table: dict[str, object], where: str) -> _Settings:
+    settings: _Settings = {}
+    if "allocated_roles" in table:
+        roles = table["allocated_roles"]
+        settings["allocated_roles"] = _texts(roles, "involvements.allocated_roles", where)
+    if "other_roles" in table:
+        settings["other_roles"] = _texts(table["other_roles"], "involvements.other_roles", where)
     if "end_dates" in table:
         value = table["end_dates"]
-        if value not in (INCLUSIVE, EXCLUSIVE):
+        if not isinstance(value, str) or value not in (INCLUSIVE, EXCLUSIVE):
             raise MappingError(
                 f"{where}: 'involvements.end_dates' must be \"{INCLUSIVE}\" or "
                 f'"{EXCLUSIVE}", not {value!r}'
@@ -267,7 +286,7 @@ def _reductions(value: object, where: str) -> tuple[SideReduction, ...]:
 def mapping_from_data(data: Mapping[str, object], where: str = "mapping") -> SourceMapping:
     """Validate parsed TOML and build the mapping; what the file leaves out keeps defaults."""
     _known(dict(data), tuple(_SECTIONS), "", where)
-    settings: dict[str, object] = {"source": where}
+    settings: _Settings = {"source": where}
     for section, keys in _SECTIONS.items():
         if section not in data or section == "reductions":
             continue
@@ -290,7 +309,7 @@ def mapping_from_data(data: Mapping[str, object], where: str = "mapping") -> Sou
             settings["census_date"] = _date(table["reference_date"], "census.reference_date", where)
     if "reductions" in data:
         settings["reductions"] = _reductions(data["reductions"], where)
-    return SourceMapping(**settings)  # type: ignore[arg-type]
+    return SourceMapping(**settings)
 
 
 def load_mapping(path: Path | None) -> SourceMapping:

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Input, LoadingIndicator, Static
 
 from cfmonitor.data.caseload import Snapshot
+from cfmonitor.scalars import as_int
 from cfmonitor.tui.widgets.cells import status_styles
 from cfmonitor.tui.widgets.keybar import KeyBar
 from cfmonitor.tui.widgets.table import CaseloadTable, Column
@@ -93,7 +94,7 @@ def text_width(frame: pl.DataFrame, column: str, least: int, most: int) -> int:
     if frame.is_empty():
         return least
     longest = frame.get_column(column).cast(pl.String).str.len_chars().max()
-    return max(least, min(most, int(longest or 0)))
+    return max(least, min(most, as_int(longest) or 0))
 
 
 def distinct_width(frame: pl.DataFrame, column: str, least: int, most: int) -> int:
@@ -102,7 +103,7 @@ def distinct_width(frame: pl.DataFrame, column: str, least: int, most: int) -> i
     if frame.is_empty():
         return least
     names = frame.get_column(column).cast(pl.String).fill_null("")
-    longest = min(most, int(names.str.len_chars().max() or 0))
+    longest = min(most, as_int(names.str.len_chars().max()) or 0)
     distinct = names.n_unique()
     for width in range(least, longest):
         cut = pl.select(
@@ -127,7 +128,9 @@ class SnapshotScreen(Screen):
 
     @property
     def cfapp(self) -> CfmonitorApp:
-        return self.app  # type: ignore[return-value]
+        from cfmonitor.tui.app import cfmonitor_app  # the app module imports the screens
+
+        return cfmonitor_app(self.app)
 
     # --- subclasses fill these in ---------------------------------------------------
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import polars as pl
 from rich.text import Text
 
+from cfmonitor.scalars import as_int
 from cfmonitor.tui.screens.base import text_width
 from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
 
@@ -20,7 +21,7 @@ def date_cell(value: object, row: Mapping[str, object]) -> Text:
 
 def family_cell(value: object, row: Mapping[str, object]) -> Text:
     """`◆ 3` on each case of a family this worker holds more than one case of."""
-    count = int(value or 1)  # type: ignore[call-overload]
+    count = as_int(value) or 1
     return Text(f"{FAMILY_MARK} {count}" if count > 1 else "", no_wrap=True)
 
 

@@ -117,5 +117,6 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(key, style), Text(name, style), Text(tooltip))
         return table
 
-    def action_dismiss(self) -> None:  # type: ignore[override]
+    async def action_dismiss(self, result: None = None) -> None:
+        """Close at once: the help screen hands nothing back."""
         self.dismiss(None)

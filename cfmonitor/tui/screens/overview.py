@@ -21,6 +21,7 @@ from cfmonitor.presentation import (
     over_count,
     vacancy_gap,
 )
+from cfmonitor.scalars import as_int
 from cfmonitor.tui.screens.base import TableScreen, distinct_width, text_width
 from cfmonitor.tui.widgets.cells import SUSTAINED_SYMBOL, flag_text
 from cfmonitor.tui.widgets.figures import Figure, Figures
@@ -187,7 +188,9 @@ class OverviewScreen(TableScreen):
                 "over_near",
                 "Over/near",
                 9,
-                render=lambda value, row: flag_text(row["over"], row["near"], styles),
+                render=lambda value, row: flag_text(
+                    as_int(row["over"]), as_int(row["near"]), styles
+                ),
                 priority=10,
                 sort_descending_first=True,
                 search_text=pl.concat_str(

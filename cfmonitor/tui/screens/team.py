@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from cfmonitor.data.caseload import Snapshot
+from cfmonitor.scalars import as_bool, as_float, as_floats, as_int, as_str
 from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, distinct_width, text_width
 from cfmonitor.tui.screens.overview import TREND_BINDING, summary_figures
 from cfmonitor.tui.widgets.cells import (
@@ -45,9 +47,9 @@ def utilisation_series(history: History | None, worker_ids: pl.Series) -> pl.Dat
     )
 
 
-def status_with_marker(row: dict, styles: dict[str, str]) -> Text:
+def status_with_marker(row: Mapping[str, object], styles: Mapping[str, str]) -> Text:
     """`▲ over ↻`: the status, and beside it the sustained marker (not a status of its own)."""
-    text = status_text(row["status"], styles)
+    text = status_text(as_str(row["status"]), styles)
     if row.get("sustained"):
         text.append(f" {SUSTAINED_SYMBOL}", styles.get("over", ""))
     return text
@@ -85,7 +87,7 @@ def judged_columns(styles: dict[str, str], frame: pl.DataFrame) -> list[Column]:
             "Util",
             5,
             "right",
-            lambda value, row: utilisation_percent(value, row["status"], styles),
+            lambda value, row: utilisation_percent(as_float(value), as_str(row["status"]), styles),
             priority=8,
         ),
         Column(
@@ -102,7 +104,9 @@ def judged_columns(styles: dict[str, str], frame: pl.DataFrame) -> list[Column]:
             "weeks_over",
             "Weeks over",
             15,
-            render=lambda value, row: weeks_over_text(value, row["sustained"], styles),
+            render=lambda value, row: weeks_over_text(
+                as_int(value), as_bool(row["sustained"]), styles
+            ),
             priority=7,
         ),
     ]
@@ -206,7 +210,9 @@ class TeamScreen(TableScreen):
                 "utilisation_bar",
                 "",
                 11,
-                render=lambda value, row: utilisation_bar(value, row["status"], styles),
+                render=lambda value, row: utilisation_bar(
+                    as_float(value), as_str(row["status"]), styles
+                ),
                 priority=3,
             ),
             *judged[4:],
@@ -215,7 +221,7 @@ class TeamScreen(TableScreen):
                 "2 years",
                 SPARK_WIDTH,
                 render=lambda value, row: Text(
-                    sparkline(row["utilisation_series"] or [], SPARK_WIDTH, low=0.0, high=1.2)
+                    sparkline(as_floats(row["utilisation_series"]), SPARK_WIDTH, low=0.0, high=1.2)
                 ),
                 priority=4,
             ),

@@ -106,6 +106,9 @@ class TrendScreen(TableScreen):
     TABLE_KEY = "date"
     TABLE_NAME = "trend"
 
+    subject: tuple[str, str | None]
+    """(level, key): the organisation (key None), a team's name or a worker's staff ref."""
+
     def __init__(self) -> None:
         super().__init__()
         self.subject = (ORGANISATION, None)
@@ -113,11 +116,11 @@ class TrendScreen(TableScreen):
 
     @property
     def level(self) -> str:
-        return self.subject[0]  # type: ignore[index]
+        return self.subject[0]
 
     @property
     def key(self) -> str | None:
-        return self.subject[1]  # type: ignore[index]
+        return self.subject[1]
 
     @property
     def charts(self) -> tuple[Chart, ...]:

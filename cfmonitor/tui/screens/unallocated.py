@@ -11,6 +11,7 @@ from textual.binding import BindingType
 
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.presentation import format_count
+from cfmonitor.scalars import as_int
 from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, text_width
 from cfmonitor.tui.screens.cases import case_columns, date_cell
 from cfmonitor.tui.widgets.figures import Figure, Figures
@@ -55,7 +56,7 @@ class UnallocatedScreen(TableScreen):
         for level, count in cases.group_by("complexity").len().iter_rows():
             if level in counts:
                 counts[level] = count
-        oldest = cases.get_column("days_unallocated").max() if cases.height else None
+        oldest = as_int(cases.get_column("days_unallocated").max()) if cases.height else None
         figures = [Figure("Unallocated cases", Text(format_count(cases.height)))]
         figures += [
             Figure(level.capitalize(), Text(format_count(n))) for level, n in counts.items()

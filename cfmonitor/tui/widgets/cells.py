@@ -90,8 +90,8 @@ def long_date(value: dt.date) -> str:
     return value.strftime("%a %-d %b %Y")
 
 
-def flag_text(over: int, near: int, styles: Mapping[str, str]) -> Text:
-    """A team's flag: `▲2 ●1` when anyone is over or near, nothing otherwise."""
+def flag_text(over: int | None, near: int | None, styles: Mapping[str, str]) -> Text:
+    """A team's flag: `▲2 ●1` when anyone is over or near, nothing otherwise (or unknown)."""
     text = Text(no_wrap=True)
     if over:
         text.append(f"{STATUS_SYMBOLS['over']}{over}", styles.get("over", ""))

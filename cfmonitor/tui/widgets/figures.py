@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rich.table import Table
 from rich.text import Text
+from textual.geometry import Size
 from textual.widget import Widget
 
 TILE_WIDTH = 19
@@ -64,7 +65,7 @@ class Figures(Widget):
     def _columns(self, width: int) -> int:
         return max(1, min(len(self._figures) or 1, width // TILE_WIDTH))
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[override]
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if not self._figures:
             return 1
         if width < INLINE_BELOW:

@@ -70,7 +70,7 @@ def _cell_segments(text: object, width: int, align: str, console: Console) -> li
         text = safe_text(text)  # a renderer returned a str: never parse it as markup
     elif not text.plain.isprintable():
         # A renderer that skipped safe_text: show its characters, keep only its base style.
-        text = safe_text(text.plain, style=text.style)  # type: ignore[arg-type]
+        text = safe_text(text.plain, style=text.style)
     else:
         text = text.copy()
     text.truncate(width, overflow="ellipsis")

@@ -23,6 +23,7 @@ from cfmonitor.presentation import (
     status_label,
 )
 from cfmonitor.safe_text import safe_text
+from cfmonitor.scalars import as_float, as_int
 
 CellRenderer = Callable[[object, Mapping[str, object]], Text]
 """Turns a raw value (and its whole row, by frame column name) into the `Text` of a cell."""
@@ -38,21 +39,21 @@ def text_cell(value: object, row: Mapping[str, object]) -> Text:
 
 def count_cell(value: object, row: Mapping[str, object]) -> Text:
     """A whole number with thousands separators; a dash for a null."""
-    return safe_text(format_count(value))  # type: ignore[arg-type]
+    return safe_text(format_count(as_int(value)))
 
 
 def number_cell(places: int = 1) -> CellRenderer:
     """A renderer for a figure with `places` decimals; a dash for a null."""
 
     def render(value: object, row: Mapping[str, object]) -> Text:
-        return safe_text(format_number(value, places))  # type: ignore[arg-type]
+        return safe_text(format_number(as_float(value), places))
 
     return render
 
 
 def percent_cell(value: object, row: Mapping[str, object]) -> Text:
     """A fraction shown as a percentage (0.9 → 90%); a dash for a null."""
-    return safe_text(format_percent(value))  # type: ignore[arg-type]
+    return safe_text(format_percent(as_float(value)))
 
 
 def status_cell(value: object, row: Mapping[str, object]) -> Text:

@@ -9,6 +9,7 @@ frame re-sorts or re-filters in milliseconds.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import polars as pl
@@ -163,7 +164,7 @@ class TableRows:
 
     def index_of(self, key: object) -> int | None:
         """Where the row with `key` is in the view, or None when it is not shown."""
-        if key is None:
+        if not isinstance(key, str | int | float | dt.date):  # None, or no key column's type
             return None
         try:
             return self._view.get_column(self.key).index_of(key)
