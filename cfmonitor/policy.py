@@ -9,7 +9,6 @@ so a typo never silently falls back to a default.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from types import MappingProxyType
 
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.safe_text import visible
+from cfmonitor.toml_file import read_toml
 
 COMPLEXITY_LEVELS = ("standard", "complex", "intense")
 
@@ -170,21 +170,5 @@ def load_policy(path: Path | str | None) -> Policy:
     if path is None:
         return Policy()
     policy_path = Path(path)
-    where = str(policy_path)
-    try:
-        text = policy_path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PolicyError(f"{where}: no such policy file") from None
-    except IsADirectoryError:
-        raise PolicyError(f"{where}: is a folder, not a policy file") from None
-    except PermissionError:
-        raise PolicyError(f"{where}: permission denied reading the policy file") from None
-    except UnicodeDecodeError:
-        raise PolicyError(f"{where}: not UTF-8 text") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise PolicyError(f"{where}: not valid TOML ({visible(str(error))})") from None
-    except RecursionError:
-        raise PolicyError(f"{where}: is nested too deeply to be a policy file") from None
-    return policy_from_mapping(data, where)
+    data = read_toml(policy_path, "policy file", PolicyError)
+    return policy_from_mapping(data, str(policy_path))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ import polars as pl
 
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.policy import COMPLEXITY_LEVELS
+from cfmonitor.toml_file import read_toml
 
 EXCLUDE = "exclude"
 INCLUSIVE = "inclusive"
@@ -316,19 +316,5 @@ def load_mapping(path: Path | None) -> SourceMapping:
     """Read a mapping file, or the built-in defaults when none is given."""
     if path is None:
         return SourceMapping()
-    where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise MappingError(f"{where}: no such mapping file") from None
-    except IsADirectoryError:
-        raise MappingError(f"{where}: is a folder, not a mapping file") from None
-    except PermissionError:
-        raise MappingError(f"{where}: permission denied reading the mapping file") from None
-    except UnicodeDecodeError:
-        raise MappingError(f"{where}: not UTF-8 text") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise MappingError(f"{where}: not valid TOML ({error})") from None
-    return mapping_from_data(data, where)
+    data = read_toml(path, "mapping file", MappingError)
+    return mapping_from_data(data, str(path))
