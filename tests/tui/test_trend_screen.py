@@ -306,3 +306,18 @@ async def test_flagged_only_from_the_palette_keeps_the_weeks_with_anyone_over_or
         shown = table(pilot).visible_frame
         assert set(shown.get_column("status").to_list()) <= {"over", "near"}
         assert shown.height == everything.filter(pl.col("status").is_in(["over", "near"])).height
+
+
+def test_percent_ticks_never_share_a_row() -> None:
+    """Two ticks on one row let plotext draw either label there (a flaky chart); each
+    tick gets a row of its own, and 100% stays a labelled line while the step allows."""
+    from cfmonitor.tui.screens.trend import CHART_FRAME_ROWS, percent_ticks
+
+    for height in range(6, 40):
+        for top in (30.0, 108.0, 160.0, 250.0, 420.0):
+            ticks = percent_ticks(top, height)
+            rows = height - CHART_FRAME_ROWS
+            assert len(ticks) <= rows // 2 + 1 or ticks[1] == 200.0
+            assert ticks[0] == 0.0 and ticks[-1] <= top
+    assert percent_ticks(160.0, 30) == [0.0, 25.0, 50.0, 75.0, 100.0, 125.0, 150.0]
+    assert percent_ticks(160.0, 10) == [0.0, 50.0, 100.0, 150.0]

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 import polars as pl
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
@@ -30,6 +31,24 @@ from cfmonitor.tui.widgets.table import (
 )
 
 ORGANISATION, TEAM, WORKER = "organisation", "team", "worker"
+
+
+CHART_ROWS_GUESS = 12
+"""A chart's height before the layout has given it one."""
+CHART_FRAME_ROWS = 4
+"""Rows of a chart that are not its plot area: the frame, the dates and the x label."""
+
+
+def percent_ticks(top: float, height: int) -> list[float]:
+    """Percentage ticks from 0 to `top`, every 25, 50, 100 or 200 points: the smallest step
+    whose ticks each get a row of their own, at most one on every other row. Ticks
+    sharing a row would let either label be drawn there (plotext picks one), and every
+    step but 200 puts 100% on a labelled line."""
+    rows = max(height - CHART_FRAME_ROWS, 2)
+    for step in (25.0, 50.0, 100.0, 200.0):
+        if int(top // step) + 1 <= rows // 2 + 1:
+            break
+    return [step * n for n in range(int(top // step) + 1)]
 
 
 @dataclass(frozen=True)
@@ -243,11 +262,21 @@ class TrendScreen(TableScreen):
         top = highest * 1.08 or 1.0
         plt.ylim(0, top)  # from zero, so a small change looks small
         if chart.threshold is not None:  # ticks that put the threshold on a labelled line
-            step = 25.0 if top <= 200 else 50.0
-            ticks = [step * n for n in range(int(top // step) + 1)]
+            if not plot.size.height:  # not laid out yet: draw again once it has its size
+                self.call_after_refresh(self._redraw_laid_out)
+            ticks = percent_ticks(top, plot.size.height or CHART_ROWS_GUESS)
             plt.yticks(ticks, [f"{tick:.0f}%" for tick in ticks])
         plt.xlabel("week")
         plot.refresh()
+
+    def _redraw_laid_out(self) -> None:
+        if self.snapshot is not None and self.query_one("#chart", PlotextPlot).size.height:
+            self.render_figures(self.snapshot)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The ticks are chosen for the chart's height: choose them again once laid out."""
+        super().on_resize(event)
+        self.call_after_refresh(self._redraw_laid_out)
 
     def action_next_chart(self) -> None:
         self.chart_index = (self.chart_index + 1) % len(self.charts)
