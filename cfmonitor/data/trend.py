@@ -38,6 +38,7 @@ from cfmonitor.data.caseload import (
 from cfmonitor.data.store import Frames, ReadSession, load_frames, read_consistently
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.policy import COMPLEXITY_LEVELS, Policy
+from cfmonitor.scalars import as_int
 
 EVERY = ("week", "month")
 FAR_FUTURE = dt.date(9999, 12, 31)
@@ -88,9 +89,11 @@ HISTORY_COLUMNS = {
 
 
 def _whole(value: object) -> int:
-    """A Polars scalar (min, max) of an integer column, as the `int` it is."""
-    assert isinstance(value, int), value
-    return value
+    """A Polars scalar (min, max) of a non-empty integer column, as the `int` it is."""
+    number = as_int(value)
+    if number is None:
+        raise ValueError("an empty id column has no minimum or maximum")
+    return number
 
 
 def load_history(
