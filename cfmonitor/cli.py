@@ -159,7 +159,7 @@ def report(
     from rich.console import Console
 
     from cfmonitor import report as reports
-    from cfmonitor.data.trend import load_snapshot_with_history
+    from cfmonitor.data.engine import Caseloads
     from cfmonitor.locate import choose_database
     from cfmonitor.policy import load_policy
 
@@ -177,7 +177,7 @@ def report(
     policy = load_policy(policy_path)
     day = as_of or _today()
     choice = choose_database(db, _today())
-    snapshot = load_snapshot_with_history(choice.path, policy, day, is_demo=choice.is_demo)
+    snapshot = Caseloads(choice, policy).report(day)
     chosen = reports.select(snapshot, team=team, only=only)
     _warn_outside_data(snapshot.source, [day])
     warning = snapshot.data_age.warning
@@ -212,13 +212,8 @@ def _report_trend(
     from rich.console import Console
 
     from cfmonitor import report as reports
+    from cfmonitor.data.engine import Caseloads, default_range
     from cfmonitor.data.freshness import data_age
-    from cfmonitor.data.trend import (
-        compute_trend,
-        default_range,
-        direction_of_travel,
-        load_history,
-    )
     from cfmonitor.locate import choose_database
     from cfmonitor.policy import load_policy
 
@@ -234,12 +229,12 @@ def _report_trend(
             "the range must start before it ends."
         )
     policy = load_policy(policy_path)
-    choice = choose_database(db, _today())
-    frames = load_history(choice.path, is_demo=choice.is_demo)
-    _warn_outside_data(frames.source, [first, last])
-    series = compute_trend(frames, policy, first, last, every or "week")
-    direction = direction_of_travel(frames, policy, last) if fmt == "table" else None
-    age = data_age(frames.source.last_import, last, policy.stale_after_days)
+    engine = Caseloads(choose_database(db, _today()), policy)
+    series = engine.trend(first, last, every or "week")
+    source = engine.last_source
+    _warn_outside_data(source, [first, last])
+    direction = engine.direction(last) if fmt == "table" else None
+    age = data_age(source.last_import if source else None, last, policy.stale_after_days)
     if age.warning and fmt != "table":  # the table says it on screen
         click.echo(f"cfmonitor: warning: {age.warning}", err=True)
     console = Console(soft_wrap=fmt != "table", highlight=False)
@@ -309,9 +304,8 @@ def check(
     if any(value is not None for value in (folder, csww, mapping_file)):
         raise click.UsageError("--dir, --csww and --mapping need --against ssd.")
 
-    from cfmonitor.data.caseload import compute_snapshot
+    from cfmonitor.data.engine import Caseloads
     from cfmonitor.data.freshness import data_age
-    from cfmonitor.data.store import load_frames, quick_check
     from cfmonitor.locate import choose_database
     from cfmonitor.policy import load_policy
     from cfmonitor.safe_text import safe_text
@@ -323,20 +317,18 @@ def check(
         from cfmonitor.data.repair import roll_back_interrupted_write
 
         console.print(safe_text(roll_back_interrupted_write(choice.path)))
-    damage = quick_check(choice.path)
-    frames = load_frames(choice.path, as_of=None, is_demo=choice.is_demo)
-    console.print(safe_text(f"{choice.path}: schema version {frames.source.schema_version}"))
-    age = data_age(frames.source.last_import, as_of or _today(), policy.stale_after_days)
+    checked = Caseloads(choice, policy).check(as_of or _today())
+    console.print(safe_text(f"{choice.path}: schema version {checked.source.schema_version}"))
+    age = data_age(checked.source.last_import, as_of or _today(), policy.stale_after_days)
     console.print(safe_text(age.text))
     if age.warning:
         console.print(safe_text(f"warning: {age.warning}", "yellow"))
-    if damage:
-        for line in damage:
+    if checked.snapshot is None:
+        for line in checked.damage:
             console.print(safe_text(f"quick_check: {line}", "red"))
         sys.exit(EXIT_PROBLEMS)
     console.print("quick_check: ok")
-    snapshot = compute_snapshot(frames, policy, as_of or _today())
-    problems = snapshot.problems
+    problems = checked.snapshot.problems
     if problems.is_empty():
         console.print("problems: none")
         return

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -24,6 +22,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from cfmonitor.data.caseload import Snapshot
+from cfmonitor.data.engine import Caseloads, History
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy
@@ -32,7 +31,6 @@ from cfmonitor.tui.commands import NavigationProvider
 from cfmonitor.tui.widgets.travel import HISTORY_LOADING
 
 if TYPE_CHECKING:
-    from cfmonitor.data.trend import Direction, Trend
     from cfmonitor.tui.screens.base import SnapshotScreen, TableScreen
 
 WATCH_SECONDS = 2.0
@@ -60,16 +58,6 @@ class SnapshotLoaded(Message):
         self.snapshot = snapshot
         self.reason = reason
         self.load = load
-
-
-@dataclass(frozen=True)
-class History:
-    """The history behind a snapshot: the two-year weekly series and the direction of travel,
-    for the same as-of date (computed after the snapshot is on screen)."""
-
-    as_of: dt.date
-    trend: Trend
-    direction: Direction
 
 
 class HistoryLoaded(Message):
@@ -163,6 +151,7 @@ class CfmonitorApp(App[None]):
         super().__init__()
         self.choice = choice
         self.policy = policy
+        self.engine = Caseloads(choice, policy)
         self.clock = clock
         self.follows_today = as_of is None
         """No --as-of: "today" is read again on every reload and when the day changes."""
@@ -232,45 +221,23 @@ class CfmonitorApp(App[None]):
         """`load_snapshot` in two steps, so the screen can say which one is running; then,
         with the snapshot already painted, the history (weeks over, the series, the
         direction of travel) read once and posted after it."""
-        from cfmonitor.data.caseload import compute_snapshot
-        from cfmonitor.data.store import load_frames
-        from cfmonitor.data.trend import (
-            add_history,
-            compute_trend,
-            default_range,
-            direction_of_travel,
-            load_history,
-        )
-
         worker = get_current_worker()
-        frames = load_frames(self.choice.path, as_of=as_of, is_demo=self.choice.is_demo)
-        if worker.is_cancelled:
-            return
-        self.post_message(LoadProgress(f"Working out caseloads for {as_of.isoformat()} …"))
-        snapshot = compute_snapshot(frames, self.policy, as_of)
+        snapshot = self.engine.snapshot(as_of)
         if worker.is_cancelled:
             return
         self.post_message(SnapshotLoaded(snapshot, reason, load))
         self.post_message(LoadProgress("Working out the history (two years, weekly) …"))
         try:
-            history = load_history(self.choice.path, is_demo=self.choice.is_demo)
+            with_history = self.engine.with_history(snapshot)
             if worker.is_cancelled:
                 return
-            if history.source != frames.source:  # an import committed between the reads
-                self.post_message(
-                    HistoryFailed(as_of, "The database changed while it was read; press r.")
-                )
-                return
-            start, end = default_range(as_of)
-            trend = compute_trend(history, self.policy, start, end, every="week")
-            direction = direction_of_travel(history, self.policy, as_of)
-            with_history = add_history(snapshot, history)
+            history = self.engine.history(snapshot)
         except Exception as error:  # the figures on screen are still right: keep them
             if not worker.is_cancelled:
                 self.post_message(HistoryFailed(as_of, error_sentence(error), load))
             return
         if not worker.is_cancelled:
-            self.post_message(HistoryLoaded(with_history, History(as_of, trend, direction), load))
+            self.post_message(HistoryLoaded(with_history, history, load))
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.loading_text = message.text
@@ -398,11 +365,9 @@ class CfmonitorApp(App[None]):
 
     def check_file(self) -> None:
         """Reload when another program has written to the database since we read it."""
-        from cfmonitor.data.store import file_signature
-
         if self.is_loading or self.snapshot is None:
             return
-        signature = file_signature(Path(self.choice.path))
+        signature = self.engine.signature()
         if signature is not None and signature != self._signature:
             self._signature = signature
             self.reload("changed")

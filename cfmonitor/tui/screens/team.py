@@ -26,7 +26,7 @@ from cfmonitor.tui.widgets.figures import Figure, Figures
 from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
 
 if TYPE_CHECKING:
-    from cfmonitor.tui.app import History
+    from cfmonitor.data.engine import History
 
 SPARK_WIDTH = 12
 
