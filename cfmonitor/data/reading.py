@@ -162,29 +162,26 @@ def _read_with_sqlite(
     return pl.DataFrame(series)
 
 
-_ISO_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
-
-
-def _dates_fit_in_sql(
-    connection: sqlite3.Connection, table: str, names: Sequence[str], where: str | None
-) -> bool:
-    """The contract's date rule asked of SQLite over the rows about to be read, for
-    connectorx reads.
+def _as_text(column: str) -> str:
+    """A date column as connectorx is to read it: the stored text, '' for NULL, and 'x'
+    for anything that is not text (or is empty), so `_checked_dates` refuses it.
 
     connectorx parses a column declared DATE itself and accepts `2019-1-1`, `+2019-11-11`;
-    this asks the same question `_checked_dates` asks of the small-file reader's text.
-    """
-    dates = [name for name in names if FRAME_SCHEMAS[table][name] == pl.Date()]
-    if not dates:
-        return True
-    bad = " OR ".join(
-        f"({name} IS NOT NULL AND NOT (typeof({name}) = 'text' AND length({name}) = 10 "
-        f"AND {name} GLOB '{_ISO_GLOB}'))"
-        for name in dates
+    read as text, the contract's rule is asked once, by `_checked_dates`, for both
+    readers, without another scan of the table. (An expression never NULL keeps
+    connectorx's type guess, made from the first row, a string.)"""
+    return (
+        f"CASE WHEN {column} IS NULL THEN '' WHEN typeof({column}) = 'text' AND {column} <> '' "
+        f"THEN {column} ELSE 'x' END AS {column}"
     )
-    chosen = f"({where}) AND " if where else ""
-    sql = f"SELECT 1 FROM {table} WHERE {chosen}({bad}) LIMIT 1"
-    return connection.execute(sql).fetchone() is None
+
+
+def _dates_from_text(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Undo `_as_text`'s NULL marker ('' back to null)."""
+    dates = [name for name, dtype in schema.items() if dtype == pl.Date()]
+    return frame.with_columns(
+        pl.when(pl.col(name) != "").then(pl.col(name)).alias(name) for name in dates
+    )
 
 
 def _read_with_connectorx(path: Path, query: str) -> pl.DataFrame:
@@ -243,14 +240,17 @@ class ReadSession:
             for name, dtype in FRAME_SCHEMAS[table].items()
             if columns is None or name in columns
         }
-        query = _select(table, list(schema), where)
         try:
             if self._large:
-                if not _dates_fit_in_sql(self.connection, table, list(schema), where):
-                    raise ValueError(f"table {table} holds a value that is not an ISO date")
-                frame = _read_with_connectorx(self.path, query)
+                selected = [
+                    _as_text(name) if dtype == pl.Date() else name for name, dtype in schema.items()
+                ]
+                frame = _read_with_connectorx(self.path, _select(table, selected, where))
+                frame = _dates_from_text(frame, schema)
             else:
-                frame = _read_with_sqlite(self.connection, query, schema)
+                frame = _read_with_sqlite(
+                    self.connection, _select(table, list(schema), where), schema
+                )
             if frame.is_empty():
                 return pl.DataFrame(schema=schema)
             frame = _checked_dates(frame, schema)
