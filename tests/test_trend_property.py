@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from cfmonitor import report
-from cfmonitor.data import trend as trend_module
-from cfmonitor.data.caseload import STATUS_OVER, compute_snapshot
+from cfmonitor.data import series as series_module
+from cfmonitor.data.caseload import compute_snapshot
 from cfmonitor.data.reading import load_frames
+from cfmonitor.data.rules import STATUS_OVER
 from cfmonitor.data.trend import add_history, compute_trend, frames_on
 from cfmonitor.policy import Policy
 from tests.factory import DatabaseBuilder
@@ -113,14 +114,14 @@ def _rows_on(frame: pl.DataFrame, when: dt.date) -> pl.DataFrame:
     first=st.integers(-20, SPAN),
     length=st.integers(0, 90),
     every=st.sampled_from(["week", "week", "month"]),
-    block=st.sampled_from([1, 3, trend_module.BLOCK_DATES]),
+    block=st.sampled_from([1, 3, series_module.BLOCK_DATES]),
 )
 def test_series_equals_the_snapshot_on_every_date(
     builder: DatabaseBuilder, policy: Policy, first: int, length: int, every: str, block: int
 ) -> None:
     # Dates are judged in blocks to bound memory; small blocks must change nothing.
     with (
-        mock.patch.object(trend_module, "BLOCK_DATES", block),
+        mock.patch.object(series_module, "BLOCK_DATES", block),
         tempfile.TemporaryDirectory(prefix="cfmonitor-trend-") as folder,
     ):
         path = builder.write(Path(folder) / "random.db")

@@ -23,13 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cfmonitor.data.caseload import (
-    STATUS_NEAR,
-    STATUS_OK,
-    STATUS_OVER,
-    STATUS_RANK,
-    STATUS_UNKNOWN,
-    STATUS_UNKNOWN_COHORT,
-    STATUSES,
     SUMMARY_FIELDS,
     TEAM_FIELDS,
     UNALLOCATED_FIELDS,
@@ -46,22 +39,36 @@ from cfmonitor.data.reading import (
     changed_error,
     read_consistently,
 )
+from cfmonitor.data.rules import (
+    STATUS_NEAR,
+    STATUS_OK,
+    STATUS_OVER,
+    STATUS_RANK,
+    STATUS_UNKNOWN,
+    STATUS_UNKNOWN_COHORT,
+    STATUSES,
+)
 from cfmonitor.data.store import Frames, Source, StoreError, inspect
 
 if TYPE_CHECKING:
     import sqlite3
 
-    from cfmonitor.data.trend import Direction, Trend
+    from cfmonitor.data.direction import Direction
+    from cfmonitor.data.series import Trend
     from cfmonitor.locate import DatabaseChoice
     from cfmonitor.policy import Policy
 
 
 def __getattr__(name: str) -> object:
     """`Direction` and `Trend` on first use: the series module brings NumPy with it."""
-    if name in ("Direction", "Trend"):
-        from cfmonitor.data import trend
+    if name == "Direction":
+        from cfmonitor.data.direction import Direction
 
-        return getattr(trend, name)
+        return Direction
+    if name == "Trend":
+        from cfmonitor.data.series import Trend
+
+        return Trend
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -120,7 +127,7 @@ class Check:
 
 def default_range(as_of: dt.date) -> tuple[dt.date, dt.date]:
     """The range a trend covers when none is given: the two years up to `as_of`."""
-    from cfmonitor.data.trend import default_range as two_years
+    from cfmonitor.data.series import default_range as two_years
 
     return two_years(as_of)
 
@@ -128,7 +135,7 @@ def default_range(as_of: dt.date) -> tuple[dt.date, dt.date]:
 def _add_weeks_over(snapshot: Snapshot, session: ReadSession) -> Snapshot:
     """The snapshot with weeks over and sustained: the history is read (the rest of it,
     in the session's transaction) only when somebody is over."""
-    from cfmonitor.data.trend import add_history
+    from cfmonitor.data.sustained import add_history
 
     anyone_over = (snapshot.workers.get_column("status") == STATUS_OVER).any()
     return add_history(snapshot, session.load_history() if anyone_over else None)
@@ -238,13 +245,14 @@ class Caseloads:
 
     def with_history(self, snapshot: Snapshot) -> Snapshot:
         """`snapshot` with weeks over and sustained, from the same state of the file."""
-        from cfmonitor.data.trend import add_history
+        from cfmonitor.data.sustained import add_history
 
         return add_history(snapshot, self._whole_history(snapshot))
 
     def history(self, snapshot: Snapshot) -> History:
         """The two-year weekly series and the direction of travel up to the snapshot's day."""
-        from cfmonitor.data.trend import compute_trend, direction_of_travel
+        from cfmonitor.data.direction import direction_of_travel
+        from cfmonitor.data.trend import compute_trend
 
         frames = self._whole_history(snapshot)
         start, end = default_range(snapshot.as_of)
@@ -266,7 +274,7 @@ class Caseloads:
 
     def direction(self, day: dt.date) -> Direction:
         """How the headline measures moved over the 12 weeks and 12 months up to `day`."""
-        from cfmonitor.data.trend import direction_of_travel
+        from cfmonitor.data.direction import direction_of_travel
 
         frames = self._history or self._read_history()
         return direction_of_travel(frames, self.policy, day)

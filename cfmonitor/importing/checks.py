@@ -6,10 +6,9 @@ fault is a file's; a row already in the database is named as such.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
+from cfmonitor.data.intervals import overlapping
 from cfmonitor.importing.contract import DATE_RANGES, FORMATS, REF, REFERENCES
 from cfmonitor.importing.merging import UPDATE
 from cfmonitor.importing.natural import ID
@@ -176,31 +175,13 @@ def ends_before_start(final: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 def double_allocations(allocations: pl.DataFrame) -> pl.DataFrame:
     """One case allocated to one worker twice over the same days (half-open ranges)."""
-    far_future = pl.lit(dt.date(9999, 12, 31), dtype=pl.Date)
-    pair = ["case_ref", "staff_ref"]
-    usable = (
-        pl.col("start_date").is_not_null()
-        & pl.col("case_ref").is_not_null()
-        & pl.col("staff_ref").is_not_null()
-        & (pl.col("end_date").is_null() | (pl.col("end_date") >= pl.col("start_date")))
-    )
-    # Most (case, worker) pairs occur once: find the rest on narrow columns, then copy them.
-    rows = allocations.filter(
-        allocations.select(usable & pl.struct(pair).hash().is_duplicated()).to_series()
-    )
-    rows = rows.filter(pl.struct(pair).is_duplicated())
-    rows = rows.with_columns(pl.col("end_date").fill_null(far_future).alias("_end")).sort(
-        [*pair, "start_date", ROW], nulls_last=True
-    )
-    rows = rows.with_columns(
-        pl.col("_end").cum_max().shift(1).over(pair).alias("_previous_end"),
-        pl.col(ROW).shift(1).over(pair).alias("_previous_row"),
-        pl.col("start_date").shift(1).over(pair).alias("_previous_start"),
-    ).filter((pl.col("start_date") < pl.col("_previous_end")) & pl.col(FILE).is_not_null())
+    rows = overlapping(
+        allocations, ["case_ref", "staff_ref"], ROW, carry=[ROW, "start_date"]
+    ).filter(pl.col(FILE).is_not_null())
     other = (
         pl.when(pl.col("_previous_row").is_not_null())
         .then(pl.format("row {}", "_previous_row"))
-        .otherwise(pl.format("the allocation in the database from {}", "_previous_start"))
+        .otherwise(pl.format("the allocation in the database from {}", "_previous_start_date"))
     )
     return problem_rows(
         rows,

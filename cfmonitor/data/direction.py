@@ -1,0 +1,67 @@
+"""Direction of travel: how the headline measures moved over 12 weeks and 12 months."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from cfmonitor.data.series import levels
+from cfmonitor.data.store import Frames
+from cfmonitor.policy import Policy
+
+DIRECTION_MEASURES = ("average_caseload", "over", "vacancy_rate", "agency_rate")
+"""The measures whose direction of travel is shown (change over 12 weeks and 12 months)."""
+
+
+@dataclass(frozen=True)
+class Direction:
+    """How the headline measures moved: now, 12 weeks ago and 12 months ago."""
+
+    as_of: dt.date
+    teams: pl.DataFrame
+    """team, service_area, measure, now, weeks_12_ago, change_12_weeks, months_12_ago,
+    change_12_months (changes are null where either end is)."""
+    organisation: pl.DataFrame
+    """The same without team and service_area."""
+
+
+def direction_of_travel(frames: Frames, policy: Policy, as_of: dt.date) -> Direction:
+    """Change in average caseload, over count, vacancy and agency rates over the last
+    12 weeks and 12 months, for each team and the organisation."""
+    weeks_ago = as_of - dt.timedelta(weeks=12)
+    months_ago = pl.select(pl.lit(as_of, dtype=pl.Date).dt.offset_by("-12mo")).item()
+    points = pl.Series("date", sorted({months_ago, weeks_ago, as_of}), dtype=pl.Date)
+    _, teams, organisation = levels(frames, policy, points)
+    moments = {"now": as_of, "weeks_12_ago": weeks_ago, "months_12_ago": months_ago}
+
+    def measured(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+        long = frame.select(
+            "date", *keys, *[pl.col(m).cast(pl.Float64) for m in DIRECTION_MEASURES]
+        ).unpivot(index=["date", *keys], variable_name="measure")
+        parts = [
+            long.filter(pl.col("date") == day).select(*keys, "measure", pl.col("value").alias(name))
+            for name, day in moments.items()
+        ]
+        wide = parts[0]
+        for part in parts[1:]:
+            wide = wide.join(part, on=[*keys, "measure"], how="left")
+        return wide.with_columns(
+            (pl.col("now") - pl.col("weeks_12_ago")).alias("change_12_weeks"),
+            (pl.col("now") - pl.col("months_12_ago")).alias("change_12_months"),
+        ).select(
+            *keys,
+            "measure",
+            "now",
+            "weeks_12_ago",
+            "change_12_weeks",
+            "months_12_ago",
+            "change_12_months",
+        )
+
+    return Direction(
+        as_of=as_of,
+        teams=measured(teams, ["team", "service_area"]),
+        organisation=measured(organisation, []),
+    )
