@@ -118,3 +118,24 @@ def test_the_history_comes_from_the_snapshots_state_of_the_file(demo_path: Path)
         writer.close()
     engine.with_history(snapshot)
     assert engine._reading is None
+
+
+def test_fte_is_summed_exactly_whatever_the_order(tmp_path: Path) -> None:
+    """0.1 + 0.2 is 0.30000000000000004 in floats, and a sum's last digits depend on the
+    order it was added in: FTE is summed in whole ten-thousandths, so a team of 0.1, 0.2
+    and 0.7 FTE has exactly 1.0 FTE in post, by day and in the series alike."""
+    builder = DatabaseBuilder()
+    teams = [builder.team(f"Team {n}", establishment_fte=1.3) for n in range(3)]
+    for team_id in teams:
+        for fte in (0.1, 0.2, 0.7, 0.3):
+            builder.worker(team_id, fte=fte, start_date="2024-01-01")
+    path = builder.write(tmp_path / "fte.db")
+    day = dt.date(2024, 6, 3)
+    engine = Caseloads(DatabaseChoice(path, is_demo=False), Policy())
+    snapshot = engine.report(day)
+    assert snapshot.teams.get_column("fte_in_post").to_list() == [1.3, 1.3, 1.3]
+    assert snapshot.teams.get_column("vacancy_fte").to_list() == [0.0, 0.0, 0.0]
+    assert snapshot.organisation_row["fte_in_post"] == 3.9
+    assert snapshot.organisation_row["establishment_fte"] == 3.9
+    series = engine.trend(day - dt.timedelta(weeks=2), day).organisation
+    assert series.get_column("fte_in_post").to_list() == [3.9, 3.9, 3.9]
