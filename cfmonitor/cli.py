@@ -42,12 +42,30 @@ class IsoDate(click.ParamType):
 
 
 ISO_DATE = IsoDate()
+
+
+class DatabaseArgument(click.ParamType):
+    """A SQLite path (a `Path`) or a `postgresql://` URL, kept exactly as written (a
+    `Path` would fold its `//`); the value is never echoed, as a URL may hold a password."""
+
+    name = "PATH|URL"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        from cfmonitor.database.location import is_postgres_url
+
+        text = str(value)
+        return text if is_postgres_url(text) else Path(text)
+
+
+DATABASE = DatabaseArgument()
 DB_OPTION = click.option(
     "--db",
     "db",
-    type=click.Path(path_type=Path),
+    type=DATABASE,
     default=None,
-    help="SQLite database (default: $CFMONITOR_DB, else the built-in demo data).",
+    help=(
+        "SQLite file or postgresql:// URL (default: $CFMONITOR_DB, else the built-in demo data)."
+    ),
 )
 AS_OF_OPTION = click.option(
     "--as-of",
@@ -400,9 +418,7 @@ def _file_option(table: str):
 
 
 def _required_db(help_text: str):
-    return click.option(
-        "--db", "db", required=True, type=click.Path(dir_okay=False, path_type=Path), help=help_text
-    )
+    return click.option("--db", "db", required=True, type=DATABASE, help=help_text)
 
 
 @cli.command("import")
