@@ -44,7 +44,8 @@ def driver() -> Any:
 
 
 def connect(location: PostgresLocation, *, read_only: bool = True) -> Connection:
-    """A new connection (autocommit off: the caller's transaction is explicit)."""
+    """A new connection in autocommit mode: callers BEGIN their own transaction, with
+    the isolation level they need."""
     dbapi = driver()
     settings = {
         "application_name": "cfmonitor",
@@ -53,7 +54,7 @@ def connect(location: PostgresLocation, *, read_only: bool = True) -> Connection
     if read_only:
         settings["options"] = READ_ONLY
     try:
-        return dbapi.connect(location.conninfo(**settings))
+        return dbapi.connect(location.conninfo(**settings), autocommit=True)
     except Exception as error:
         raise explain(location, error) from None
 
