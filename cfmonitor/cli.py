@@ -18,7 +18,7 @@ import click
 from cfmonitor.errors import CfmonitorError, WrittenThenInterrupted
 
 if TYPE_CHECKING:
-    from cfmonitor.data.store import Source
+    from cfmonitor.data.engine import Source
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -230,8 +230,7 @@ def _report_trend(
     from rich.console import Console
 
     from cfmonitor import report as reports
-    from cfmonitor.data.engine import Caseloads, default_range
-    from cfmonitor.data.freshness import data_age
+    from cfmonitor.data.engine import Caseloads, data_age, default_range
     from cfmonitor.locate import choose_database
     from cfmonitor.policy import load_policy
 
@@ -322,8 +321,7 @@ def check(
     if any(value is not None for value in (folder, csww, mapping_file)):
         raise click.UsageError("--dir, --csww and --mapping need --against ssd.")
 
-    from cfmonitor.data.engine import Caseloads
-    from cfmonitor.data.freshness import data_age
+    from cfmonitor.data.engine import Caseloads, data_age
     from cfmonitor.locate import choose_database
     from cfmonitor.policy import load_policy
     from cfmonitor.safe_text import safe_text
@@ -332,7 +330,7 @@ def check(
     choice = choose_database(db, _today())
     console = Console(highlight=False, soft_wrap=True)
     if repair:
-        from cfmonitor.data.repair import roll_back_interrupted_write
+        from cfmonitor.data.engine import roll_back_interrupted_write
 
         console.print(safe_text(roll_back_interrupted_write(choice.path)))
     checked = Caseloads(choice, policy).check(as_of or _today())
@@ -367,7 +365,7 @@ def _create_private_file(path: Path) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def init(path: Path) -> None:
     """Create an empty cfmonitor database at PATH (never overwrites)."""
-    from cfmonitor.data.schema import create_schema
+    from cfmonitor.data.engine import create_schema
 
     _create_private_file(path)
     connection = sqlite3.connect(path, isolation_level=None)
@@ -387,7 +385,7 @@ def init(path: Path) -> None:
 @click.option("--today", type=ISO_DATE, default=None, help="The demo's 'today' (default today).")
 def demo(path: Path | None, seed: int, today: dt.date | None) -> None:
     """Write the invented demo database to PATH (default: the built-in demo location)."""
-    from cfmonitor.data.demo import write_demo_database
+    from cfmonitor.data.engine import write_demo_database
     from cfmonitor.locate import demo_database
 
     day = today or _today()
@@ -571,7 +569,7 @@ def import_(
             f"{db}: interrupted after the import was written; the new rows are in the database."
         ) from None
     if dry_run and db.exists():
-        from cfmonitor.data.store import SCHEMA_VERSION, inspect
+        from cfmonitor.data.engine import SCHEMA_VERSION, inspect
 
         version = inspect(db).schema_version
         if version < SCHEMA_VERSION:

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from cfmonitor.data.store import load_frames
+from cfmonitor.data.reading import load_frames
 from cfmonitor.export import ExportError, csv_text, write_bytes
 from cfmonitor.importing.contract import FORMATS, TABLE_ORDER
 from cfmonitor.importing.natural import to_natural

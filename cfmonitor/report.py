@@ -19,7 +19,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cfmonitor.data.caseload import (
+from cfmonitor.data.engine import (
     STATUS_RANK,
     SUMMARY_FIELDS,
     TEAM_FIELDS,
@@ -49,8 +49,7 @@ from cfmonitor.safe_text import visible
 from cfmonitor.scalars import as_date
 
 if TYPE_CHECKING:  # the trend engine (and numpy) are imported only by those who use them
-    from cfmonitor.data.freshness import DataAge
-    from cfmonitor.data.trend import Direction, Trend
+    from cfmonitor.data.engine import DataAge, Direction, Trend
     from cfmonitor.export import Sheet
 
 FORMATS = ("table", "csv", "json", "markdown", "xlsx")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from cfmonitor.data.store import StoreError, load_frames
+from cfmonitor.data.reading import load_frames
+from cfmonitor.data.store import StoreError
 from tests.cli_runner import run_cli
 from tests.factory import DatabaseBuilder
 

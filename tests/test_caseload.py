@@ -239,7 +239,7 @@ def test_problems_name_the_rows(builder, db_path):
 def test_double_allocation_found_across_history(builder, db_path):
     """Overlaps that ended before the day are still reported by a full-history load."""
     from cfmonitor.data.caseload import compute_snapshot
-    from cfmonitor.data.store import load_frames
+    from cfmonitor.data.reading import load_frames
 
     team_id = builder.team()
     staff = builder.worker(team_id)

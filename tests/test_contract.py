@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cfmonitor.data import schema, store
+from cfmonitor.data import contract, schema
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -20,13 +20,13 @@ def test_schema_sql_is_generated_from_the_models():
 
 
 def test_schema_versions_agree():
-    assert store.SCHEMA_VERSION == schema.SCHEMA_VERSION
+    assert contract.SCHEMA_VERSION == schema.SCHEMA_VERSION
 
 
 def test_read_path_columns_match_the_tables(tmp_path):
     connection = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
     schema.create_schema(connection)
-    for table, columns in store.FRAME_SCHEMAS.items():
+    for table, columns in contract.FRAME_SCHEMAS.items():
         names = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
         assert names == list(columns), table
     assert connection.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION

@@ -13,7 +13,8 @@ import pytest
 
 from cfmonitor.data import demo
 from cfmonitor.data.caseload import Snapshot, load_snapshot
-from cfmonitor.data.store import Frames, load_frames
+from cfmonitor.data.reading import load_frames
+from cfmonitor.data.store import Frames
 from cfmonitor.policy import Policy
 from tests.cli_runner import run_cli
 
@@ -249,7 +250,8 @@ def test_nothing_in_the_demo_starts_after_its_today(frames: Frames) -> None:
 
 def test_the_demo_file_carries_its_own_mark(demo_path: Path, tmp_path: Path) -> None:
     """A copy of a demo database, opened by path, is still known to be demo data."""
-    from cfmonitor.data.store import DEMO_APPLICATION_ID, inspect
+    from cfmonitor.data.contract import DEMO_APPLICATION_ID
+    from cfmonitor.data.store import inspect
 
     copy = tmp_path / "renamed-caseloads.db"
     copy.write_bytes(demo_path.read_bytes())

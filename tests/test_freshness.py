@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cfmonitor.data import store
+from cfmonitor.data import contract, reading, store
 from cfmonitor.data.caseload import load_snapshot
 from cfmonitor.data.freshness import LastImport, data_age
 from cfmonitor.importing import writing
@@ -78,7 +78,7 @@ def test_schema_version_2_round_trip(tmp_path: Path) -> None:
     ((source, extract, stamp),) = imports_rows(db)
     assert (source, extract) == ("ssd", "2024-05-31")
     assert stamp.endswith("Z")
-    last = store.load_frames(db).source.last_import
+    last = reading.load_frames(db).source.last_import
     assert last == LastImport("ssd", dt.date(2024, 5, 31), last.imported_at)
     assert before <= last.imported_at <= after
     assert last.imported_at.tzinfo is not None
@@ -112,15 +112,15 @@ def test_an_import_upgrades_a_version_1_file_and_says_so(capsys, tmp_path: Path)
     dry = run_cli(capsys, *args, "--dry-run")
     assert dry.code == 0, dry.err
     assert "would also upgrade the file from schema version 1 to 2" in dry.out
-    assert version_and_tables(db) == (1, set(store.TABLE_NAMES))
+    assert version_and_tables(db) == (1, set(contract.TABLE_NAMES))
     result = run_cli(capsys, *args)
     assert result.code == 0, result.err
     assert "Upgraded" in result.out and "from schema version 1 to 2" in result.out
     assert "Recorded this import: source cfmonitor, data as of 2024-05-30." in result.out
-    assert version_and_tables(db) == (2, {*store.TABLE_NAMES, "imports"})
+    assert version_and_tables(db) == (2, {*contract.TABLE_NAMES, "imports"})
     assert [row[:2] for row in imports_rows(db)] == [("cfmonitor", "2024-05-30")]
     backup = next(tmp_path.glob("old.db.backup-*"))
-    assert version_and_tables(backup) == (1, set(store.TABLE_NAMES))
+    assert version_and_tables(backup) == (1, set(contract.TABLE_NAMES))
 
 
 def test_a_failed_import_leaves_a_version_1_file_at_version_1(
@@ -137,7 +137,7 @@ def test_a_failed_import_leaves_a_version_1_file_at_version_1(
         run_import(
             db, write_valid(tmp_path / "files"), mode="update", policy=Policy(), dry_run=False
         )
-    assert version_and_tables(db) == (1, set(store.TABLE_NAMES))
+    assert version_and_tables(db) == (1, set(contract.TABLE_NAMES))
     assert contents(db) == before
 
 
@@ -206,7 +206,7 @@ def test_the_demo_records_its_own_provenance(capsys, tmp_path: Path) -> None:
     assert imports_rows(db) == [("demo", "2026-11-26", "2026-11-26T00:00:00Z")]
     init = tmp_path / "empty.db"
     assert run_cli(capsys, "init", str(init)).code == 0
-    assert version_and_tables(init) == (2, {*store.TABLE_NAMES, "imports"})
+    assert version_and_tables(init) == (2, {*contract.TABLE_NAMES, "imports"})
     assert imports_rows(init) == []
 
 

@@ -16,9 +16,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import cfmonitor.data.store as store
+import cfmonitor.data.reading as reading
 from cfmonitor.data.caseload import load_snapshot
-from cfmonitor.data.store import StoreError, load_frames
+from cfmonitor.data.reading import load_frames
+from cfmonitor.data.store import StoreError
 from cfmonitor.policy import Policy
 from tests.cli_runner import run_cli
 from tests.factory import DatabaseBuilder
@@ -156,7 +157,7 @@ def test_duplicate_natural_keys_are_problems(tmp_path, capsys, table, column):
 def test_one_date_check_whatever_the_reader(tmp_path, monkeypatch, bad, reader):
     builder, _ = _overloaded(start_date=bad)
     db = builder.write(tmp_path / "dates.db")  # the real schema: dates declared DATE
-    monkeypatch.setattr(store, "SMALL_DATABASE_BYTES", 2**62 if reader == "sqlite3" else 0)
+    monkeypatch.setattr(reading, "SMALL_DATABASE_BYTES", 2**62 if reader == "sqlite3" else 0)
     with pytest.raises(StoreError, match=r"start_date.*is not an ISO date"):
         load_frames(db)
 

@@ -9,8 +9,8 @@ import polars as pl
 import xlsxwriter
 from rich.console import Console
 
+from cfmonitor.data.contract import FRAME_SCHEMAS
 from cfmonitor.data.schema import EMPLOYMENT_TYPES
-from cfmonitor.data.store import FRAME_SCHEMAS
 from cfmonitor.importing.contract import CHOICES, FORMATS, TABLE_ORDER, database_columns
 from cfmonitor.importing.problems import PROBLEM_SCHEMA, problems_table
 from cfmonitor.importing.run import run_import

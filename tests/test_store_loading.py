@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from cfmonitor.data import store
+from cfmonitor.data import contract, reading, store
 from cfmonitor.data.demo import write_demo_database
-from cfmonitor.data.store import StoreError, load_frames
+from cfmonitor.data.reading import load_frames
+from cfmonitor.data.store import StoreError
 from tests.factory import DatabaseBuilder
 
 DAY = dt.date(2024, 6, 1)
@@ -32,9 +33,9 @@ def _load_both_ways(
     monkeypatch: pytest.MonkeyPatch, path: Path, as_of: dt.date | None
 ) -> tuple[store.Frames, store.Frames]:
     with monkeypatch.context() as patch:
-        patch.setattr(store, "SMALL_DATABASE_BYTES", 2**62)
+        patch.setattr(reading, "SMALL_DATABASE_BYTES", 2**62)
         by_sqlite = load_frames(path, as_of=as_of)
-        patch.setattr(store, "SMALL_DATABASE_BYTES", 0)
+        patch.setattr(reading, "SMALL_DATABASE_BYTES", 0)
         by_connectorx = load_frames(path, as_of=as_of)
     return by_sqlite, by_connectorx
 
@@ -42,9 +43,9 @@ def _load_both_ways(
 @pytest.mark.parametrize("as_of", [DEMO_DAY, None])
 def test_sqlite3_and_connectorx_give_the_same_frames(monkeypatch, demo_db, as_of) -> None:
     by_sqlite, by_connectorx = _load_both_ways(monkeypatch, demo_db, as_of)
-    for table in store.TABLE_NAMES:
+    for table in contract.TABLE_NAMES:
         mine, theirs = getattr(by_sqlite, table), getattr(by_connectorx, table)
-        assert mine.schema == theirs.schema == store.FRAME_SCHEMAS[table]
+        assert mine.schema == theirs.schema == contract.FRAME_SCHEMAS[table]
         assert mine.equals(theirs), table
         assert mine.height > 0
 
@@ -78,7 +79,7 @@ def test_bad_values_give_the_same_sentence_either_way(
     _spoil(builder, db_path, table, column, literal)
     messages = []
     for limit in (2**62, 0):
-        monkeypatch.setattr(store, "SMALL_DATABASE_BYTES", limit)
+        monkeypatch.setattr(reading, "SMALL_DATABASE_BYTES", limit)
         with pytest.raises(StoreError) as raised:
             load_frames(db_path, as_of=None)
         messages.append(str(raised.value))

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from cfmonitor.data.caseload import compute_snapshot
-from cfmonitor.data.store import load_frames
+from cfmonitor.data.reading import load_frames
 from cfmonitor.data.trend import (
     TrendError,
     add_history,

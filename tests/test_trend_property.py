@@ -22,7 +22,7 @@ from polars.testing import assert_frame_equal
 from cfmonitor import report
 from cfmonitor.data import trend as trend_module
 from cfmonitor.data.caseload import STATUS_OVER, compute_snapshot
-from cfmonitor.data.store import load_frames
+from cfmonitor.data.reading import load_frames
 from cfmonitor.data.trend import add_history, compute_trend, frames_on
 from cfmonitor.policy import Policy
 from tests.factory import DatabaseBuilder

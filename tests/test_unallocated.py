@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cfmonitor.data.caseload import UNALLOCATED_FIELDS, compute_snapshot, load_snapshot
-from cfmonitor.data.store import load_frames
+from cfmonitor.data.reading import load_frames
 from cfmonitor.policy import Policy
 from tests.cli_runner import run_cli
 from tests.factory import DatabaseBuilder

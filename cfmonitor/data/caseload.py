@@ -16,7 +16,8 @@ import polars as pl
 
 from cfmonitor.data.contract_rules import contract_problems, unjudgeable_workers
 from cfmonitor.data.freshness import DataAge, data_age
-from cfmonitor.data.store import Frames, Source, load_frames
+from cfmonitor.data.reading import load_frames
+from cfmonitor.data.store import Frames, Source
 from cfmonitor.policy import COMPLEXITY_LEVELS, Policy
 
 TOLERANCE = 1e-9
@@ -394,13 +395,36 @@ FTE_SUMS = (
     "permanent_fte",
     "case_holder_fte",
 )
-"""Sums of FTE, rounded to a millionth before any rate is worked out from them: a float sum
-depends on the order it was added in, and a day's report and the series add in different
-orders, so unrounded sums could put a rate either side of a rounding boundary."""
+"""Sums of FTE. They are summed exactly, in whole ten-thousandths of an FTE (`fte_units`),
+and only then turned into numbers: a float sum depends on the order it was added in, and
+a day's report, the series and two runs of either add in different orders."""
+FTE_UNITS = 10_000
+"""Ten-thousandths of an FTE (about four minutes a week): finer than any contract records."""
+
+
+def fte_units(column: str | pl.Expr) -> pl.Expr:
+    """FTE as a whole number of ten-thousandths, to be summed exactly."""
+    value = pl.col(column) if isinstance(column, str) else column
+    return (value * FTE_UNITS).round(0).cast(pl.Int64)
+
+
+def as_fte(units: pl.Expr) -> pl.Expr:
+    """Whole ten-thousandths back as the FTE number nearest them. Polars divides by a
+    constant through its reciprocal, which can miss by one in the last bit (15.7 comes
+    back as 15.700000000000001); rounding to the units' places gives the nearest."""
+    return (units / FTE_UNITS).round(4)
+
+
+def _fte_sum(column: str, where: pl.Expr | None = None) -> pl.Expr:
+    """The exact sum of an FTE column (of the rows `where` chooses), as a number."""
+    units = fte_units(column)
+    chosen = units if where is None else units.filter(where)
+    return as_fte(chosen.sum()).alias(column)
 
 
 def _exact_fte() -> pl.Expr:
-    return pl.col(FTE_SUMS).round(6)
+    """FTE sums as the exact sum of their ten-thousandths (the team sums are already)."""
+    return as_fte(fte_units(pl.col(FTE_SUMS)))
 
 
 def _summary_columns() -> list[pl.Expr]:
@@ -465,9 +489,9 @@ SUMMABLE = (
 
 def roll_up(teams: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     """Sum team figures (by service area, or for everyone) and recompute the rates."""
-    sums = [pl.col(name).sum() for name in SUMMABLE]
+    sums = [_fte_sum(name) if name in FTE_SUMS else pl.col(name).sum() for name in SUMMABLE]
     grouped = teams.group_by(by, maintain_order=True).agg(sums) if by else teams.select(sums)
-    return grouped.with_columns(_exact_fte()).with_columns(_summary_columns())
+    return grouped.with_columns(_summary_columns())
 
 
 REDUCTION_ORDER = ["worker_id", "start_date", "id"]
@@ -550,17 +574,17 @@ _HOLDS_CASES = pl.col("cases") > 0
 """The census's case holders: whoever holds at least one case, whatever their cohort."""
 WORKER_TOTALS = [
     pl.len().alias("workers_in_post"),
-    pl.col("fte").sum().alias("fte_in_post"),
-    pl.col("fte").filter(pl.col("employment") == "agency").sum().alias("agency_fte"),
+    _fte_sum("fte").alias("fte_in_post"),
+    _fte_sum("fte", pl.col("employment") == "agency").alias("agency_fte"),
     (pl.col("employment") == "agency").sum().alias("agency_workers"),
     (pl.col("status") == STATUS_OVER).sum().alias("over"),
     (pl.col("status") == STATUS_NEAR).sum().alias("near"),
     (pl.col("status") == STATUS_UNKNOWN_COHORT).sum().alias("unknown_cohort"),
     pl.col("cases").filter(_CASEHOLDING).sum().alias("caseholding_cases"),
-    pl.col("fte").filter(_CASEHOLDING).sum().alias("caseholding_fte"),
-    pl.col("fte").filter(pl.col("employment") == "permanent").sum().alias("permanent_fte"),
+    _fte_sum("fte", _CASEHOLDING).alias("caseholding_fte"),
+    _fte_sum("fte", pl.col("employment") == "permanent").alias("permanent_fte"),
     pl.col("cases").filter(_HOLDS_CASES).sum().alias("case_holder_cases"),
-    pl.col("fte").filter(_HOLDS_CASES).sum().alias("case_holder_fte"),
+    _fte_sum("fte", _HOLDS_CASES).alias("case_holder_fte"),
 ]
 """Per-team sums of judged workers (group them by team, and by date for a series)."""
 
@@ -757,8 +781,7 @@ def compute_snapshot(frames: Frames, policy: Policy, as_of: dt.date) -> Snapshot
     )
     team_rows = summarise_teams(
         teams,
-        # Summed in worker id order, as the trend series sums them, so floats add alike.
-        workers.sort("worker_id").group_by("team_id").agg(WORKER_TOTALS),
+        workers.group_by("team_id").agg(WORKER_TOTALS),  # exact sums: any order will do
         case_totals.join(allocated_totals, on="team_id", how="full", coalesce=True),
         on=["team_id"],
     ).sort(["service_area", "team"])

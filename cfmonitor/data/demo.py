@@ -701,8 +701,8 @@ def write_demo_database(
     path: Path, *, seed: int = 7, today: dt.date, shape: DemoShape = DEMO_SHAPE
 ) -> str:
     """Create the schema in `path` (new or an empty file) and fill it with invented data."""
+    from cfmonitor.data.contract import DEMO_APPLICATION_ID
     from cfmonitor.data.schema import create_schema
-    from cfmonitor.data.store import DEMO_APPLICATION_ID
 
     tables = generate_demo(seed=seed, today=today, shape=shape)
     connection = sqlite3.connect(path, isolation_level=None)

@@ -1,9 +1,18 @@
 """The one way into the engine: every figure the CLI and the TUI show comes from here.
 
-`Caseloads(database, policy)` is the only code above `store.py` that reads the
-database. A screen or a command asks it for a day's Snapshot, that Snapshot with its
-history (weeks over, sustained), the series over a range, the direction of travel, or
-a check of the file; it never reads tables itself.
+`Caseloads(database, policy)` is the only code above the store that reads the database.
+A screen or a command asks it for a day's Snapshot, that Snapshot with its history
+(weeks over, sustained), the series over a range, the direction of travel, or a check
+of the file; it never reads tables itself.
+
+A load reads each table once, inside one read transaction: `snapshot(day)` reads the
+day's rows and keeps the transaction open, and `with_history`/`history` then read the
+rest of the history from the same state of the file (and end the transaction). The
+CLI's `report` and the TUI work out weeks over from the same whole history, the same
+way, so they cannot disagree.
+
+The CLI, `report.py` and the TUI import nothing else from `cfmonitor.data`: the names
+they need are re-exported here (a test walks their imports).
 """
 
 from __future__ import annotations
@@ -13,14 +22,79 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cfmonitor.data.store import StoreError
+from cfmonitor.data.caseload import (
+    STATUS_NEAR,
+    STATUS_OK,
+    STATUS_OVER,
+    STATUS_RANK,
+    STATUS_UNKNOWN,
+    STATUS_UNKNOWN_COHORT,
+    STATUSES,
+    SUMMARY_FIELDS,
+    TEAM_FIELDS,
+    UNALLOCATED_FIELDS,
+    WORKER_FIELDS,
+    Snapshot,
+    compute_snapshot,
+)
+from cfmonitor.data.contract import SCHEMA_VERSION
+from cfmonitor.data.freshness import DataAge, LastImport, data_age
+from cfmonitor.data.reading import (
+    READ_ATTEMPTS,
+    ChangedWhileReading,
+    ReadSession,
+    changed_error,
+    read_consistently,
+)
+from cfmonitor.data.store import Frames, Source, StoreError, inspect
 
 if TYPE_CHECKING:
-    from cfmonitor.data.caseload import Snapshot
-    from cfmonitor.data.store import Frames, Source
+    import sqlite3
+
     from cfmonitor.data.trend import Direction, Trend
     from cfmonitor.locate import DatabaseChoice
     from cfmonitor.policy import Policy
+
+
+def __getattr__(name: str) -> object:
+    """`Direction` and `Trend` on first use: the series module brings NumPy with it."""
+    if name in ("Direction", "Trend"):
+        from cfmonitor.data import trend
+
+        return getattr(trend, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "STATUSES",
+    "STATUS_NEAR",
+    "STATUS_OK",
+    "STATUS_OVER",
+    "STATUS_RANK",
+    "STATUS_UNKNOWN",
+    "STATUS_UNKNOWN_COHORT",
+    "SUMMARY_FIELDS",
+    "TEAM_FIELDS",
+    "UNALLOCATED_FIELDS",
+    "WORKER_FIELDS",
+    "Caseloads",
+    "Check",
+    "DataAge",
+    "Direction",
+    "History",
+    "LastImport",
+    "Snapshot",
+    "Source",
+    "StoreError",
+    "Trend",
+    "create_schema",
+    "data_age",
+    "default_range",
+    "inspect",
+    "roll_back_interrupted_write",
+    "write_demo_database",
+]
 
 
 @dataclass(frozen=True)
@@ -51,23 +125,34 @@ def default_range(as_of: dt.date) -> tuple[dt.date, dt.date]:
     return two_years(as_of)
 
 
+def _add_weeks_over(snapshot: Snapshot, session: ReadSession) -> Snapshot:
+    """The snapshot with weeks over and sustained: the history is read (the rest of it,
+    in the session's transaction) only when somebody is over."""
+    from cfmonitor.data.trend import add_history
+
+    anyone_over = (snapshot.workers.get_column("status") == STATUS_OVER).any()
+    return add_history(snapshot, session.load_history() if anyone_over else None)
+
+
 class Caseloads:
     """The figures of one database under one policy.
 
-    It keeps the whole-history frames of its latest read, so `with_history` and
-    `history` for the snapshot just made use the same read (one read transaction: an
-    import committing in between cannot mix two states of the file).
+    Between `snapshot(day)` and the history it holds the load's read transaction open
+    (`_reading`), and afterwards the whole-history frames (`_history`), so `with_history`
+    and `history` for the snapshot just made read only what the snapshot did not, from
+    the same state of the file. `close()` ends a transaction left open (a load given up).
     """
 
     def __init__(self, database: DatabaseChoice, policy: Policy) -> None:
         self.database = database
         self.policy = policy
-        self._history_frames: Frames | None = None
+        self._reading: ReadSession | None = None
+        self._history: Frames | None = None
 
     @property
     def last_source(self) -> Source | None:
         """The state of the file behind the latest whole-history read (trend, direction)."""
-        return None if self._history_frames is None else self._history_frames.source
+        return None if self._history is None else self._history.source
 
     @property
     def path(self) -> Path:
@@ -77,10 +162,14 @@ class Caseloads:
     def is_demo(self) -> bool:
         return self.database.is_demo
 
+    def close(self) -> None:
+        """End a read transaction left open by `snapshot` (the history not asked for)."""
+        reading, self._reading = self._reading, None
+        if reading is not None:
+            reading.close()
+
     def source(self) -> Source:
         """The file's header facts (schema version, last import, date span), no tables."""
-        from cfmonitor.data.store import inspect
-
         return inspect(self.path, is_demo=self.is_demo)
 
     def signature(self) -> tuple[int, int] | None:
@@ -90,69 +179,129 @@ class Caseloads:
         return file_signature(self.path)
 
     def snapshot(self, day: dt.date) -> Snapshot:
-        """The day's figures, without weeks over (`with_history` adds them)."""
-        from cfmonitor.data.caseload import compute_snapshot
-        from cfmonitor.data.store import load_frames
+        """The day's figures, without weeks over (`with_history` adds them).
 
-        self._history_frames = None
-        frames = load_frames(self.path, as_of=day, is_demo=self.is_demo)
-        return compute_snapshot(frames, self.policy, day)
+        Only the day's rows are read; the transaction stays open for the history."""
+        self.close()
+        self._history = None
+        for attempt in range(READ_ATTEMPTS):
+            session = ReadSession(self.path, is_demo=self.is_demo)
+            try:
+                frames = session.load_day(day)
+            except ChangedWhileReading:
+                session.close()
+                if attempt == READ_ATTEMPTS - 1:
+                    raise changed_error(self.path) from None
+                continue
+            except BaseException:
+                session.close()
+                raise
+            self._reading = session
+            return compute_snapshot(frames, self.policy, day)
+        raise AssertionError("unreachable")
 
     def report(self, day: dt.date) -> Snapshot:
-        """The day's figures with weeks over and sustained: what `report` prints."""
-        from cfmonitor.data.trend import load_snapshot_with_history
+        """The day's figures with weeks over and sustained: what `report` prints.
 
-        return load_snapshot_with_history(self.path, self.policy, day, is_demo=self.is_demo)
+        One transaction: the day's rows, then (when anyone is over) the rest of the
+        history, exactly as `snapshot` and `with_history` read them for the TUI."""
 
-    def _frames_for(self, snapshot: Snapshot) -> Frames:
-        from cfmonitor.data.trend import load_history
+        def read(session: ReadSession) -> Snapshot:
+            snapshot = compute_snapshot(session.load_day(day), self.policy, day)
+            return _add_weeks_over(snapshot, session)
 
-        frames = self._history_frames
-        if frames is None or frames.source != snapshot.source:
-            frames = load_history(self.path, is_demo=self.is_demo)
+        return read_consistently(self.path, read, is_demo=self.is_demo)
+
+    def _whole_history(self, snapshot: Snapshot) -> Frames:
+        """The whole history behind `snapshot`: the rest of its load's read, or (for a
+        snapshot from an earlier load) a new read that must find the file unchanged."""
+        if self._history is not None and self._history.source == snapshot.source:
+            return self._history
+        reading = self._reading
+        if reading is not None and reading.source == snapshot.source:
+            try:
+                frames = reading.load_history()
+            except ChangedWhileReading:
+                raise changed_error(self.path) from None
+            finally:
+                self.close()
+        else:
+            frames = read_consistently(
+                self.path, lambda session: session.load_history(), is_demo=self.is_demo
+            )
             if frames.source != snapshot.source:
                 raise StoreError(
                     f"{self.path}: the database changed while it was read; read it again."
                 )
-            self._history_frames = frames
+        self._history = frames
         return frames
 
     def with_history(self, snapshot: Snapshot) -> Snapshot:
         """`snapshot` with weeks over and sustained, from the same state of the file."""
         from cfmonitor.data.trend import add_history
 
-        return add_history(snapshot, self._frames_for(snapshot))
+        return add_history(snapshot, self._whole_history(snapshot))
 
     def history(self, snapshot: Snapshot) -> History:
         """The two-year weekly series and the direction of travel up to the snapshot's day."""
-        from cfmonitor.data.trend import compute_trend, default_range, direction_of_travel
+        from cfmonitor.data.trend import compute_trend, direction_of_travel
 
-        frames = self._frames_for(snapshot)
+        frames = self._whole_history(snapshot)
         start, end = default_range(snapshot.as_of)
         trend = compute_trend(frames, self.policy, start, end, every="week")
         return History(snapshot.as_of, trend, direction_of_travel(frames, self.policy, end))
 
+    def _read_history(self) -> Frames:
+        self.close()
+        self._history = read_consistently(
+            self.path, lambda session: session.load_history(), is_demo=self.is_demo
+        )
+        return self._history
+
     def trend(self, start: dt.date, end: dt.date, every: str = "week") -> Trend:
         """The series from `start` to `end`, sampled each week or month."""
-        from cfmonitor.data.trend import compute_trend, load_history
+        from cfmonitor.data.trend import compute_trend
 
-        frames = load_history(self.path, is_demo=self.is_demo)
-        self._history_frames = frames
-        return compute_trend(frames, self.policy, start, end, every)
+        return compute_trend(self._read_history(), self.policy, start, end, every)
 
     def direction(self, day: dt.date) -> Direction:
         """How the headline measures moved over the 12 weeks and 12 months up to `day`."""
-        from cfmonitor.data.trend import direction_of_travel, load_history
+        from cfmonitor.data.trend import direction_of_travel
 
-        frames = self._history_frames or load_history(self.path, is_demo=self.is_demo)
+        frames = self._history or self._read_history()
         return direction_of_travel(frames, self.policy, day)
 
     def check(self, day: dt.date) -> Check:
         """The file's quick_check, then (when sound) the day's figures and their problems."""
-        from cfmonitor.data.caseload import compute_snapshot
-        from cfmonitor.data.store import load_frames, quick_check
+        from cfmonitor.data.store import quick_check
 
         damage = quick_check(self.path)
-        frames = load_frames(self.path, as_of=None, is_demo=self.is_demo)
+        frames = read_consistently(
+            self.path, lambda session: session.load_frames(), is_demo=self.is_demo
+        )
         snapshot = None if damage else compute_snapshot(frames, self.policy, day)
         return Check(frames.source, damage, snapshot)
+
+
+# --- what the CLI's other commands need of the data layer (imported only when used) ----
+
+
+def create_schema(connection: sqlite3.Connection) -> None:
+    """`cfmonitor init`: the contract's tables in an empty database (loads SQLModel)."""
+    from cfmonitor.data.schema import create_schema as create
+
+    create(connection)
+
+
+def write_demo_database(path: Path, *, seed: int = 7, today: dt.date) -> str:
+    """`cfmonitor demo`: the invented demo database at `path`; a one-line summary."""
+    from cfmonitor.data.demo import write_demo_database as write
+
+    return write(path, seed=seed, today=today)
+
+
+def roll_back_interrupted_write(path: Path) -> str:
+    """`cfmonitor check --repair`: let SQLite roll back an interrupted write."""
+    from cfmonitor.data.repair import roll_back_interrupted_write as repair
+
+    return repair(path)

@@ -9,82 +9,28 @@ database is never checkpointed by a reader.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import sqlite3
-import urllib.parse
-from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 import polars as pl
 
+from cfmonitor.data.contract import (
+    DEMO_APPLICATION_ID,
+    FRAME_SCHEMAS,
+    READABLE_VERSIONS,
+    TABLE_NAMES,
+)
 from cfmonitor.data.freshness import LastImport, read_last_import
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.safe_text import visible
 
-# connectorx logs connection errors (with the file's path) from Rust unless told not to.
-os.environ["RUST_LOG"] = "off"
-
-_T = TypeVar("_T")
-
-SCHEMA_VERSION = 2
-"""The `PRAGMA user_version` this build writes; kept in step with data/schema.py by a test."""
-READABLE_VERSIONS = (1, 2)
-"""Version 1 files (no `imports` table) are still read; they just have no freshness."""
-
 SQLITE_HEADER = b"SQLite format 3\x00"
-DEMO_APPLICATION_ID = 0x43464D44
-"""`PRAGMA application_id` of a database of invented demo data ("CFMD"): the label
-follows the file, so a copy opened with --db still says DEMO DATA."""
 LOCK_WAIT_SECONDS = 2.0
-
-FRAME_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "teams": {
-        "id": pl.Int64(),
-        "name": pl.String(),
-        "service_area": pl.String(),
-        "establishment_fte": pl.Float64(),
-    },
-    "workers": {
-        "id": pl.Int64(),
-        "staff_ref": pl.String(),
-        "name": pl.String(),
-        "team_id": pl.Int64(),
-        "cohort": pl.String(),
-        "fte": pl.Float64(),
-        "employment": pl.String(),
-        "start_date": pl.Date(),
-        "end_date": pl.Date(),
-    },
-    "reductions": {
-        "id": pl.Int64(),
-        "worker_id": pl.Int64(),
-        "reason": pl.String(),
-        "percent": pl.Float64(),
-        "start_date": pl.Date(),
-        "end_date": pl.Date(),
-    },
-    "cases": {
-        "id": pl.Int64(),
-        "case_ref": pl.String(),
-        "team_id": pl.Int64(),
-        "case_type": pl.String(),
-        "complexity": pl.String(),
-        "opened_on": pl.Date(),
-        "closed_on": pl.Date(),
-        "family_ref": pl.String(),
-    },
-    "allocations": {
-        "id": pl.Int64(),
-        "case_id": pl.Int64(),
-        "worker_id": pl.Int64(),
-        "start_date": pl.Date(),
-        "end_date": pl.Date(),
-    },
-}
-TABLE_NAMES = tuple(FRAME_SCHEMAS)
 
 
 class StoreError(CfmonitorError):
@@ -150,7 +96,7 @@ WAL_HEADER_OFFSET = 18
 """Bytes 18 and 19 of a SQLite file are 2 when the database is in WAL mode."""
 
 
-def _is_wal(path: Path) -> bool:
+def is_wal(path: Path) -> bool:
     try:
         with open(path, "rb") as handle:
             handle.seek(WAL_HEADER_OFFSET)
@@ -170,7 +116,7 @@ def reading_uri(path: Path) -> str:
     """
     uri = readonly_uri(path)
     wal_file = path.with_name(path.name + "-wal")
-    if _is_wal(path) and not wal_file.exists() and not os.access(path.parent, os.W_OK):
+    if is_wal(path) and not wal_file.exists() and not os.access(path.parent, os.W_OK):
         uri += "&immutable=1"
     return uri
 
@@ -221,10 +167,10 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     try:
         return sqlite3.connect(reading_uri(path), uri=True, timeout=LOCK_WAIT_SECONDS)
     except sqlite3.Error as error:
-        raise _explain(path, error) from None
+        raise explain(path, error) from None
 
 
-def _explain(path: Path, error: BaseException) -> StoreError:
+def explain(path: Path, error: BaseException) -> StoreError:
     """Turn a SQLite or connectorx error into one plain sentence (never quoting data)."""
     text = str(error).lower()
     where = str(path)
@@ -348,10 +294,49 @@ def _date_span(connection: sqlite3.Connection) -> tuple[dt.date | None, dt.date 
     return (day(min(firsts, default=None)), day(max(lasts, default=None)))
 
 
+def open_transaction(path: Path) -> tuple[sqlite3.Connection, Source]:
+    """Open `path` read-only and begin a read transaction: what every read sees from now
+    on is one state of the file. The caller rolls back and closes the connection.
+
+    The connection may be closed from another thread than the one that opened it (the
+    TUI's next load closes the last one's), so SQLite's same-thread check is off; its
+    uses never overlap.
+    """
+    stat = _check_file(path)
+    try:
+        connection = sqlite3.connect(
+            reading_uri(path),
+            uri=True,
+            timeout=LOCK_WAIT_SECONDS,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+    except sqlite3.Error as error:
+        raise explain(path, error) from None
+    try:
+        connection.execute("BEGIN")
+        return connection, _inspect_with(connection, path, stat, is_demo=False)
+    except sqlite3.Error as error:
+        close_transaction(connection)
+        raise explain(path, error) from None
+    except BaseException:
+        close_transaction(connection)
+        raise
+
+
+def close_transaction(connection: sqlite3.Connection) -> None:
+    """End the read transaction and close its connection (quietly: nothing was written)."""
+    with contextlib.suppress(sqlite3.Error):
+        connection.execute("ROLLBACK")
+    with contextlib.suppress(sqlite3.Error):
+        connection.close()
+
+
 def inspect(path: Path | str, *, is_demo: bool = False) -> Source:
     """Check that `path` is a readable cfmonitor database of our schema version."""
-    with read_session(path, is_demo=is_demo) as session:
-        return session.source
+    connection, source = open_transaction(Path(path))
+    close_transaction(connection)
+    return dataclasses.replace(source, is_demo=source.is_demo or is_demo)
 
 
 def quick_check(path: Path | str) -> list[str]:
@@ -361,364 +346,14 @@ def quick_check(path: Path | str) -> list[str]:
     try:
         rows = [row[0] for row in connection.execute("PRAGMA quick_check")]
     except sqlite3.Error as error:
-        raise _explain(db_path, error) from None
+        raise explain(db_path, error) from None
     finally:
         connection.close()
     return [] if rows == ["ok"] else rows
 
 
-def _select(
-    table: str,
-    as_of: dt.date | None,
-    columns: Sequence[str] | None = None,
-    worker_ids: Sequence[int] | None = None,
-) -> str:
-    sql = f"SELECT {', '.join(columns or FRAME_SCHEMAS[table])} FROM {table}"
-    if worker_ids is not None and table in ("allocations", "cases"):
-        # Only these workers' allocations, and the cases they point at (whole numbers,
-        # made here, so the list is safe to write into the SQL).
-        ids = ", ".join(str(int(worker_id)) for worker_id in worker_ids) or "NULL"
-        mine = f"SELECT case_id FROM allocations WHERE worker_id IN ({ids})"
-        sql += (
-            f" WHERE worker_id IN ({ids})" if table == "allocations" else f" WHERE id IN ({mine})"
-        )
-        if as_of is None:
-            return sql + " ORDER BY id"
-        raise ValueError("worker_ids narrows the whole history only (as_of=None)")
-    if as_of is None:
-        return sql + " ORDER BY id"
-    day = as_of.isoformat()
-    if table == "allocations":
-        # Only what can matter on the day: allocations open then, and broken ones
-        # (ending before they start, or with no start) so they are reported as problems.
-        sql += (
-            f" WHERE (start_date <= '{day}' AND (end_date IS NULL OR end_date > '{day}'))"
-            " OR end_date < start_date OR start_date IS NULL"
-        )
-    elif table == "cases":
-        # Cases open on the day; closed ones that a loaded allocation points at are
-        # fetched afterwards (`_referenced_cases`). Years of closed cases stay on disk.
-        sql += (
-            f" WHERE (opened_on <= '{day}' AND (closed_on IS NULL OR closed_on > '{day}'))"
-            " OR opened_on IS NULL"
-        )
-    return sql + " ORDER BY id"
+def load_frames(path: Path | str, **options: Any) -> Frames:
+    """`reading.load_frames`, kept here for the benchmarks that call `store.load_frames`."""
+    from cfmonitor.data.reading import load_frames as read
 
-
-def _fits(value: object, kind: str, dtype: pl.DataType) -> bool:
-    if dtype == pl.Date():
-        if kind != "text" or not isinstance(value, str) or len(value) != 10:
-            return False
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return False
-        return True
-    if dtype == pl.Int64():
-        return kind == "integer"
-    if dtype == pl.Float64():
-        return kind in ("integer", "real")
-    return kind == "text"
-
-
-_WANTED = {pl.Date(): "an ISO date (YYYY-MM-DD)", pl.Int64(): "a whole number"}
-
-
-def _diagnose(connection: sqlite3.Connection, path: Path, table: str) -> StoreError | None:
-    """Find the first value that does not fit the contract's type.
-
-    Runs only after a fast load has failed, so a plain scan is fine here. Text is read
-    as bytes: a value that is not valid UTF-8 is named by its place, never shown.
-    """
-    previous = connection.text_factory
-    connection.text_factory = bytes
-    try:
-        for column, dtype in FRAME_SCHEMAS[table].items():
-            query = f"SELECT id, {column}, typeof({column}) FROM {table} WHERE {column} IS NOT NULL"
-            for row_id, value, kind in connection.execute(query):
-                place = f"{path}: table {table}, row id {row_id}, column {column}"
-                kind = kind.decode("ascii") if isinstance(kind, bytes) else kind
-                if isinstance(value, bytes):
-                    try:
-                        value = value.decode("utf-8")
-                    except UnicodeDecodeError:
-                        return StoreError(f"{place}: holds text that is not valid UTF-8.")
-                if not _fits(value, kind, dtype):
-                    wanted = _WANTED.get(dtype, "a number" if dtype == pl.Float64() else "text")
-                    if dtype == pl.String() or kind == "blob":
-                        # Text columns hold names and references: say what it is, not what.
-                        return StoreError(f"{place}: holds {kind} data, not {wanted}.")
-                    shown = visible(repr(value))
-                    shown = shown if len(shown) <= 40 else shown[:39] + "…"
-                    return StoreError(f"{place}: {shown} is not {wanted}.")
-    finally:
-        connection.text_factory = previous
-    return None
-
-
-SMALL_DATABASE_BYTES = 32 * 2**20
-"""Up to this size, tables are read with the standard library's sqlite3. connectorx
-hands Polars its rows through pyarrow, and importing pyarrow and numpy (~0.2 s) costs
-more than reading a council's rows takes; on a region's database connectorx wins."""
-
-_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
-
-
-def _checked_dates(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Dates exactly as the contract stores them (`YYYY-MM-DD`), whichever reader read them.
-
-    Polars' own string-to-date cast accepts `2019-1-1` and `+2019-11-11`; the check is
-    made here, once, so a large database (connectorx) refuses what a small one refuses.
-    """
-    for name, dtype in schema.items():
-        if dtype != pl.Date() or name not in frame.columns:
-            continue
-        column = frame.get_column(name)
-        if column.dtype == pl.Date():
-            continue
-        text = column.cast(pl.String, strict=True)
-        values = text.drop_nulls()
-        if not values.str.contains(_ISO_DATE).all():
-            raise ValueError(f"column {name} holds a value that is not an ISO date")
-        frame = frame.with_columns(text.str.to_date("%Y-%m-%d", strict=True).alias(name))
-    return frame
-
-
-def _read_with_sqlite(
-    connection: sqlite3.Connection, query: str, schema: dict[str, pl.DataType]
-) -> pl.DataFrame:
-    """Rows through sqlite3, typed as strictly as connectorx types them (or an error)."""
-    rows = connection.execute(query).fetchall()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
-    series = []
-    for (name, dtype), values in zip(schema.items(), columns, strict=True):
-        raw = pl.String() if dtype == pl.Date() else dtype
-        series.append(pl.Series(name, list(values), dtype=raw, strict=True))
-    return pl.DataFrame(series)
-
-
-_ISO_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
-
-
-def _dates_fit_in_sql(connection: sqlite3.Connection, table: str, names: Sequence[str]) -> bool:
-    """The contract's date rule asked of SQLite, one scan per table, for connectorx reads.
-
-    connectorx parses a column declared DATE itself and accepts `2019-1-1`, `+2019-11-11`;
-    this asks the same question `_checked_dates` asks of the small-file reader's text.
-    """
-    dates = [name for name in names if FRAME_SCHEMAS[table][name] == pl.Date()]
-    if not dates:
-        return True
-    bad = " OR ".join(
-        f"({name} IS NOT NULL AND NOT (typeof({name}) = 'text' AND length({name}) = 10 "
-        f"AND {name} GLOB '{_ISO_GLOB}'))"
-        for name in dates
-    )
-    return connection.execute(f"SELECT 1 FROM {table} WHERE {bad} LIMIT 1").fetchone() is None
-
-
-def _read_with_connectorx(path: Path, query: str) -> pl.DataFrame:
-    import connectorx
-
-    url = "sqlite://" + urllib.parse.quote(reading_uri(path), safe="")
-    return connectorx.read_sql(url, query, return_type="polars")
-
-
-class _ChangedWhileReading(Exception):
-    """A WAL database changed between connectorx's reads: read it all again."""
-
-
-READ_ATTEMPTS = 3
-
-
-class ReadSession:
-    """Every read of one load through one connection inside one read transaction.
-
-    Tables read one by one through their own connections can mix two states of a
-    database that an import is committing (names from before, allocations from after).
-    Here every table, and the history, comes from one snapshot: SQLite's read
-    transaction holds it. Large databases are read by connectorx, which opens its own
-    connections; in rollback-journal mode (what `import` leaves) the held read lock
-    keeps a writer from committing meanwhile, and in WAL mode the file is compared
-    before and after and the load is made again if it changed.
-    """
-
-    def __init__(self, path: Path, connection: sqlite3.Connection, source: Source) -> None:
-        self.path = path
-        self.connection = connection
-        self.source = source
-        self._large = source.size > SMALL_DATABASE_BYTES
-        self._signature = file_signature(path)
-
-    def _read_table(
-        self,
-        table: str,
-        as_of: dt.date | None,
-        *,
-        sql: str | None = None,
-        columns: Sequence[str] | None = None,
-        worker_ids: Sequence[int] | None = None,
-    ) -> pl.DataFrame:
-        """One table (or `sql` over it), typed by the contract; `columns` narrows it."""
-        schema = {
-            name: dtype
-            for name, dtype in FRAME_SCHEMAS[table].items()
-            if columns is None or name in columns
-        }
-        query = sql or _select(table, as_of, list(schema), worker_ids)
-        try:
-            if self._large:
-                if not _dates_fit_in_sql(self.connection, table, list(schema)):
-                    raise ValueError(f"table {table} holds a value that is not an ISO date")
-                frame = _read_with_connectorx(self.path, query)
-            else:
-                frame = _read_with_sqlite(self.connection, query, schema)
-            if frame.is_empty():
-                return pl.DataFrame(schema=schema)
-            frame = _checked_dates(frame, schema)
-            return frame.select(
-                pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items()
-            )
-        except StoreError:
-            raise
-        except Exception as error:
-            try:
-                diagnosis = _diagnose(self.connection, self.path, table)
-            except sqlite3.Error as sqlite_error:
-                raise _explain(self.path, sqlite_error) from None
-            raise (diagnosis or _explain(self.path, error)) from None
-
-    def load_frames(
-        self,
-        *,
-        as_of: dt.date | None = None,
-        columns: Mapping[str, Sequence[str]] | None = None,
-        worker_ids: Sequence[int] | None = None,
-    ) -> Frames:
-        """Every table, as `load_frames` describes, from this session's snapshot."""
-        wanted = columns or {}
-        frames = {
-            table: self._read_table(table, as_of, columns=wanted.get(table), worker_ids=worker_ids)
-            for table in TABLE_NAMES
-        }
-        if as_of is not None:
-            frames["allocations"] = self._with_waiting_history(frames, as_of)
-            frames["cases"] = self._with_referenced_cases(frames["cases"], frames["allocations"])
-        if self._large and file_signature(self.path) != self._signature and _is_wal(self.path):
-            raise _ChangedWhileReading
-        return Frames(source=self.source, **frames)
-
-    def _with_waiting_history(self, frames: dict[str, pl.DataFrame], day: dt.date) -> pl.DataFrame:
-        """Add the ended allocations of the cases open on `day` with nobody in post allocated:
-        they say since when each has waited, and who held it last. Found by case id through
-        the allocations' case index, so only those few cases' histories are read."""
-        allocations = frames["allocations"]
-        when = pl.lit(day, dtype=pl.Date)
-
-        def open_then(start: str, end: str) -> pl.Expr:
-            return (pl.col(start) <= when) & (pl.col(end).is_null() | (pl.col(end) > when))
-
-        in_post = frames["workers"].filter(open_then("start_date", "end_date")).get_column("id")
-        held = allocations.filter(
-            open_then("start_date", "end_date") & pl.col("worker_id").is_in(in_post.implode())
-        ).get_column("case_id")
-        waiting = (
-            frames["cases"]
-            .filter(open_then("opened_on", "closed_on") & ~pl.col("id").is_in(held.implode()))
-            .get_column("id")
-            .sort()
-        )
-        if waiting.is_empty():
-            return allocations
-        columns = ", ".join(FRAME_SCHEMAS["allocations"])
-        ids = ", ".join(str(int(case_id)) for case_id in waiting)  # whole numbers, made here
-        sql = (
-            f"SELECT {columns} FROM allocations WHERE case_id IN ({ids})"
-            f" AND end_date <= '{day.isoformat()}' AND end_date >= start_date ORDER BY id"
-        )
-        ended = self._read_table("allocations", None, sql=sql)
-        return pl.concat([allocations, ended]).sort("id")
-
-    def _with_referenced_cases(
-        self, cases: pl.DataFrame, allocations: pl.DataFrame
-    ) -> pl.DataFrame:
-        """Add the (closed or not yet open) cases that loaded allocations point at.
-
-        They are what the problems list names ("allocated to a closed case"); usually none.
-        """
-        wanted = (
-            allocations.select(pl.col("case_id").alias("id"))
-            .unique()
-            .join(cases.select("id"), on="id", how="anti")
-            .sort("id")
-        )
-        if wanted.is_empty():
-            return cases
-        columns = ", ".join(FRAME_SCHEMAS["cases"])
-        ids = ", ".join(str(case_id) for case_id in wanted["id"])
-        sql = f"SELECT {columns} FROM cases WHERE id IN ({ids}) ORDER BY id"
-        extra = self._read_table("cases", None, sql=sql)
-        return pl.concat([cases, extra]).sort("id")
-
-
-@contextlib.contextmanager
-def read_session(path: Path | str, *, is_demo: bool = False) -> Iterator[ReadSession]:
-    """Open `path` read-only and hold one read transaction while the caller reads."""
-    db_path = Path(path)
-    stat = _check_file(db_path)
-    try:
-        connection = sqlite3.connect(
-            reading_uri(db_path), uri=True, timeout=LOCK_WAIT_SECONDS, isolation_level=None
-        )
-    except sqlite3.Error as error:
-        raise _explain(db_path, error) from None
-    try:
-        try:
-            connection.execute("BEGIN")
-            source = _inspect_with(connection, db_path, stat, is_demo)
-        except sqlite3.Error as error:
-            raise _explain(db_path, error) from None
-        yield ReadSession(db_path, connection, source)
-    finally:
-        with contextlib.suppress(sqlite3.Error):
-            connection.execute("ROLLBACK")
-        connection.close()
-
-
-def read_consistently(
-    path: Path | str, read: Callable[[ReadSession], _T], *, is_demo: bool = False
-) -> _T:
-    """`read(session)` in one read transaction, made again if a WAL database changed."""
-    for attempt in range(READ_ATTEMPTS):
-        try:
-            with read_session(path, is_demo=is_demo) as session:
-                return read(session)
-        except _ChangedWhileReading:
-            if attempt == READ_ATTEMPTS - 1:
-                raise StoreError(
-                    f"{path}: kept changing while it was read; try again when the import "
-                    "writing to it has finished."
-                ) from None
-    raise AssertionError("unreachable")
-
-
-def load_frames(
-    path: Path | str,
-    *,
-    as_of: dt.date | None = None,
-    is_demo: bool = False,
-    columns: Mapping[str, Sequence[str]] | None = None,
-    worker_ids: Sequence[int] | None = None,
-) -> Frames:
-    """Load every table in one read transaction. With `as_of`, only the allocations and
-    cases that matter then.
-
-    `columns` narrows some tables to the columns a computation needs (the trend reads
-    millions of allocations and cases, but not their references or types); `worker_ids`
-    (whole history only) keeps just those workers' allocations and the cases they hold.
-    """
-    return read_consistently(
-        path,
-        lambda session: session.load_frames(as_of=as_of, columns=columns, worker_ids=worker_ids),
-        is_demo=is_demo,
-    )
+    return read(path, **options)

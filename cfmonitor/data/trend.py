@@ -29,19 +29,19 @@ from cfmonitor.data.caseload import (
     WORKER_ORDER_DESCENDING,
     WORKER_TOTALS,
     Snapshot,
-    compute_snapshot,
     judge_workers,
     reduction_totals,
     roll_up,
     summarise_teams,
 )
-from cfmonitor.data.store import Frames, ReadSession, load_frames, read_consistently
+from cfmonitor.data.contract import FAR_FUTURE, HISTORY_COLUMNS
+from cfmonitor.data.reading import load_frames
+from cfmonitor.data.store import Frames
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.policy import COMPLEXITY_LEVELS, Policy
 from cfmonitor.scalars import as_int
 
 EVERY = ("week", "month")
-FAR_FUTURE = dt.date(9999, 12, 31)
 DIRECTION_MEASURES = ("average_caseload", "over", "vacancy_rate", "agency_rate")
 """The measures whose direction of travel is shown (change over 12 weeks and 12 months)."""
 
@@ -81,13 +81,6 @@ class Trend:
         )
 
 
-HISTORY_COLUMNS = {
-    "cases": ("id", "team_id", "complexity", "opened_on", "closed_on"),
-    "allocations": ("case_id", "worker_id", "start_date", "end_date"),
-}
-"""What the series reads of the two big tables: no references, types or row ids."""
-
-
 def _whole(value: object) -> int:
     """A Polars scalar (min, max) of a non-empty integer column, as the `int` it is."""
     number = as_int(value)
@@ -96,14 +89,9 @@ def _whole(value: object) -> int:
     return number
 
 
-def load_history(
-    path: Path | str, *, is_demo: bool = False, worker_ids: list[int] | None = None
-) -> Frames:
-    """The whole history, for `compute_trend` and `direction_of_travel` (not for snapshots);
-    with `worker_ids`, only theirs (enough for their weeks over)."""
-    return load_frames(
-        path, as_of=None, is_demo=is_demo, columns=HISTORY_COLUMNS, worker_ids=worker_ids
-    )
+def load_history(path: Path | str, *, is_demo: bool = False) -> Frames:
+    """The whole history, for `compute_trend` and `direction_of_travel` (not for snapshots)."""
+    return load_frames(path, as_of=None, is_demo=is_demo, columns=HISTORY_COLUMNS)
 
 
 # --- sample dates ---------------------------------------------------------------------
@@ -731,28 +719,6 @@ def frames_on(frames: Frames, day: dt.date) -> Frames:
     referenced = pl.col("id").is_in(allocations.get_column("case_id").implode())
     cases = frames.cases.filter(open_then | referenced | pl.col("opened_on").is_null())
     return dataclasses.replace(frames, allocations=allocations, cases=cases)
-
-
-def load_snapshot_with_history(
-    path: Path | str, policy: Policy, as_of: dt.date, *, is_demo: bool = False
-) -> Snapshot:
-    """`load_snapshot` plus `add_history`: the same snapshot, with weeks over.
-
-    The history is read only when someone is over, and then only those workers'
-    allocations and cases, and only the columns weeks over needs.
-    """
-
-    def read(session: ReadSession) -> Snapshot:
-        # One read transaction for the day and the history: a report read while an
-        # import commits shows the state before it or after it, never a mixture.
-        snapshot = compute_snapshot(session.load_frames(as_of=as_of), policy, as_of)
-        over = snapshot.workers.filter(pl.col("status") == STATUS_OVER).get_column("worker_id")
-        if over.is_empty():
-            return add_history(snapshot, None)
-        history = session.load_frames(columns=HISTORY_COLUMNS, worker_ids=over.to_list())
-        return add_history(snapshot, history)
-
-    return read_consistently(path, read, is_demo=is_demo)
 
 
 def add_history(snapshot: Snapshot, frames: Frames | None) -> Snapshot:

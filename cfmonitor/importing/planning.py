@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from cfmonitor.data.store import FRAME_SCHEMAS, Frames
+from cfmonitor.data.contract import FRAME_SCHEMAS
+from cfmonitor.data.store import Frames
 from cfmonitor.importing.contract import FORMATS, ID_COLUMNS, REFERENCES, TABLE_ORDER
 from cfmonitor.importing.natural import ID
 

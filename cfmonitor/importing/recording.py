@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+from cfmonitor.data.contract import SCHEMA_VERSION
 from cfmonitor.data.freshness import utc_stamp
-from cfmonitor.data.store import SCHEMA_VERSION
 from cfmonitor.importing.provenance import Provenance
 
 NATIVE = Provenance("cfmonitor")

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import polars as pl
 
-from cfmonitor.data.store import FRAME_SCHEMAS, Frames, Source, inspect, load_frames
+from cfmonitor.data.contract import FRAME_SCHEMAS
+from cfmonitor.data.reading import load_frames
+from cfmonitor.data.store import Frames, Source, inspect
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.importing.casting import RAW_PREFIX, cast_table
 from cfmonitor.importing.checks import check_state

@@ -8,7 +8,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from cfmonitor.data.store import SCHEMA_VERSION
+from cfmonitor.data.contract import SCHEMA_VERSION
 from cfmonitor.importing.planning import TableChanges
 from cfmonitor.importing.provenance import Provenance
 from cfmonitor.importing.run import ImportOutcome

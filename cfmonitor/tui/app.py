@@ -21,8 +21,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from cfmonitor.data.caseload import Snapshot
-from cfmonitor.data.engine import Caseloads, History
+from cfmonitor.data.engine import Caseloads, History, Snapshot
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy

@@ -17,7 +17,7 @@ from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from cfmonitor.data.caseload import Snapshot
+from cfmonitor.data.engine import Snapshot
 from cfmonitor.safe_text import visible
 
 if TYPE_CHECKING:

@@ -148,7 +148,7 @@ async def capture(
 
 
 async def write_all(out: Path, size: tuple[int, int]) -> list[Path]:
-    from cfmonitor.data.demo import write_demo_database
+    from cfmonitor.data.engine import write_demo_database
 
     out.mkdir(parents=True, exist_ok=True)
     written = []

@@ -71,7 +71,7 @@ def _stored(db: Path | None):
     """The database's tables in the import format, or None for a new database."""
     if db is None or not db.exists():
         return None
-    from cfmonitor.data.store import load_frames
+    from cfmonitor.data.reading import load_frames
     from cfmonitor.importing.natural import to_natural
 
     return to_natural(load_frames(db))

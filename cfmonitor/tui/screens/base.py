@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, LoadingIndicator, Static
 
-from cfmonitor.data.caseload import Snapshot
+from cfmonitor.data.engine import Snapshot
 from cfmonitor.scalars import as_int
 from cfmonitor.tui.widgets.cells import status_styles
 from cfmonitor.tui.widgets.keybar import KeyBar

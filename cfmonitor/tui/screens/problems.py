@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 
-from cfmonitor.data.caseload import Snapshot
+from cfmonitor.data.engine import Snapshot
 from cfmonitor.presentation import format_count
 from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, text_width
 from cfmonitor.tui.widgets.figures import Figure, Figures

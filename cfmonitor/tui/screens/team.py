@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
-from cfmonitor.data.caseload import Snapshot
+from cfmonitor.data.engine import Snapshot
 from cfmonitor.scalars import as_bool, as_float, as_floats, as_int, as_str
 from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, distinct_width, text_width
 from cfmonitor.tui.screens.overview import TREND_BINDING, summary_figures

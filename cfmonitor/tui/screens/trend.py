@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from cfmonitor.data.caseload import Snapshot
+from cfmonitor.data.engine import Snapshot
 from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen
 from cfmonitor.tui.screens.team import judged_columns
 from cfmonitor.tui.widgets.table import (

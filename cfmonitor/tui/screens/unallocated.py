@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 
-from cfmonitor.data.caseload import Snapshot
+from cfmonitor.data.engine import Snapshot
 from cfmonitor.presentation import format_count
 from cfmonitor.scalars import as_int
 from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, text_width

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Static
 
-from cfmonitor.data.caseload import Snapshot
+from cfmonitor.data.engine import Snapshot
 from cfmonitor.presentation import format_count, format_number
 from cfmonitor.safe_text import safe_text, visible
 from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen

@@ -12,8 +12,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Static
 
-from cfmonitor.data.freshness import DataAge
-from cfmonitor.data.store import Source
+from cfmonitor.data.engine import DataAge, Source
 from cfmonitor.presentation import DEMO_LABEL
 from cfmonitor.safe_text import visible
 from cfmonitor.tui.widgets.cells import long_date

@@ -1,0 +1,423 @@
+"""Read a database's tables as typed Polars frames, all inside one read transaction.
+
+A load is a `ReadSession`: it begins a read transaction, reads the day's rows (the
+snapshot's), and afterwards, when weeks over or the series need them, the rest of the
+history, so every row is read once and all from one state of the file. An import
+committing meanwhile waits for the transaction to end (rollback journal), or, in WAL
+mode, is noticed and the load made again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import urllib.parse
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import polars as pl
+
+from cfmonitor.data.contract import FRAME_SCHEMAS, HISTORY_COLUMNS, TABLE_NAMES
+from cfmonitor.data.store import (
+    Frames,
+    Source,
+    StoreError,
+    close_transaction,
+    explain,
+    file_signature,
+    is_wal,
+    open_transaction,
+    reading_uri,
+)
+from cfmonitor.safe_text import visible
+
+# connectorx logs connection errors (with the file's path) from Rust unless told not to.
+os.environ["RUST_LOG"] = "off"
+
+_T = TypeVar("_T")
+
+DAY_ROWS = {
+    # Only what can matter on the day: allocations open then, and broken ones (ending
+    # before they start, or with no start) so they are reported as problems.
+    "allocations": (
+        "(start_date <= '{day}' AND (end_date IS NULL OR end_date > '{day}'))"
+        " OR end_date < start_date OR start_date IS NULL"
+    ),
+    # Cases open on the day (and undated ones, a problem); closed ones that a loaded
+    # allocation points at are fetched afterwards. Years of closed cases stay on disk.
+    "cases": (
+        "(opened_on <= '{day}' AND (closed_on IS NULL OR closed_on > '{day}')) OR opened_on IS NULL"
+    ),
+}
+"""The rows of the big tables a day's snapshot reads; the other tables are read whole.
+The rest of the history is the same condition's complement (`IS NOT 1`: false or null)."""
+
+
+def _where(table: str, day: dt.date | None, *, rest: bool = False) -> str | None:
+    """The condition choosing a table's rows for `day` (or, with `rest`, all the others);
+    None for the whole table."""
+    if day is None or table not in DAY_ROWS:
+        return None
+    condition = DAY_ROWS[table].format(day=day.isoformat())
+    return f"({condition}) IS NOT 1" if rest else condition
+
+
+def _select(table: str, columns: Sequence[str], where: str | None) -> str:
+    sql = f"SELECT {', '.join(columns)} FROM {table}"
+    return sql + (f" WHERE {where}" if where else "") + " ORDER BY id"
+
+
+def _fits(value: object, kind: str, dtype: pl.DataType) -> bool:
+    if dtype == pl.Date():
+        if kind != "text" or not isinstance(value, str) or len(value) != 10:
+            return False
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+    if dtype == pl.Int64():
+        return kind == "integer"
+    if dtype == pl.Float64():
+        return kind in ("integer", "real")
+    return kind == "text"
+
+
+_WANTED = {pl.Date(): "an ISO date (YYYY-MM-DD)", pl.Int64(): "a whole number"}
+
+
+def _diagnose(connection: sqlite3.Connection, path: Path, table: str) -> StoreError | None:
+    """Find the first value that does not fit the contract's type.
+
+    Runs only after a fast load has failed, so a plain scan is fine here. Text is read
+    as bytes: a value that is not valid UTF-8 is named by its place, never shown.
+    """
+    previous = connection.text_factory
+    connection.text_factory = bytes
+    try:
+        for column, dtype in FRAME_SCHEMAS[table].items():
+            query = f"SELECT id, {column}, typeof({column}) FROM {table} WHERE {column} IS NOT NULL"
+            for row_id, value, kind in connection.execute(query):
+                place = f"{path}: table {table}, row id {row_id}, column {column}"
+                kind = kind.decode("ascii") if isinstance(kind, bytes) else kind
+                if isinstance(value, bytes):
+                    try:
+                        value = value.decode("utf-8")
+                    except UnicodeDecodeError:
+                        return StoreError(f"{place}: holds text that is not valid UTF-8.")
+                if not _fits(value, kind, dtype):
+                    wanted = _WANTED.get(dtype, "a number" if dtype == pl.Float64() else "text")
+                    if dtype == pl.String() or kind == "blob":
+                        # Text columns hold names and references: say what it is, not what.
+                        return StoreError(f"{place}: holds {kind} data, not {wanted}.")
+                    shown = visible(repr(value))
+                    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+                    return StoreError(f"{place}: {shown} is not {wanted}.")
+    finally:
+        connection.text_factory = previous
+    return None
+
+
+SMALL_DATABASE_BYTES = 32 * 2**20
+"""Up to this size, tables are read with the standard library's sqlite3. connectorx
+hands Polars its rows through pyarrow, and importing pyarrow and numpy (~0.2 s) costs
+more than reading a council's rows takes; on a region's database connectorx wins."""
+
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _checked_dates(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Dates exactly as the contract stores them (`YYYY-MM-DD`), whichever reader read them.
+
+    Polars' own string-to-date cast accepts `2019-1-1` and `+2019-11-11`; the check is
+    made here, once, so a large database (connectorx) refuses what a small one refuses.
+    """
+    for name, dtype in schema.items():
+        if dtype != pl.Date() or name not in frame.columns:
+            continue
+        column = frame.get_column(name)
+        if column.dtype == pl.Date():
+            continue
+        text = column.cast(pl.String, strict=True)
+        values = text.drop_nulls()
+        if not values.str.contains(_ISO_DATE).all():
+            raise ValueError(f"column {name} holds a value that is not an ISO date")
+        frame = frame.with_columns(text.str.to_date("%Y-%m-%d", strict=True).alias(name))
+    return frame
+
+
+def _read_with_sqlite(
+    connection: sqlite3.Connection, query: str, schema: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    """Rows through sqlite3, typed as strictly as connectorx types them (or an error)."""
+    rows = connection.execute(query).fetchall()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+    series = []
+    for (name, dtype), values in zip(schema.items(), columns, strict=True):
+        raw = pl.String() if dtype == pl.Date() else dtype
+        series.append(pl.Series(name, list(values), dtype=raw, strict=True))
+    return pl.DataFrame(series)
+
+
+_ISO_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+
+
+def _dates_fit_in_sql(
+    connection: sqlite3.Connection, table: str, names: Sequence[str], where: str | None
+) -> bool:
+    """The contract's date rule asked of SQLite over the rows about to be read, for
+    connectorx reads.
+
+    connectorx parses a column declared DATE itself and accepts `2019-1-1`, `+2019-11-11`;
+    this asks the same question `_checked_dates` asks of the small-file reader's text.
+    """
+    dates = [name for name in names if FRAME_SCHEMAS[table][name] == pl.Date()]
+    if not dates:
+        return True
+    bad = " OR ".join(
+        f"({name} IS NOT NULL AND NOT (typeof({name}) = 'text' AND length({name}) = 10 "
+        f"AND {name} GLOB '{_ISO_GLOB}'))"
+        for name in dates
+    )
+    chosen = f"({where}) AND " if where else ""
+    sql = f"SELECT 1 FROM {table} WHERE {chosen}({bad}) LIMIT 1"
+    return connection.execute(sql).fetchone() is None
+
+
+def _read_with_connectorx(path: Path, query: str) -> pl.DataFrame:
+    import connectorx
+
+    url = "sqlite://" + urllib.parse.quote(reading_uri(path), safe="")
+    return connectorx.read_sql(url, query, return_type="polars")
+
+
+class ChangedWhileReading(Exception):
+    """A WAL database changed between connectorx's reads: read it all again."""
+
+
+READ_ATTEMPTS = 3
+
+
+class ReadSession:
+    """Every read of one load through one connection inside one read transaction.
+
+    Tables read one by one through their own connections can mix two states of a
+    database that an import is committing (names from before, allocations from after).
+    Here every table, and the history, comes from one snapshot: SQLite's read
+    transaction holds it. Large databases are read by connectorx, which opens its own
+    connections; in rollback-journal mode (what `import` leaves) the held read lock
+    keeps a writer from committing meanwhile, and in WAL mode the file is compared
+    before and after and the load is made again if it changed.
+    """
+
+    def __init__(self, path: Path, *, is_demo: bool = False) -> None:
+        self.path = path
+        self.connection, source = open_transaction(path)
+        self.source = source if not is_demo or source.is_demo else _as_demo(source)
+        self._large = source.size > SMALL_DATABASE_BYTES
+        self._signature = file_signature(path)
+        self._day: dt.date | None = None
+        self._day_rows: dict[str, pl.DataFrame] = {}
+        """The big tables' rows chosen by `DAY_ROWS` (before the few extra ones)."""
+        self._day_frames: Frames | None = None
+        self._history: Frames | None = None
+
+    def close(self) -> None:
+        """End the read transaction (what was read stays readable)."""
+        close_transaction(self.connection)
+
+    def _read_table(
+        self,
+        table: str,
+        *,
+        where: str | None = None,
+        columns: Sequence[str] | None = None,
+    ) -> pl.DataFrame:
+        """A table's rows (those `where` chooses), typed by the contract; `columns`
+        narrows it."""
+        schema = {
+            name: dtype
+            for name, dtype in FRAME_SCHEMAS[table].items()
+            if columns is None or name in columns
+        }
+        query = _select(table, list(schema), where)
+        try:
+            if self._large:
+                if not _dates_fit_in_sql(self.connection, table, list(schema), where):
+                    raise ValueError(f"table {table} holds a value that is not an ISO date")
+                frame = _read_with_connectorx(self.path, query)
+            else:
+                frame = _read_with_sqlite(self.connection, query, schema)
+            if frame.is_empty():
+                return pl.DataFrame(schema=schema)
+            frame = _checked_dates(frame, schema)
+            return frame.select(
+                pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items()
+            )
+        except StoreError:
+            raise
+        except Exception as error:
+            try:
+                diagnosis = _diagnose(self.connection, self.path, table)
+            except sqlite3.Error as sqlite_error:
+                raise explain(self.path, sqlite_error) from None
+            raise (diagnosis or explain(self.path, error)) from None
+
+    def _check_unchanged(self) -> None:
+        if self._large and file_signature(self.path) != self._signature and is_wal(self.path):
+            raise ChangedWhileReading
+
+    def load_frames(self, *, columns: Mapping[str, Sequence[str]] | None = None) -> Frames:
+        """Every table whole, every row of it (`columns` narrows some tables)."""
+        wanted = columns or {}
+        frames = {
+            table: self._read_table(table, columns=wanted.get(table)) for table in TABLE_NAMES
+        }
+        self._check_unchanged()
+        return Frames(source=self.source, **frames)
+
+    def load_day(self, day: dt.date) -> Frames:
+        """What a day's snapshot needs: the small tables whole; of the big ones the rows
+        open on `day` or broken (`DAY_ROWS`), the ended allocations of the cases waiting
+        for a worker then, and the cases the loaded allocations point at."""
+        frames: dict[str, pl.DataFrame] = {}
+        for table in TABLE_NAMES:
+            frames[table] = self._read_table(table, where=_where(table, day))
+        self._day = day
+        self._day_rows = {table: frames[table] for table in DAY_ROWS}
+        frames["allocations"] = self._with_waiting_history(frames, day)
+        frames["cases"] = self._with_referenced_cases(frames["cases"], frames["allocations"])
+        self._check_unchanged()
+        self._day_frames = Frames(source=self.source, **frames)
+        return self._day_frames
+
+    def load_history(self) -> Frames:
+        """The whole history (the big tables in `HISTORY_COLUMNS`), for weeks over, the
+        series and the direction of travel. After `load_day`, only the rows it did not
+        choose are read: each row of the file is read once."""
+        if self._history is not None:
+            return self._history
+        day_frames = self._day_frames
+        if day_frames is None:
+            self._history = self.load_frames(columns=HISTORY_COLUMNS)
+            return self._history
+        frames = {table: getattr(day_frames, table) for table in TABLE_NAMES}
+        for table, columns in HISTORY_COLUMNS.items():
+            others = self._read_table(
+                table, where=_where(table, self._day, rest=True), columns=columns
+            )
+            chosen = self._day_rows[table].select(columns)
+            frames[table] = pl.concat([chosen, others]).sort("id")
+        self._check_unchanged()
+        self._history = Frames(source=self.source, **frames)
+        return self._history
+
+    def _with_waiting_history(self, frames: dict[str, pl.DataFrame], day: dt.date) -> pl.DataFrame:
+        """Add the ended allocations of the cases open on `day` with nobody in post allocated:
+        they say since when each has waited, and who held it last. Found by case id through
+        the allocations' case index, so only those few cases' histories are read."""
+        allocations = frames["allocations"]
+        when = pl.lit(day, dtype=pl.Date)
+
+        def open_then(start: str, end: str) -> pl.Expr:
+            return (pl.col(start) <= when) & (pl.col(end).is_null() | (pl.col(end) > when))
+
+        in_post = frames["workers"].filter(open_then("start_date", "end_date")).get_column("id")
+        held = allocations.filter(
+            open_then("start_date", "end_date") & pl.col("worker_id").is_in(in_post.implode())
+        ).get_column("case_id")
+        waiting = (
+            frames["cases"]
+            .filter(open_then("opened_on", "closed_on") & ~pl.col("id").is_in(held.implode()))
+            .get_column("id")
+            .sort()
+        )
+        if waiting.is_empty():
+            return allocations
+        ids = ", ".join(str(int(case_id)) for case_id in waiting)  # whole numbers, made here
+        where = f"case_id IN ({ids}) AND end_date <= '{day.isoformat()}' AND end_date >= start_date"
+        ended = self._read_table("allocations", where=where)
+        return pl.concat([allocations, ended]).sort("id")
+
+    def _with_referenced_cases(
+        self, cases: pl.DataFrame, allocations: pl.DataFrame
+    ) -> pl.DataFrame:
+        """Add the (closed or not yet open) cases that loaded allocations point at.
+
+        They are what the problems list names ("allocated to a closed case"); usually none.
+        """
+        wanted = (
+            allocations.select(pl.col("case_id").alias("id"))
+            .unique()
+            .join(cases.select("id"), on="id", how="anti")
+            .sort("id")
+        )
+        if wanted.is_empty():
+            return cases
+        ids = ", ".join(str(case_id) for case_id in wanted["id"])
+        extra = self._read_table("cases", where=f"id IN ({ids})")
+        return pl.concat([cases, extra]).sort("id")
+
+
+def _as_demo(source: Source) -> Source:
+    import dataclasses
+
+    return dataclasses.replace(source, is_demo=True)
+
+
+@contextmanager
+def read_session(path: Path | str, *, is_demo: bool = False) -> Iterator[ReadSession]:
+    """Open `path` read-only and hold one read transaction while the caller reads."""
+    session = ReadSession(Path(path), is_demo=is_demo)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def read_consistently(
+    path: Path | str, read: Callable[[ReadSession], _T], *, is_demo: bool = False
+) -> _T:
+    """`read(session)` in one read transaction, made again if a WAL database changed."""
+    for attempt in range(READ_ATTEMPTS):
+        try:
+            with read_session(path, is_demo=is_demo) as session:
+                return read(session)
+        except ChangedWhileReading:
+            if attempt == READ_ATTEMPTS - 1:
+                raise changed_error(path) from None
+    raise AssertionError("unreachable")
+
+
+def changed_error(path: Path | str) -> StoreError:
+    return StoreError(
+        f"{path}: kept changing while it was read; try again when the import "
+        "writing to it has finished."
+    )
+
+
+def load_frames(
+    path: Path | str,
+    *,
+    as_of: dt.date | None = None,
+    is_demo: bool = False,
+    columns: Mapping[str, Sequence[str]] | None = None,
+) -> Frames:
+    """Load every table in one read transaction. With `as_of`, only the allocations and
+    cases that matter then (`ReadSession.load_day`).
+
+    `columns` (whole history only) narrows some tables to the columns a computation
+    needs (the series reads millions of allocations and cases, but not their references).
+    """
+    if as_of is not None and columns is not None:
+        raise ValueError("columns narrows the whole history only (as_of=None)")
+
+    def read(session: ReadSession) -> Frames:
+        if as_of is None:
+            return session.load_frames(columns=columns)
+        return session.load_day(as_of)
+
+    return read_consistently(path, read, is_demo=is_demo)
