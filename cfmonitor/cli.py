@@ -334,7 +334,7 @@ def check(
 
         console.print(safe_text(roll_back_interrupted_write(choice.path)))
     checked = Caseloads(choice, policy).check(as_of or _today())
-    console.print(safe_text(f"{choice.path}: schema version {checked.source.schema_version}"))
+    console.print(safe_text(f"{choice.label}: schema version {checked.source.schema_version}"))
     age = data_age(checked.source.last_import, as_of or _today(), policy.stale_after_days)
     console.print(safe_text(age.text))
     if age.warning:
@@ -343,7 +343,12 @@ def check(
         for line in checked.damage:
             console.print(safe_text(f"quick_check: {line}", "red"))
         sys.exit(EXIT_PROBLEMS)
-    console.print("quick_check: ok")
+    if choice.postgres is not None:
+        from cfmonitor.database import QUICK_CHECK_NOTE
+
+        console.print(QUICK_CHECK_NOTE)
+    else:
+        console.print("quick_check: ok")
     problems = checked.snapshot.problems
     if problems.is_empty():
         console.print("problems: none")

@@ -4,3 +4,8 @@
 turns into one sentence without the password); `pg_schema` is the PostgreSQL DDL made
 from the same SQLModel models as SQLite's. Nothing here imports Textual.
 """
+
+QUICK_CHECK_NOTE = (
+    "quick_check: no counterpart on PostgreSQL (the server keeps its own files sound)"
+)
+"""What `check` says where SQLite's `PRAGMA quick_check` would be."""

@@ -10,7 +10,6 @@ values, only of their types.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,8 +18,10 @@ from typing import Any
 
 import polars as pl
 
+from cfmonitor.data.contract import FRAME_SCHEMAS, TABLE_NAMES
 from cfmonitor.data.freshness import LastImport
-from cfmonitor.data.store import FRAME_SCHEMAS, TABLE_NAMES, Frames, Source
+from cfmonitor.data.reading import ReadSession
+from cfmonitor.data.store import Frames, Source
 from cfmonitor.database.connection import PostgresError, connect, explain
 from cfmonitor.database.location import PostgresLocation
 
@@ -33,9 +34,6 @@ METADATA_TABLES = ("imports",)
 SPAN_TABLES = ("workers", "reductions", "cases")
 PLANNED_DATES = {("workers", "end_date"), ("reductions", "end_date")}
 """As the SQLite reader: leaving dates and the ends of protected time lie ahead."""
-QUICK_CHECK_NOTE = (
-    "quick_check: no counterpart on PostgreSQL (the server keeps its own files sound)"
-)
 
 
 @dataclass(frozen=True)
@@ -47,19 +45,6 @@ class PostgresSource(Source):
     @property
     def label(self) -> str:
         return f"DEMO DATA ({self.where})" if self.is_demo else self.where
-
-
-DAY_ROWS = {
-    "allocations": (
-        "(start_date <= DATE '{day}' AND (end_date IS NULL OR end_date > DATE '{day}'))"
-        " OR end_date < start_date OR start_date IS NULL"
-    ),
-    "cases": (
-        "(opened_on <= DATE '{day}' AND (closed_on IS NULL OR closed_on > DATE '{day}'))"
-        " OR opened_on IS NULL"
-    ),
-}
-"""The rows of the big tables a day's snapshot reads (the SQLite reader's rule)."""
 
 
 class _Reader:
@@ -211,11 +196,19 @@ def _inspect(reader: _Reader, location: PostgresLocation, is_demo: bool) -> Post
     )
 
 
-class PostgresReadSession:
-    """Every read of one load through one connection inside one read transaction."""
+class PostgresReadSession(ReadSession):
+    """Every read of one load through one connection inside one read transaction.
+
+    The SQLite session's reading plan (the day's rows, the waiting cases' histories,
+    then the rest of the history) over PostgreSQL's tables: only how a table is read
+    differs. REPEATABLE READ holds one state of the data for the whole load, so there
+    is nothing to compare afterwards and nothing to read again.
+    """
 
     def __init__(self, location: PostgresLocation, *, is_demo: bool = False) -> None:
+        # The SQLite session's own __init__ opens a file: this one opens a connection.
         self.location = location
+        self.path = Path(location.label)
         connection = connect(location, read_only=True)
         self._reader = _Reader(location, connection)
         try:
@@ -224,9 +217,12 @@ class PostgresReadSession:
         except BaseException:
             self.close()
             raise
-        self._day: dt.date | None = None
-        self._day_frames: Frames | None = None
-        self._history: Frames | None = None
+        self._large = False
+        self._signature = None
+        self._day = None
+        self._day_rows = {}
+        self._day_frames = None
+        self._history = None
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -234,7 +230,7 @@ class PostgresReadSession:
         with contextlib.suppress(Exception):
             self._reader.connection.close()
 
-    def read_table(
+    def _read_table(
         self, table: str, *, where: str | None = None, columns: Sequence[str] | None = None
     ) -> pl.DataFrame:
         schema = {
@@ -242,73 +238,15 @@ class PostgresReadSession:
             for name, dtype in FRAME_SCHEMAS[table].items()
             if columns is None or name in columns
         }
+        if where is not None:
+            # The SQLite rule's "not chosen" is `IS NOT 1`; PostgreSQL's boolean says TRUE.
+            where = where.replace(" IS NOT 1", " IS NOT TRUE")
         sql = f"SELECT {', '.join(schema)} FROM {table}"
         sql += (f" WHERE {where}" if where else "") + " ORDER BY id"
         return self._reader.frame(table, sql, schema)
 
-    def load_frames(self, *, columns: Mapping[str, Sequence[str]] | None = None) -> Frames:
-        """Every table whole (`columns` narrows some tables)."""
-        wanted = columns or {}
-        frames = {table: self.read_table(table, columns=wanted.get(table)) for table in TABLE_NAMES}
-        return Frames(source=self.source, **frames)
-
-    def load_day(self, day: dt.date) -> Frames:
-        """What a day's snapshot needs, as the SQLite reader's `load_day`."""
-        text = day.isoformat()
-        frames = {
-            table: self.read_table(
-                table, where=DAY_ROWS[table].format(day=text) if table in DAY_ROWS else None
-            )
-            for table in TABLE_NAMES
-        }
-        frames["allocations"] = self._with_waiting_history(frames, day)
-        frames["cases"] = self._with_referenced_cases(frames["cases"], frames["allocations"])
-        self._day = day
-        self._day_frames = Frames(source=self.source, **frames)
-        return self._day_frames
-
-    def _with_waiting_history(self, frames: dict[str, pl.DataFrame], day: dt.date) -> pl.DataFrame:
-        """The ended allocations of the cases open on `day` with nobody in post allocated."""
-        allocations = frames["allocations"]
-        when = pl.lit(day, dtype=pl.Date)
-
-        def open_then(start: str, end: str) -> pl.Expr:
-            return (pl.col(start) <= when) & (pl.col(end).is_null() | (pl.col(end) > when))
-
-        in_post = frames["workers"].filter(open_then("start_date", "end_date")).get_column("id")
-        held = allocations.filter(
-            open_then("start_date", "end_date") & pl.col("worker_id").is_in(in_post.implode())
-        ).get_column("case_id")
-        waiting = (
-            frames["cases"]
-            .filter(open_then("opened_on", "closed_on") & ~pl.col("id").is_in(held.implode()))
-            .get_column("id")
-            .sort()
-        )
-        if waiting.is_empty():
-            return allocations
-        ids = ", ".join(str(int(case_id)) for case_id in waiting)  # whole numbers, made here
-        where = (
-            f"case_id IN ({ids}) AND end_date <= DATE '{day.isoformat()}' "
-            "AND end_date >= start_date"
-        )
-        ended = self.read_table("allocations", where=where)
-        return pl.concat([allocations, ended]).sort("id")
-
-    def _with_referenced_cases(
-        self, cases: pl.DataFrame, allocations: pl.DataFrame
-    ) -> pl.DataFrame:
-        wanted = (
-            allocations.select(pl.col("case_id").alias("id"))
-            .unique()
-            .join(cases.select("id"), on="id", how="anti")
-            .sort("id")
-        )
-        if wanted.is_empty():
-            return cases
-        ids = ", ".join(str(int(case_id)) for case_id in wanted["id"])
-        extra = self.read_table("cases", where=f"id IN ({ids})")
-        return pl.concat([cases, extra]).sort("id")
+    def _check_unchanged(self) -> None:
+        """Nothing to check: the transaction's snapshot cannot change under it."""
 
 
 @contextlib.contextmanager
@@ -336,7 +274,7 @@ def load_frames(
 
 def inspect(location: PostgresLocation, *, is_demo: bool = False) -> Source:
     with read_session(location, is_demo=is_demo) as session:
-        return dataclasses.replace(session.source)
+        return session.source
 
 
 def signature(location: PostgresLocation) -> tuple[int, int] | None:
