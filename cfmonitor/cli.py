@@ -19,6 +19,7 @@ from cfmonitor.errors import CfmonitorError, WrittenThenInterrupted
 
 if TYPE_CHECKING:
     from cfmonitor.data.engine import Source
+    from cfmonitor.importing.writing_postgres import PostgresTarget
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -367,9 +368,17 @@ def _create_private_file(path: Path) -> None:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def init(path: Path) -> None:
-    """Create an empty cfmonitor database at PATH (never overwrites)."""
+@click.argument("path", type=DATABASE)
+def init(path: Path | str) -> None:
+    """Create an empty cfmonitor database at PATH, or its tables in a postgresql:// database
+    (never overwrites)."""
+    if isinstance(path, str):
+        from cfmonitor.database.pg_schema import create_schema_in
+        from cfmonitor.importing.writing_postgres import PostgresTarget
+
+        label = create_schema_in(PostgresTarget.from_url(path).location)
+        click.echo(f"Created cfmonitor's tables in {label}")
+        return
     from cfmonitor.data.engine import create_schema
 
     _create_private_file(path)
@@ -424,6 +433,15 @@ def _required_db(help_text: str):
     return click.option("--db", "db", required=True, type=DATABASE, help=help_text)
 
 
+def _import_target(db: Path | str) -> Path | PostgresTarget:
+    """Where an import writes: a SQLite file, or (a postgresql:// URL) a PostgreSQL database."""
+    if isinstance(db, Path):
+        return db
+    from cfmonitor.importing.writing_postgres import PostgresTarget
+
+    return PostgresTarget.from_url(db)
+
+
 @cli.command("import")
 @_required_db("The database to write (created, owner-only, if it does not exist).")
 @_file_option("teams")
@@ -475,7 +493,7 @@ def _required_db(help_text: str):
     help="Let --replace remove more than half of a table's rows.",
 )
 def import_(
-    db: Path,
+    db: Path | str,
     teams: Path | None,
     workers: Path | None,
     reductions: Path | None,
@@ -512,6 +530,7 @@ def import_(
             param_hint="--extract-date",
         )
     policy = load_policy(policy_path)
+    target = _import_target(db)
     given = {
         "teams": teams,
         "workers": workers,
@@ -538,7 +557,7 @@ def import_(
             mapping_file=mapping_file,
             extract_date=extract_date,
             workers_file=files.pop("workers", None),
-            updating=db if mode == "update" else None,
+            updating=target if mode == "update" else None,
         )
         tables, source_problems = converted.tables, converted.problems
         provenance = converted.provenance
@@ -548,7 +567,7 @@ def import_(
     try:
         with ImportProgress(console) as progress:
             outcome = run_import(
-                db,
+                target,
                 files,
                 mode=mode,
                 policy=policy,
@@ -566,14 +585,14 @@ def import_(
         raise
     try:
         print_problems(outcome.problems, console)
-        print_outcome(outcome, str(db), console)
+        print_outcome(outcome, str(target), console)  # a PostgresTarget's str is its label
     except KeyboardInterrupt:
         if outcome.result is None or outcome.result.unchanged:
             raise
         raise WrittenThenInterrupted(
-            f"{db}: interrupted after the import was written; the new rows are in the database."
+            f"{target}: interrupted after the import was written; the new rows are in the database."
         ) from None
-    if dry_run and db.exists():
+    if dry_run and isinstance(db, Path) and db.exists():
         from cfmonitor.data.engine import SCHEMA_VERSION, inspect
 
         version = inspect(db).schema_version

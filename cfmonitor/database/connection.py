@@ -68,7 +68,12 @@ def _reason(location: PostgresLocation, error: BaseException) -> str:
     if location.password:
         text = text.replace(location.password, "…")
     text = re.sub(r"^[A-Z_]+: (\[libpq\] )?", "", text.strip())
-    text = re.sub(r"^Failed to (connect|execute query|prepare query)[^:]*: ", "", text)
+    text = re.sub(
+        r"^Failed to (?:connect|execute query|prepare query|begin COPY)(?: '.*?')?: ",
+        "",
+        text,
+        flags=re.S,
+    )
     text = re.sub(r"(?s)(\. )?SQLSTATE: \w+$", "", text)
     text = re.sub(r"(?s)\nQuery was: .*$", "", text)
     first = next((line.strip() for line in text.splitlines() if line.strip()), "unknown error")

@@ -14,6 +14,7 @@ There is no `PRAGMA user_version`: the version lives in a one-row table.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from sqlalchemy import Column, Constraint, ForeignKeyConstraint, Table
@@ -21,6 +22,8 @@ from sqlalchemy.dialects.postgresql.base import PGDDLCompiler, PGDialect, PGType
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from cfmonitor.data.schema import INDEXES, METADATA_TABLES, SCHEMA_VERSION, TABLE_NAMES, Team
+from cfmonitor.database.connection import PostgresError, connect, explain
+from cfmonitor.database.location import PostgresLocation
 
 IDENTITY_COLUMNS = {("imports", "id")}
 """Ids PostgreSQL numbers itself; every other id is assigned by the import."""
@@ -96,3 +99,29 @@ def schema_sql() -> str:
 
 if __name__ == "__main__":
     print(schema_sql(), end="")
+
+
+def create_schema_in(location: PostgresLocation) -> str:
+    """`cfmonitor init postgresql://…`: the tables, indexes and version row, in one
+    transaction; refuses a database that has them already. Returns the label."""
+    connection = connect(location, read_only=False)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT to_regclass('{VERSION_TABLE}') IS NOT NULL")
+            row = cursor.fetchone()
+            if row is not None and row[0]:
+                raise PostgresError(
+                    f"{location.label}: already has cfmonitor's tables; init never overwrites."
+                )
+            cursor.execute("BEGIN")
+            for statement in schema_statements():
+                cursor.execute(statement)
+            cursor.execute("COMMIT")
+    except PostgresError:
+        raise
+    except Exception as error:
+        raise explain(location, error) from None
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
+    return location.label

@@ -25,6 +25,7 @@ SUPERUSER_PASSWORD = "admin-Secret-9f2"
 READER = "reader"
 READER_PASSWORD = "reader-Secret-4c7"
 DATABASE = "cfmonitor"
+TABLES = ("teams", "workers", "reductions", "cases", "allocations")
 
 
 class NoServer(Exception):
