@@ -373,10 +373,10 @@ def init(path: Path | str) -> None:
     """Create an empty cfmonitor database at PATH, or its tables in a postgresql:// database
     (never overwrites)."""
     if isinstance(path, str):
+        from cfmonitor.database.location import parse_postgres
         from cfmonitor.database.pg_schema import create_schema_in
-        from cfmonitor.importing.writing_postgres import PostgresTarget
 
-        label = create_schema_in(PostgresTarget.from_url(path).location)
+        label = create_schema_in(parse_postgres(path))
         click.echo(f"Created cfmonitor's tables in {label}")
         return
     from cfmonitor.data.engine import create_schema
@@ -613,7 +613,7 @@ def import_(
     help="Folder for teams.csv … allocations.csv (created if missing).",
 )
 @click.option("--force", is_flag=True, help="Overwrite files already in the folder.")
-def dump(db: Path, folder: Path, force: bool) -> None:
+def dump(db: Path | str, folder: Path, force: bool) -> None:
     """Write every table as CSV in the import format (natural keys, ISO dates)."""
     from cfmonitor.dump import dump_database
     from cfmonitor.safe_text import visible

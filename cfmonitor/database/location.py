@@ -98,10 +98,13 @@ def parse_location(text: str | Path) -> Location:
     """`text` as a database location. Anything not a PostgreSQL URL is a SQLite path."""
     if isinstance(text, Path) or not is_postgres_url(text):
         return SqliteLocation(Path(text))
-    return _parse_postgres(text)
+    return parse_postgres(text)
 
 
-def _parse_postgres(text: str) -> PostgresLocation:
+def parse_postgres(text: str) -> PostgresLocation:
+    """A `postgresql://` (or `postgres://`) URL; the password is kept out of every message."""
+    if not is_postgres_url(text):
+        raise LocationError("not a postgresql:// URL.")
     try:
         parts = urllib.parse.urlsplit(text)
         port = parts.port

@@ -26,7 +26,7 @@ from cfmonitor.data.contract import FRAME_SCHEMAS
 from cfmonitor.data.freshness import LastImport, utc_stamp
 from cfmonitor.data.store import Frames, Source
 from cfmonitor.database.connection import PostgresError, connect, explain
-from cfmonitor.database.location import PostgresLocation, parse_location
+from cfmonitor.database.location import PostgresLocation, parse_postgres
 from cfmonitor.errors import ChangedMeanwhile, WrittenThenInterrupted
 from cfmonitor.importing.contract import TABLE_ORDER
 from cfmonitor.importing.planning import TableChanges
@@ -50,10 +50,7 @@ class PostgresTarget:
 
     @classmethod
     def from_url(cls, url: str) -> PostgresTarget:
-        location = parse_location(url)
-        if not isinstance(location, PostgresLocation):
-            raise PostgresError("not a postgresql:// URL.")
-        return cls(location)
+        return cls(parse_postgres(url))
 
     @property
     def name(self) -> str:

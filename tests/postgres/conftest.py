@@ -49,6 +49,12 @@ class Databases:
     ) -> str:
         return self.server.url(user=user, password=password, database=database)
 
+    def copy_of_demo(self, name: str) -> str:
+        """A new database holding the demo, for a test that changes it; the reader's URL.
+        Copied from `pristine`, which nobody reads (a template must have no connections)."""
+        pg.create_database(self.server, f"{name} TEMPLATE pristine")
+        return self.url(database=name)
+
     @property
     def demo(self) -> str:
         return self.url()
@@ -102,10 +108,10 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
         pg.create_database(server, "demo")
         pg.create_database(server, "empty")
         pg.copy_sqlite(server, sqlite_demo, "demo")
-        for name in ("future", "partial"):  # copies of the demo, made by the server
+        for name in ("pristine", "future", "partial"):  # copies of the demo, by the server
             pg.create_database(server, f"{name} TEMPLATE demo")
         pg.execute(server, "future", "UPDATE cfmonitor_schema SET version = 99")
-        for name in ("demo", "empty", "future", "partial"):
+        for name in ("demo", "empty", "future", "partial", "pristine"):
             pg.execute(server, name, *(grant.format(database=name) for grant in pg.READER_GRANTS))
         pg.execute(server, "partial", f"REVOKE SELECT ON allocations FROM {pg.READER}")
         yield Databases(server, sqlite_demo)

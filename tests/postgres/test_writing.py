@@ -121,3 +121,18 @@ def test_the_reader_role_cannot_import(postgres, capsys, tmp_path) -> None:
     assert result.code == 2
     assert "nothing was changed" in result.err
     assert pg.READER_PASSWORD not in result.out + result.err
+
+
+def test_dump_writes_the_files_the_sqlite_file_gives(postgres, capsys, tmp_path) -> None:
+    from_file = run_cli(
+        capsys, "dump", "--db", str(postgres.sqlite_demo), "--dir", str(tmp_path / "file")
+    )
+    from_postgres = run_cli(
+        capsys, "dump", "--db", postgres.demo, "--dir", str(tmp_path / "postgres")
+    )
+    assert from_file.code == from_postgres.code == 0, from_postgres.err
+    for table in pg.TABLES:
+        name = f"{table}.csv"
+        assert (tmp_path / "postgres" / name).read_bytes() == (
+            tmp_path / "file" / name
+        ).read_bytes()
