@@ -195,43 +195,51 @@ def execute(server: Server, database: str, *statements: str) -> None:
 
 def copy_sqlite(server: Server, sqlite_path: Path, database: str) -> None:
     """Create cfmonitor's schema in `database` and copy every row of a SQLite file into it
-    (ids, imports and the demo mark as they are), so both hold the same data."""
+    (ids, imports and the demo mark as they are), so both hold the same data. The tables
+    go through cfmonitor's own SQLite reader and into PostgreSQL by COPY (ADBC ingest)."""
+    import datetime as dt
     import sqlite3
 
     import adbc_driver_postgresql.dbapi as adbc
-    import polars as pl
+    import pyarrow as pa
 
-    from cfmonitor.data.schema import METADATA_TABLES, TABLE_NAMES
-    from cfmonitor.data.store import DEMO_APPLICATION_ID, FRAME_SCHEMAS
+    from cfmonitor.data.contract import DEMO_APPLICATION_ID, TABLE_NAMES
+    from cfmonitor.data.reading import load_frames
     from cfmonitor.database.pg_schema import VERSION_TABLE, schema_statements
 
+    frames = load_frames(sqlite_path)
     source = sqlite3.connect(sqlite_path.resolve().as_uri() + "?mode=ro", uri=True)
     demo = source.execute("PRAGMA application_id").fetchone()[0] == DEMO_APPLICATION_ID
-    schemas = {
-        **FRAME_SCHEMAS,
-        "imports": {
-            "id": pl.Int64(),
-            "source": pl.String(),
-            "extract_date": pl.Date(),
-            "imported_at": pl.String(),
-        },
-    }
-    with adbc.connect(server.socket_url(database=database)) as connection:
-        with connection.cursor() as cursor:
-            for statement in schema_statements():
-                cursor.execute(statement)
-            cursor.execute(f"UPDATE {VERSION_TABLE} SET demo = {'TRUE' if demo else 'FALSE'}")
-            for table in (*TABLE_NAMES, *METADATA_TABLES):
-                schema = schemas[table]
-                rows = source.execute(f"SELECT {', '.join(schema)} FROM {table}").fetchall()
-                frame = pl.DataFrame(
-                    rows,
-                    schema={n: pl.String() if d == pl.Date() else d for n, d in schema.items()},
-                    orient="row",
-                ).with_columns(
-                    pl.col(n).str.to_date("%Y-%m-%d") for n, d in schema.items() if d == pl.Date()
-                )
-                if frame.height:
-                    cursor.adbc_ingest(table, frame.to_arrow(), mode="append")
-        connection.commit()
+    imports = source.execute(
+        "SELECT id, source, extract_date, imported_at FROM imports ORDER BY id"
+    ).fetchall()
     source.close()
+    with (
+        adbc.connect(server.socket_url(database=database)) as connection,
+        connection.cursor() as cursor,
+    ):
+        for statement in schema_statements():
+            cursor.execute(statement)
+        cursor.execute(f"UPDATE {VERSION_TABLE} SET demo = {'TRUE' if demo else 'FALSE'}")
+        for table in TABLE_NAMES:
+            frame = getattr(frames, table)
+            if frame.height:
+                cursor.adbc_ingest(table, frame.to_arrow(), mode="append")
+        if imports:
+            ids, sources, extracts, stamps = zip(*imports, strict=True)
+            rows = pa.table(
+                {
+                    "id": pa.array(ids, pa.int64()),
+                    "source": pa.array(sources, pa.string()),
+                    "extract_date": pa.array(
+                        [dt.date.fromisoformat(day) if day else None for day in extracts],
+                        pa.date32(),
+                    ),
+                    "imported_at": pa.array(stamps, pa.string()),
+                }
+            )
+            cursor.adbc_ingest("imports", rows, mode="append")
+        connection.commit()
+    analyse = adbc.connect(server.socket_url(database=database), autocommit=True)
+    with analyse as connection, connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -91,3 +91,10 @@ def test_a_url_is_not_taken_for_a_file_and_its_password_is_not_printed(
     assert "no such database file" not in result.err
     assert "postgresql://reader@host.invalid:5432/db" in result.err
     assert result.err.count("\n") == 1
+
+
+def test_serve_keeps_a_url_off_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_cli(capsys, "serve", "--db", f"postgresql://reader:{SECRET}@host/db")
+    assert result.code == 2
+    assert SECRET not in result.out + result.err
+    assert "give a PostgreSQL database to serve in CFMONITOR_DB" in result.err
