@@ -19,6 +19,7 @@ from cfmonitor.errors import CfmonitorError, WrittenThenInterrupted
 
 if TYPE_CHECKING:
     from cfmonitor.data.engine import Source
+    from cfmonitor.importing.writing_postgres import PostgresTarget
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -42,12 +43,30 @@ class IsoDate(click.ParamType):
 
 
 ISO_DATE = IsoDate()
+
+
+class DatabaseArgument(click.ParamType):
+    """A SQLite path (a `Path`) or a `postgresql://` URL, kept exactly as written (a
+    `Path` would fold its `//`); the value is never echoed, as a URL may hold a password."""
+
+    name = "PATH|URL"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        from cfmonitor.database.location import is_postgres_url
+
+        text = str(value)
+        return text if is_postgres_url(text) else Path(text)
+
+
+DATABASE = DatabaseArgument()
 DB_OPTION = click.option(
     "--db",
     "db",
-    type=click.Path(path_type=Path),
+    type=DATABASE,
     default=None,
-    help="SQLite database (default: $CFMONITOR_DB, else the built-in demo data).",
+    help=(
+        "SQLite file or postgresql:// URL (default: $CFMONITOR_DB, else the built-in demo data)."
+    ),
 )
 AS_OF_OPTION = click.option(
     "--as-of",
@@ -316,7 +335,7 @@ def check(
 
         console.print(safe_text(roll_back_interrupted_write(choice.path)))
     checked = Caseloads(choice, policy).check(as_of or _today())
-    console.print(safe_text(f"{choice.path}: schema version {checked.source.schema_version}"))
+    console.print(safe_text(f"{choice.label}: schema version {checked.source.schema_version}"))
     age = data_age(checked.source.last_import, as_of or _today(), policy.stale_after_days)
     console.print(safe_text(age.text))
     if age.warning:
@@ -325,7 +344,12 @@ def check(
         for line in checked.damage:
             console.print(safe_text(f"quick_check: {line}", "red"))
         sys.exit(EXIT_PROBLEMS)
-    console.print("quick_check: ok")
+    if choice.postgres is not None:
+        from cfmonitor.database import QUICK_CHECK_NOTE
+
+        console.print(QUICK_CHECK_NOTE)
+    else:
+        console.print("quick_check: ok")
     problems = checked.snapshot.problems
     if problems.is_empty():
         console.print("problems: none")
@@ -344,9 +368,17 @@ def _create_private_file(path: Path) -> None:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def init(path: Path) -> None:
-    """Create an empty cfmonitor database at PATH (never overwrites)."""
+@click.argument("path", type=DATABASE)
+def init(path: Path | str) -> None:
+    """Create an empty cfmonitor database at PATH, or its tables in a postgresql:// database
+    (never overwrites)."""
+    if isinstance(path, str):
+        from cfmonitor.database.location import parse_postgres
+        from cfmonitor.database.pg_schema import create_schema_in
+
+        label = create_schema_in(parse_postgres(path))
+        click.echo(f"Created cfmonitor's tables in {label}")
+        return
     from cfmonitor.data.engine import create_schema
 
     _create_private_file(path)
@@ -398,9 +430,16 @@ def _file_option(table: str):
 
 
 def _required_db(help_text: str):
-    return click.option(
-        "--db", "db", required=True, type=click.Path(dir_okay=False, path_type=Path), help=help_text
-    )
+    return click.option("--db", "db", required=True, type=DATABASE, help=help_text)
+
+
+def _import_target(db: Path | str) -> Path | PostgresTarget:
+    """Where an import writes: a SQLite file, or (a postgresql:// URL) a PostgreSQL database."""
+    if isinstance(db, Path):
+        return db
+    from cfmonitor.importing.writing_postgres import PostgresTarget
+
+    return PostgresTarget.from_url(db)
 
 
 @cli.command("import")
@@ -454,7 +493,7 @@ def _required_db(help_text: str):
     help="Let --replace remove more than half of a table's rows.",
 )
 def import_(
-    db: Path,
+    db: Path | str,
     teams: Path | None,
     workers: Path | None,
     reductions: Path | None,
@@ -491,6 +530,7 @@ def import_(
             param_hint="--extract-date",
         )
     policy = load_policy(policy_path)
+    target = _import_target(db)
     given = {
         "teams": teams,
         "workers": workers,
@@ -517,7 +557,7 @@ def import_(
             mapping_file=mapping_file,
             extract_date=extract_date,
             workers_file=files.pop("workers", None),
-            updating=db if mode == "update" else None,
+            updating=target if mode == "update" else None,
         )
         tables, source_problems = converted.tables, converted.problems
         provenance = converted.provenance
@@ -527,7 +567,7 @@ def import_(
     try:
         with ImportProgress(console) as progress:
             outcome = run_import(
-                db,
+                target,
                 files,
                 mode=mode,
                 policy=policy,
@@ -545,14 +585,14 @@ def import_(
         raise
     try:
         print_problems(outcome.problems, console)
-        print_outcome(outcome, str(db), console)
+        print_outcome(outcome, str(target), console)  # a PostgresTarget's str is its label
     except KeyboardInterrupt:
         if outcome.result is None or outcome.result.unchanged:
             raise
         raise WrittenThenInterrupted(
-            f"{db}: interrupted after the import was written; the new rows are in the database."
+            f"{target}: interrupted after the import was written; the new rows are in the database."
         ) from None
-    if dry_run and db.exists():
+    if dry_run and isinstance(db, Path) and db.exists():
         from cfmonitor.data.engine import SCHEMA_VERSION, inspect
 
         version = inspect(db).schema_version
@@ -573,7 +613,7 @@ def import_(
     help="Folder for teams.csv … allocations.csv (created if missing).",
 )
 @click.option("--force", is_flag=True, help="Overwrite files already in the folder.")
-def dump(db: Path, folder: Path, force: bool) -> None:
+def dump(db: Path | str, folder: Path, force: bool) -> None:
     """Write every table as CSV in the import format (natural keys, ISO dates)."""
     from cfmonitor.dump import dump_database
     from cfmonitor.safe_text import visible

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from cfmonitor.data.reading import load_frames
+from cfmonitor.data.store import Frames
 from cfmonitor.export import ExportError, csv_text, write_bytes
 from cfmonitor.importing.contract import FORMATS, TABLE_ORDER
 from cfmonitor.importing.natural import to_natural
@@ -65,7 +66,17 @@ def _swap_in(staged: Path, folder: Path, names: list[str]) -> None:
         shutil.rmtree(aside, ignore_errors=True)
 
 
-def dump_database(db: Path, folder: Path, *, force: bool) -> list[Path]:
+def _read_whole(db: Path | str) -> Frames:
+    """Every table of a SQLite file or (a postgresql:// URL) a PostgreSQL database."""
+    if isinstance(db, Path):
+        return load_frames(db)
+    from cfmonitor.database import pg_reading
+    from cfmonitor.database.location import parse_postgres
+
+    return pg_reading.load_frames(parse_postgres(db))
+
+
+def dump_database(db: Path | str, folder: Path, *, force: bool) -> list[Path]:
     """Write teams.csv … allocations.csv into `folder`; refuse to overwrite unless `force`."""
     targets = {table: folder / f"{table}.csv" for table in TABLE_ORDER}
     if folder.exists() and not folder.is_dir():
@@ -75,7 +86,7 @@ def dump_database(db: Path, folder: Path, *, force: bool) -> list[Path]:
         raise ExportError(
             f"{folder}: already holds {', '.join(existing)}; add --force to overwrite."
         )
-    tables = to_natural(load_frames(db))
+    tables = to_natural(_read_whole(db))
     make_private_folders(folder.parent if str(folder.parent) else Path("."))
     staged = _staging_folder(folder, ".cfmonitor-dump")
     try:

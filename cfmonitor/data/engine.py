@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from cfmonitor.data.caseload import (
     SUMMARY_FIELDS,
@@ -52,11 +52,15 @@ from cfmonitor.data.store import Frames, Source, StoreError, inspect
 
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Callable
 
     from cfmonitor.data.direction import Direction
     from cfmonitor.data.series import Trend
     from cfmonitor.locate import DatabaseChoice
     from cfmonitor.policy import Policy
+
+
+_T = TypeVar("_T")
 
 
 def __getattr__(name: str) -> object:
@@ -177,13 +181,39 @@ class Caseloads:
 
     def source(self) -> Source:
         """The file's header facts (schema version, last import, date span), no tables."""
+        if self.database.postgres is not None:
+            from cfmonitor.database import pg_reading
+
+            return pg_reading.inspect(self.database.postgres, is_demo=self.is_demo)
         return inspect(self.path, is_demo=self.is_demo)
 
     def signature(self) -> tuple[int, int] | None:
         """What changes when another program writes the database (None: not there)."""
+        if self.database.postgres is not None:
+            from cfmonitor.database import pg_reading
+
+            return pg_reading.signature(self.database.postgres)
         from cfmonitor.data.store import file_signature
 
         return file_signature(self.path)
+
+    def _session(self) -> ReadSession:
+        """A new load's read transaction, on the SQLite file or the PostgreSQL database."""
+        if self.database.postgres is not None:
+            from cfmonitor.database.pg_reading import PostgresReadSession
+
+            return PostgresReadSession(self.database.postgres, is_demo=self.is_demo)
+        return ReadSession(self.path, is_demo=self.is_demo)
+
+    def _consistently(self, read: Callable[[ReadSession], _T]) -> _T:
+        """`read(session)` in one read transaction (on SQLite, made again if it changed)."""
+        if self.database.postgres is None:
+            return read_consistently(self.path, read, is_demo=self.is_demo)
+        session = self._session()
+        try:
+            return read(session)
+        finally:
+            session.close()
 
     def snapshot(self, day: dt.date) -> Snapshot:
         """The day's figures, without weeks over (`with_history` adds them).
@@ -192,7 +222,7 @@ class Caseloads:
         self.close()
         self._history = None
         for attempt in range(READ_ATTEMPTS):
-            session = ReadSession(self.path, is_demo=self.is_demo)
+            session = self._session()
             try:
                 frames = session.load_day(day)
             except ChangedWhileReading:
@@ -217,7 +247,7 @@ class Caseloads:
             snapshot = compute_snapshot(session.load_day(day), self.policy, day)
             return _add_weeks_over(snapshot, session)
 
-        return read_consistently(self.path, read, is_demo=self.is_demo)
+        return self._consistently(read)
 
     def _whole_history(self, snapshot: Snapshot) -> Frames:
         """The whole history behind `snapshot`: the rest of its load's read, or (for a
@@ -233,12 +263,10 @@ class Caseloads:
             finally:
                 self.close()
         else:
-            frames = read_consistently(
-                self.path, lambda session: session.load_history(), is_demo=self.is_demo
-            )
+            frames = self._consistently(lambda session: session.load_history())
             if frames.source != snapshot.source:
                 raise StoreError(
-                    f"{self.path}: the database changed while it was read; read it again."
+                    f"{self.database.label}: the database changed while it was read; read it again."
                 )
         self._history = frames
         return frames
@@ -261,9 +289,7 @@ class Caseloads:
 
     def _read_history(self) -> Frames:
         self.close()
-        self._history = read_consistently(
-            self.path, lambda session: session.load_history(), is_demo=self.is_demo
-        )
+        self._history = self._consistently(lambda session: session.load_history())
         return self._history
 
     def trend(self, start: dt.date, end: dt.date, every: str = "week") -> Trend:
@@ -283,10 +309,8 @@ class Caseloads:
         """The file's quick_check, then (when sound) the day's figures and their problems."""
         from cfmonitor.data.store import quick_check
 
-        damage = quick_check(self.path)
-        frames = read_consistently(
-            self.path, lambda session: session.load_frames(), is_demo=self.is_demo
-        )
+        damage = [] if self.database.postgres else quick_check(self.path)
+        frames = self._consistently(lambda session: session.load_frames())
         snapshot = None if damage else compute_snapshot(frames, self.policy, day)
         return Check(frames.source, damage, snapshot)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -28,6 +29,7 @@ from cfmonitor.importing.writing import (
     state_marker,
     write_changes,
 )
+from cfmonitor.importing.writing_postgres import PostgresTarget
 from cfmonitor.policy import Policy
 
 Step = Callable[[str], None]
@@ -93,7 +95,9 @@ def _stored(db: Path) -> tuple[Frames, bool]:
     return load_frames(db), False
 
 
-def _check_mode(db: Path, stored: Frames, tables: list[str], mode: str | None) -> str:
+def _check_mode(
+    db: Path | PostgresTarget, stored: Frames, tables: list[str], mode: str | None
+) -> str:
     if mode is not None:
         return mode
     holding = [table for table in tables if getattr(stored, table).height]
@@ -106,7 +110,7 @@ def _check_mode(db: Path, stored: Frames, tables: list[str], mode: str | None) -
 
 
 def _prepare(
-    db: Path,
+    db: Path | PostgresTarget,
     files: dict[str, Path],
     mode: str | None,
     policy: Policy,
@@ -120,10 +124,14 @@ def _prepare(
     """(problems, changes, create): everything short of writing. The files' frames are
     dropped when this returns, so only the rows to write stay in memory."""
     step("Reading the database")
-    if db.exists() and not dry_run:
-        prepare_for_writing(db)
-    marker = state_marker(db)
-    stored, create = _stored(db)
+    marker: tuple | None
+    if isinstance(db, PostgresTarget):
+        marker, (stored, create) = db.state_marker(), db.stored()
+    else:
+        if db.exists() and not dry_run:
+            prepare_for_writing(db)
+        marker = state_marker(db)
+        stored, create = _stored(db)
     tables = [table for table in TABLE_ORDER if table in files or table in given]
     chosen_mode = _check_mode(db, stored, tables, mode)
     typed: dict[str, pl.DataFrame] = {}
@@ -158,18 +166,18 @@ def _prepare(
     return found, changes, create, marker
 
 
-def _is_newer_extract(db: Path, provenance: Provenance) -> bool:
+def _is_newer_extract(db: Path | PostgresTarget, provenance: Provenance) -> bool:
     """True when an import that changes no row still says something new: that the data
     was current on a later extract date than the one recorded (so it is not stale)."""
     if provenance.extract_date is None:
         return False
-    last = inspect(db).last_import
+    last = db.last_import() if isinstance(db, PostgresTarget) else inspect(db).last_import
     recorded = last.extract_date if last else None
     return recorded is None or provenance.extract_date > recorded
 
 
 def run_import(
-    db: Path,
+    db: Path | PostgresTarget,
     files: dict[str, Path],
     *,
     mode: str | None,
@@ -219,8 +227,8 @@ def run_import(
     if on_plan is not None:
         on_plan(rows)
     step(f"Writing {db.name}")
-    result = write_changes(
-        db,
+    write = db.write_changes if isinstance(db, PostgresTarget) else partial(write_changes, db)
+    result = write(
         changes,
         create=create,
         progress=progress or (lambda rows: None),

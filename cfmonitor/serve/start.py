@@ -26,12 +26,22 @@ class ServeError(CfmonitorError):
     """The server cannot start; nothing was served."""
 
 
-def app_arguments(db: Path | None, as_of: dt.date | None, policy: Path | None) -> AppArguments:
+def app_arguments(
+    db: Path | str | None, as_of: dt.date | None, policy: Path | None
+) -> AppArguments:
     """Absolute paths, checked now: every tab's app gets exactly these."""
     from cfmonitor.locate import choose_database
     from cfmonitor.policy import load_policy
 
     load_policy(policy)  # a bad policy file is reported once, here
+    if isinstance(db, str):  # a postgresql:// URL: it would be on each tab's command line
+        from cfmonitor.database.location import parse_postgres
+
+        raise ServeError(
+            f"{parse_postgres(db).label}: give a PostgreSQL database to serve in "
+            "CFMONITOR_DB (and its password in PGPASSWORD or ~/.pgpass), not --db, so it is "
+            "not on every tab's command line."
+        )
     if db is not None:
         if not db.is_file():
             raise ServeError(f"{visible(db)}: no such database file.")
@@ -43,7 +53,7 @@ def app_arguments(db: Path | None, as_of: dt.date | None, policy: Path | None) -
 
 def run(
     *,
-    db: Path | None,
+    db: Path | str | None,
     as_of: dt.date | None,
     policy: Path | None,
     host: str,

@@ -209,7 +209,7 @@ class CfmonitorApp(App[None]):
         follows today), in the worker; the UI stays live."""
         if self.follows_today and self.clock() != self.as_of:
             self._move_to(self.clock())
-        self.loading_text = f"Reading {visible(self.choice.path)} …"
+        self.loading_text = f"Reading {visible(self.choice.label)} …"
         self._load_reason = reason
         self._loads += 1
         self._load_worker = self.load_in_background(self.as_of, reason, self._loads)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.importing.sources.mapping import load_mapping
 from cfmonitor.importing.sources.native import Converted
+
+if TYPE_CHECKING:
+    from cfmonitor.importing.writing_postgres import PostgresTarget
 
 SSD = "ssd"
 ANNEX_A = "annex-a"
@@ -27,7 +31,7 @@ def convert_source(
     mapping_file: Path | None,
     extract_date: dt.date | None,
     workers_file: Path | None,
-    updating: Path | None = None,
+    updating: Path | PostgresTarget | None = None,
 ) -> Converted:
     """Run the adapter for `source` after checking the options make sense for it.
 
@@ -67,11 +71,16 @@ def convert_source(
     )
 
 
-def _stored(db: Path | None):
+def _stored(db: Path | PostgresTarget | None):
     """The database's tables in the import format, or None for a new database."""
     if db is None or not db.exists():
         return None
     from cfmonitor.data.reading import load_frames
     from cfmonitor.importing.natural import to_natural
+    from cfmonitor.importing.writing_postgres import PostgresTarget
+
+    if isinstance(db, PostgresTarget):  # its tables, or None when it has none yet
+        stored, create = db.stored()
+        return None if create else to_natural(stored)
 
     return to_natural(load_frames(db))
