@@ -78,7 +78,9 @@ SUMMARY_HISTORY_FIELDS = ("sustained",)
 """Present once `trend.add_history` has looked back over the weekly series."""
 
 
-def _with_history(frame: pl.DataFrame, fields: tuple[str, ...], extra: tuple[str, ...]):
+def _with_history(
+    frame: pl.DataFrame, fields: tuple[str, ...], extra: tuple[str, ...]
+) -> list[str]:
     return [*fields, *(name for name in extra if name in frame.columns)]
 
 
@@ -437,7 +439,9 @@ def render(snapshot: Snapshot, fmt: str, console: Console) -> None:
 # --- Trend (report --trend) -------------------------------------------------------------
 
 
-def trend_rows(trend: Trend, team: str | None = None, only: str | None = None):
+def trend_rows(
+    trend: Trend, team: str | None = None, only: str | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The series as report rows: each is the snapshot's row for its date, plus `date`.
 
     Returns (organisation, teams, workers) frames, rounded as the snapshot report is.

@@ -1,23 +1,28 @@
 """The Textual app: loads the Snapshot in a worker thread and holds the one copy of it.
 
-Screens are views of `CfmonitorApp.snapshot`; drilling down never re-queries the
-database. Loading (first load, `r`, a new as-of date, the file changing on disk) always
-runs in one exclusive thread worker, and every failure of it is handled in one place,
-`on_worker_state_changed`, which shows the engine's message instead of a traceback.
+State flows down: the app holds one reactive `view` (a frozen `View`) and every screen
+watches it; drilling down never re-queries the database. Requests flow up: screens and
+the palette post the messages of `requests.py`, and this module alone decides what opens
+(it is the only one that knows the screen classes). Loading (first load, `r`, a new
+as-of date, the file changing on disk) always runs in one exclusive thread worker, and
+every failure of it is handled in one place, `on_worker_state_changed`, which shows the
+engine's message instead of a traceback.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -26,11 +31,25 @@ from cfmonitor.errors import CfmonitorError
 from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy
 from cfmonitor.safe_text import visible
+from cfmonitor.tui import requests
 from cfmonitor.tui.commands import NavigationProvider
+from cfmonitor.tui.engine import Engine
+from cfmonitor.tui.screens.as_of import AsOfDialog
+from cfmonitor.tui.screens.base import TableScreen
+from cfmonitor.tui.screens.error import ErrorScreen
+from cfmonitor.tui.screens.export import ExportDialog
+from cfmonitor.tui.screens.help import HelpScreen
+from cfmonitor.tui.screens.overview import OverviewScreen
+from cfmonitor.tui.screens.problems import ProblemsScreen
+from cfmonitor.tui.screens.screenshot import ScreenshotDialog
+from cfmonitor.tui.screens.team import TeamScreen
+from cfmonitor.tui.screens.trend import TrendScreen
+from cfmonitor.tui.screens.unallocated import UnallocatedScreen
+from cfmonitor.tui.screens.worker import WorkerScreen
+from cfmonitor.tui.view import HISTORY_UNAVAILABLE, View
 from cfmonitor.tui.widgets.travel import HISTORY_LOADING
 
-if TYPE_CHECKING:
-    from cfmonitor.tui.screens.base import SnapshotScreen, TableScreen
+ScreenKind = TypeVar("ScreenKind", bound=TableScreen)
 
 WATCH_SECONDS = 2.0
 """How often the database file's signature is compared with the one last read."""
@@ -77,9 +96,6 @@ class HistoryFailed(Message):
         self.as_of = as_of
         self.sentence = sentence
         self.load = load
-
-
-HISTORY_UNAVAILABLE = "history not available (see the message)"
 
 
 def error_sentence(error: BaseException | None) -> str:
@@ -137,6 +153,9 @@ class CfmonitorApp(App[None]):
             visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
         )
 
+    view: reactive[View] = reactive(View(as_of=dt.date.min, is_demo=False), always_update=True)
+    """What every screen shows: replaced whole, never changed in place (screens watch it)."""
+
     def __init__(
         self,
         choice: DatabaseChoice,
@@ -146,22 +165,21 @@ class CfmonitorApp(App[None]):
         watch_seconds: float = WATCH_SECONDS,
         clock: Callable[[], dt.date] = dt.date.today,
         day_check_seconds: float = DAY_CHECK_SECONDS,
+        engine: Engine | None = None,
     ) -> None:
+        """`engine`: figures from elsewhere than `choice` read afresh (a test's ready
+        Snapshot, say); by default a `Caseloads` over `choice` and `policy`."""
         super().__init__()
         self.choice = choice
         self.policy = policy
-        self.engine = Caseloads(choice, policy)
+        self.engine: Engine = engine if engine is not None else Caseloads(choice, policy)
         self.clock = clock
         self.follows_today = as_of is None
         """No --as-of: "today" is read again on every reload and when the day changes."""
         self.day_check_seconds = day_check_seconds
-        self.as_of: dt.date = as_of or clock()
-        self.snapshot: Snapshot | None = None
-        self.history: History | None = None
-        """None until the history of the current snapshot has been worked out."""
-        self.history_note = HISTORY_LOADING
-        """What screens say where the history goes while `history` is None."""
+        self.set_reactive(CfmonitorApp.view, View(as_of=as_of or clock(), is_demo=choice.is_demo))
         self.loading_text: str = ""
+        """What the loading worker said last; the view shows it while a load runs."""
         self.watch_seconds = watch_seconds
         self._signature: tuple[int, int] | None = None
         self.crashed_with: str | None = None
@@ -170,13 +188,49 @@ class CfmonitorApp(App[None]):
         self._loads = 0
         """The number of the latest load: a message from an older one is ignored (its
         worker was cancelled, or another program changed the file since)."""
-        self._load_worker: Worker | None = None
+        self._load_worker: Worker[None] | None = None
+
+    # --- the view, read back (for the app's own decisions and for tests) -------------
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.view.as_of
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        return self.view.snapshot
+
+    @property
+    def history(self) -> History | None:
+        return self.view.history
+
+    @property
+    def history_note(self) -> str:
+        return self.view.history_note
+
+    def _show(
+        self,
+        *,
+        snapshot: Snapshot | None = None,
+        history: History | None = None,
+        history_note: str | None = None,
+        as_of: dt.date | None = None,
+        new_figures: bool = False,
+    ) -> None:
+        """Hand the screens a new view: the figures (with `new_figures`, even when
+        `history` is None), and always the loading progress as it is now."""
+        view = self.view
+        if new_figures:
+            view = dataclasses.replace(view, snapshot=snapshot, history=history)
+        if history_note is not None:
+            view = dataclasses.replace(view, history_note=history_note)
+        if as_of is not None:
+            view = dataclasses.replace(view, as_of=as_of)
+        self.view = dataclasses.replace(view, loading=self.loading_text if self.is_loading else "")
 
     # --- screens ------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
-        from cfmonitor.tui.screens.overview import OverviewScreen
-
+    def get_default_screen(self) -> Screen[None]:
         return OverviewScreen()
 
     def on_mount(self) -> None:
@@ -193,27 +247,18 @@ class CfmonitorApp(App[None]):
             for worker in self.workers
         )
 
-    def snapshot_screens(self) -> list[SnapshotScreen]:
-        from cfmonitor.tui.screens.base import SnapshotScreen
-
-        return [screen for screen in self.screen_stack if isinstance(screen, SnapshotScreen)]
-
-    def _show_progress(self) -> None:
-        for screen in self.snapshot_screens():
-            screen.show_progress(self.loading_text if self.is_loading else "")
-
     # --- loading ------------------------------------------------------------------
 
     def reload(self, reason: str = "reload") -> None:
-        """Read the database again for `self.as_of` (today's date again, when the app
-        follows today), in the worker; the UI stays live."""
+        """Read the database again for the view's as-of date (today's date again, when
+        the app follows today), in the worker; the UI stays live."""
         if self.follows_today and self.clock() != self.as_of:
-            self._move_to(self.clock())
+            self._show(as_of=self.clock())
         self.loading_text = f"Reading {visible(self.choice.label)} …"
         self._load_reason = reason
         self._loads += 1
         self._load_worker = self.load_in_background(self.as_of, reason, self._loads)
-        self._show_progress()
+        self._show()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load_in_background(self, as_of: dt.date, reason: str, load: int = 0) -> None:
@@ -240,29 +285,23 @@ class CfmonitorApp(App[None]):
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.loading_text = message.text
-        self._show_progress()
+        self._show()
 
     def _is_stale(self, load: int) -> bool:
         return bool(load) and load != self._loads
 
     def on_snapshot_loaded(self, message: SnapshotLoaded) -> None:
-        from cfmonitor.tui.screens.error import ErrorScreen
-
         if self._is_stale(message.load):
             return
         snapshot = message.snapshot
         first = self.snapshot is None
-        self.snapshot = snapshot
-        self.history = None  # the old history belongs to other figures: never mix them
-        self.history_note = HISTORY_LOADING
         if snapshot.source is not None:
             self._signature = (snapshot.source.modified_ns, snapshot.source.size)
         self.loading_text = ""
         while isinstance(self.screen, ErrorScreen):
             self.pop_screen()
-        for screen in self.snapshot_screens():
-            screen.show_snapshot(snapshot)
-            screen.show_progress("")
+        # The old history belongs to other figures: never mix them.
+        self._show(snapshot=snapshot, history=None, history_note=HISTORY_LOADING, new_figures=True)
         self._warn_if_stale(snapshot)
         if message.reason == "changed":
             self.notify("The database changed on disk; figures reloaded.", timeout=4)
@@ -291,12 +330,8 @@ class CfmonitorApp(App[None]):
             current.source,
         ):
             return  # a late message from a load that was replaced
-        self.snapshot = message.snapshot
-        self.history = message.history
         self.loading_text = ""
-        for screen in self.snapshot_screens():
-            screen.show_snapshot(message.snapshot)
-            screen.show_progress("")
+        self._show(snapshot=message.snapshot, history=message.history, new_figures=True)
 
     def on_history_failed(self, message: HistoryFailed) -> None:
         """Keep the snapshot's figures; say in one sentence why there is no history."""
@@ -304,7 +339,6 @@ class CfmonitorApp(App[None]):
             return
         if self.snapshot is None or message.as_of != self.snapshot.as_of:
             return
-        self.history_note = HISTORY_UNAVAILABLE
         self.loading_text = ""
         self.notify(
             f"Could not work out the history: {message.sentence}",
@@ -312,9 +346,12 @@ class CfmonitorApp(App[None]):
             severity="warning",
             timeout=8,
         )
-        for screen in self.snapshot_screens():
-            screen.show_snapshot(self.snapshot)
-            screen.show_progress("")
+        self._show(
+            snapshot=self.snapshot,
+            history=None,
+            history_note=HISTORY_UNAVAILABLE,
+            new_figures=True,
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a loading failure is handled: a message screen, never a traceback."""
@@ -324,10 +361,14 @@ class CfmonitorApp(App[None]):
             self.loading_text = ""
             if self.snapshot is not None and self.history is None:
                 # The figures kept on screen lost the history that was being worked out.
-                self.history_note = HISTORY_UNAVAILABLE
-                for screen in self.snapshot_screens():
-                    screen.show_snapshot(self.snapshot)
-            self._show_progress()
+                self._show(
+                    snapshot=self.snapshot,
+                    history=None,
+                    history_note=HISTORY_UNAVAILABLE,
+                    new_figures=True,
+                )
+            else:
+                self._show()
             if self._load_reason == "changed" and self.snapshot is not None:
                 # Another program is mid-write (say): keep the figures, say so quietly.
                 self.notify(
@@ -339,11 +380,9 @@ class CfmonitorApp(App[None]):
                 return
             self.show_error(event.worker.error)
         elif event.state == WorkerState.CANCELLED:
-            self._show_progress()
+            self._show()
 
     def show_error(self, error: BaseException | None) -> None:
-        from cfmonitor.tui.screens.error import ErrorScreen
-
         sentence = error_sentence(error)
         if isinstance(self.screen, ErrorScreen):
             self.screen.show_message(sentence)
@@ -371,12 +410,7 @@ class CfmonitorApp(App[None]):
             self._signature = signature
             self.reload("changed")
 
-    # --- actions ----------------------------------------------------------------------
-
-    def _move_to(self, day: dt.date) -> None:
-        self.as_of = day
-        for screen in self.snapshot_screens():
-            screen.show_as_of(day)
+    # --- requests from the screens and the palette ------------------------------------
 
     def check_day(self) -> None:
         """After midnight, a wall display shows the new day's figures, not yesterday's."""
@@ -386,21 +420,30 @@ class CfmonitorApp(App[None]):
     def action_reload(self) -> None:
         self.reload("reload")
 
-    def action_change_as_of(self) -> None:
-        from cfmonitor.tui.screens.as_of import AsOfDialog
+    @on(requests.Reload)
+    def _reload_requested(self, message: requests.Reload) -> None:
+        self.reload("reload")
 
+    @on(requests.ChangeAsOf)
+    def _change_as_of_requested(self, message: requests.ChangeAsOf) -> None:
+        self.change_as_of(message.day)
+
+    def change_as_of(self, day: dt.date) -> None:
+        """Every figure again for `day` (nothing happens when it is the day shown)."""
+        if day != self.as_of:
+            # A day the user chose stays chosen; today (typed or 'today') moves on.
+            self.follows_today = day == self.clock()
+            self._show(as_of=day)
+            self.reload("as-of")
+
+    def action_change_as_of(self) -> None:
         def chosen(day: dt.date | None) -> None:
-            if day is not None and day != self.as_of:
-                # A day the user chose stays chosen; today (typed or 'today') moves on.
-                self.follows_today = day == self.clock()
-                self._move_to(day)
-                self.reload("as-of")
+            if day is not None:
+                self.change_as_of(day)
 
         self.push_screen(AsOfDialog(self.as_of), chosen)
 
     def action_help(self) -> None:
-        from cfmonitor.tui.screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
@@ -408,19 +451,41 @@ class CfmonitorApp(App[None]):
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
     def action_save_screenshot(self) -> None:
-        from cfmonitor.tui.screens.screenshot import ScreenshotDialog
-
         def take() -> None:
             # Taken before the dialog opens: the screen the user was looking at.
             self.push_screen(ScreenshotDialog(self.export_screenshot()))
 
         self.set_timer(0.1, take)
 
+    @on(requests.Export)
+    def _export(self, message: requests.Export) -> None:
+        self.push_screen(ExportDialog(message.request))
+
+    @on(requests.Open)
+    def _open(self, message: requests.Open) -> None:
+        """The one place that decides what opens, and where in the stack it goes."""
+        subject = message.subject
+        match subject:
+            case requests.Overview():
+                self._to_overview()
+            case requests.Team(name):
+                self.open_team(name)
+            case requests.Worker(staff_ref, from_team):
+                self.open_worker(staff_ref, from_team=from_team)
+            case requests.Case(case_ref, holder, unallocated):
+                self.open_case(case_ref, holder, unallocated)
+            case requests.Trend(level, key):
+                self.open_trend(level, key)
+            case requests.Unallocated(team):
+                self.open_unallocated(team)
+            case requests.Problems():
+                self.open_problems()
+
     def _to_overview(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
-    def _reused(self, name: str, factory: type[TableScreen]) -> TableScreen:
+    def _reused(self, name: str, factory: type[ScreenKind]) -> ScreenKind:
         """One installed instance per kind of drill-down screen: opening another team or
         worker re-points it instead of composing a new screen (a drill-down is one
         `set_frame`, not a dozen new widgets to style)."""
@@ -433,8 +498,6 @@ class CfmonitorApp(App[None]):
 
     def open_team(self, team: str) -> None:
         """Show a team's screen on top of the overview, whatever screen is open now."""
-        from cfmonitor.tui.screens.team import TeamScreen
-
         self._to_overview()
         screen = self._reused("team", TeamScreen)
         screen.show_subject(team)
@@ -444,8 +507,6 @@ class CfmonitorApp(App[None]):
         """Show a worker's supervision view; from the palette, above their team's screen
         so that going back goes to the team."""
         import polars as pl
-
-        from cfmonitor.tui.screens.worker import WorkerScreen
 
         if self.snapshot is None:
             return
@@ -468,15 +529,12 @@ class CfmonitorApp(App[None]):
             self.notify(f"{case_ref} is unallocated ({holder or 'no team'}).", timeout=5)
         else:
             self.open_worker(holder)
-        point_at = getattr(self.screen, "point_at", None)
-        if callable(point_at):
-            point_at(case_ref)
+        if isinstance(self.screen, TableScreen):
+            self.screen.point_at(case_ref)
 
     def open_trend(self, level: str, key: str | None) -> None:
         """The measures over time for the organisation, a team or a worker, above the
         screen it was opened from (so escape goes back there)."""
-        from cfmonitor.tui.screens.trend import TrendScreen
-
         screen = self._reused("trend", TrendScreen)
         if screen in self.screen_stack:
             return
@@ -492,16 +550,12 @@ class CfmonitorApp(App[None]):
             self.open_trend("organisation", None)
 
     def open_unallocated(self, team: str | None) -> None:
-        from cfmonitor.tui.screens.unallocated import UnallocatedScreen
-
         screen = self._reused("unallocated", UnallocatedScreen)
         screen.show_subject(team)
         self.push_screen(screen)
 
     def open_problems(self) -> None:
         """The data problems behind the figures, above the overview."""
-        from cfmonitor.tui.screens.problems import ProblemsScreen
-
         self._to_overview()
         screen = self._reused("problems", ProblemsScreen)
         screen.show_subject(None)
@@ -509,11 +563,9 @@ class CfmonitorApp(App[None]):
 
     # --- the command palette ------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The app's own actions. Textual's silent "Screenshot" is replaced by one that
         asks for a file name and says where it wrote."""
-        from cfmonitor.tui.screens.base import TableScreen
-
         yield SystemCommand("Reload", "Read the database again now", self.action_reload)
         yield SystemCommand(
             "Change the as-of date",
@@ -558,7 +610,7 @@ class CfmonitorApp(App[None]):
         yield SystemCommand("Quit", "Quit cfmonitor", self.action_quit)
 
 
-def cfmonitor_app(app: App[object]) -> CfmonitorApp:
+def cfmonitor_app(app: object) -> CfmonitorApp:
     """`app` as the CfmonitorApp it is: screens and the palette provider run in no other."""
     if not isinstance(app, CfmonitorApp):
         raise TypeError(f"expected the cfmonitor app, not {type(app).__name__}")

@@ -9,8 +9,6 @@ parse as markup) holds only the app's own words.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
-from typing import TYPE_CHECKING
 
 import polars as pl
 from textual.command import Hit, Hits, Provider
@@ -19,9 +17,8 @@ from textual.fuzzy import Matcher
 
 from cfmonitor.data.engine import Snapshot
 from cfmonitor.safe_text import visible
-
-if TYPE_CHECKING:
-    from cfmonitor.tui.app import CfmonitorApp
+from cfmonitor.tui import requests
+from cfmonitor.tui.view import current_view
 
 
 def highlighted(matcher: Matcher, candidate: str, suffix: str = "") -> Content:
@@ -121,14 +118,9 @@ class NavigationProvider(Provider):
 
     _index: tuple[int, pl.DataFrame] | None = None
 
-    @property
-    def _app(self) -> CfmonitorApp:
-        from cfmonitor.tui.app import cfmonitor_app  # the app module imports this one
-
-        return cfmonitor_app(self.app)
-
     def _search_index(self) -> pl.DataFrame | None:
-        snapshot = self._app.snapshot
+        view = current_view(self.app)
+        snapshot = view.snapshot if view is not None else None
         if snapshot is None:
             return None
         if self._index is None or self._index[0] != id(snapshot):
@@ -136,12 +128,20 @@ class NavigationProvider(Provider):
         return self._index[1]
 
     def _open(self, kind: str, key: str) -> Callable[[], None]:
+        """Choosing a hit posts a request up to the app, which decides what opens."""
+        subject: requests.Subject
         if kind == "team":
-            return partial(self._app.open_team, key)
-        if kind in ("case", "unallocated"):
+            subject = requests.Team(key)
+        elif kind in ("case", "unallocated"):
             case_ref, _, holder = key.partition("\t")
-            return partial(self._app.open_case, case_ref, holder, kind == "unallocated")
-        return partial(self._app.open_worker, key)
+            subject = requests.Case(case_ref, holder, kind == "unallocated")
+        else:
+            subject = requests.Worker(key)
+
+        def request() -> None:
+            self.app.post_message(requests.Open(subject))
+
+        return request
 
     @staticmethod
     def _help(kind: str) -> str:

@@ -24,7 +24,7 @@ DEMO_SEED = 7
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
 
-async def settle(pilot: Pilot) -> None:
+async def settle(pilot: Pilot[None]) -> None:
     """Wait for the loading worker (whether it succeeds or fails) and what it posted."""
     from cfmonitor.tui.app import cfmonitor_app
 
@@ -37,55 +37,55 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-async def overview(pilot: Pilot) -> None:
+async def overview(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
-async def team(pilot: Pilot) -> None:
+async def team(pilot: Pilot[None]) -> None:
     """The third team (Arun Assessment and Intervention in the demo)."""
     await settle(pilot)
     await pilot.press("down", "down", "enter")
     await pilot.pause()
 
 
-async def worker(pilot: Pilot) -> None:
+async def worker(pilot: Pilot[None]) -> None:
     """That team's most overloaded worker."""
     await team(pilot)
     await pilot.press("enter")
     await pilot.pause()
 
 
-async def unallocated(pilot: Pilot) -> None:
+async def unallocated(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("u")
     await pilot.pause()
 
 
-async def help_keys(pilot: Pilot) -> None:
+async def help_keys(pilot: Pilot[None]) -> None:
     await team(pilot)
     await pilot.press("question_mark")
     await pilot.pause()
 
 
-async def as_of(pilot: Pilot) -> None:
+async def as_of(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("a")
     await pilot.pause()
 
 
-async def flagged_filtered(pilot: Pilot) -> None:
+async def flagged_filtered(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("f", "slash", *"family", "enter")
     await pilot.pause()
 
 
-async def palette(pilot: Pilot) -> None:
+async def palette(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("ctrl+p", *"arun")
     await pilot.pause(0.4)
 
 
-async def drawn(pilot: Pilot) -> None:
+async def drawn(pilot: Pilot[None]) -> None:
     """Let a chart finish drawing: plotext lays out after the screen has its size, which
     can take more than one refresh on a busy machine."""
     for _ in range(2):
@@ -97,25 +97,25 @@ async def drawn(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-async def trend_organisation(pilot: Pilot) -> None:
+async def trend_organisation(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("t")
     await drawn(pilot)
 
 
-async def trend_team(pilot: Pilot) -> None:
+async def trend_team(pilot: Pilot[None]) -> None:
     await team(pilot)
     await pilot.press("t")
     await drawn(pilot)
 
 
-async def trend_worker(pilot: Pilot) -> None:
+async def trend_worker(pilot: Pilot[None]) -> None:
     await worker(pilot)
     await pilot.press("t")
     await drawn(pilot)
 
 
-SCREENS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
+SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
     "overview": overview,
     "team": team,
     "worker": worker,
@@ -130,7 +130,7 @@ SCREENS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
 
 
 async def capture(
-    path: Path, steps: Callable[[Pilot], Awaitable[None]], theme: str, size: tuple[int, int]
+    path: Path, steps: Callable[[Pilot[None]], Awaitable[None]], theme: str, size: tuple[int, int]
 ) -> str:
     """Run the app headless on `path`, take the steps, and return the SVG of the screen."""
     from cfmonitor.locate import DatabaseChoice

@@ -10,10 +10,8 @@ import datetime as dt
 
 import pytest
 
-from cfmonitor.tui.screenshots import settle
 from tests.test_census_report import census_team
-from tests.tui.conftest import SIZES
-from tests.tui.test_safety import screen_lines
+from tests.tui.helpers import SIZES, screen_lines, settle
 
 
 @pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())

@@ -5,8 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from cfmonitor.tui.screens.export import ExportDialog
-from cfmonitor.tui.screenshots import settle
-from tests.tui.test_navigation import table
+from tests.tui.helpers import settle, table
 
 
 async def test_e_exports_the_visible_rows_as_csv(demo_db, make_app, tmp_path):

@@ -11,9 +11,9 @@ import polars as pl
 
 from cfmonitor.tui.screens.export import ExportDialog
 from cfmonitor.tui.screens.unallocated import UnallocatedScreen
-from cfmonitor.tui.screenshots import settle
 from cfmonitor.tui.widgets.table import CaseloadTable
 from tests.test_unallocated import DAY, waiting_db  # noqa: F401  (the fixture)
+from tests.tui.helpers import settle
 
 
 def lines(pilot) -> list[str]:

@@ -8,10 +8,8 @@ import sqlite3
 
 import pytest
 
-from cfmonitor.tui.screenshots import settle
 from cfmonitor.tui.widgets.topbar import TopBar
-from tests.tui.conftest import DEMO_DAY, SIZES
-from tests.tui.test_safety import screen_lines
+from tests.tui.helpers import DEMO_DAY, SIZES, screen_lines, settle
 
 OLD = "2026-10-01"  # 56 days before DEMO_DAY; the default policy allows 35
 

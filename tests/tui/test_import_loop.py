@@ -25,9 +25,8 @@ import polars as pl
 
 from cfmonitor.tui.screens.error import ErrorScreen
 from cfmonitor.tui.screens.team import TeamScreen
-from cfmonitor.tui.screenshots import settle
 from tests.importfiles import write_file
-from tests.tui.test_navigation import table
+from tests.tui.helpers import settle, table
 
 SECONDS = float(os.environ.get("CFMONITOR_LOOP_SECONDS", "15"))
 DAY = dt.date(2024, 6, 1)

@@ -11,8 +11,7 @@ from cfmonitor.tui.screens.as_of import AsOfDialog
 from cfmonitor.tui.screens.error import ErrorScreen
 from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.team import TeamScreen
-from cfmonitor.tui.screenshots import settle
-from tests.tui.test_navigation import table
+from tests.tui.helpers import settle, table
 
 
 async def test_as_of_dialog_recomputes_every_screen(demo_db, make_app):

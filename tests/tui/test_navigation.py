@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from textual.pilot import Pilot
 
 from cfmonitor.tui.screens.as_of import AsOfDialog
 from cfmonitor.tui.screens.help import HelpScreen
@@ -12,17 +11,7 @@ from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.team import TeamScreen
 from cfmonitor.tui.screens.unallocated import UnallocatedScreen
 from cfmonitor.tui.screens.worker import WorkerScreen
-from cfmonitor.tui.screenshots import settle
-from cfmonitor.tui.widgets.table import CaseloadTable
-from cfmonitor.tui.widgets.topbar import TopBar
-
-
-def table(pilot: Pilot) -> CaseloadTable:
-    return pilot.app.screen.query_one("#table", CaseloadTable)
-
-
-def crumbs(pilot: Pilot) -> str:
-    return pilot.app.screen.query_one(TopBar).query_one("#crumbs").plain
+from tests.tui.helpers import crumbs, settle, table
 
 
 async def test_overview_shows_every_team_and_the_date(demo_db, make_app):

@@ -18,6 +18,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from tests.tui.helpers import settle
 from tests.tui.terminal import Terminal
 
 FIRST_TEAM = "Adoption and Permanence"
@@ -386,7 +387,6 @@ async def test_the_walk_presses_every_key_the_help_lists(demo_db, make_app, step
     """Every key of the app's own on each screen is one the real-terminal walk presses."""
     from cfmonitor.tui.screens.base import TableScreen
     from cfmonitor.tui.screens.help import HelpScreen, is_the_apps
-    from cfmonitor.tui.screenshots import settle
 
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from pathlib import Path
 
 import polars as pl
-from rich.segment import Segment
 from textual.command import CommandPalette
 
 from cfmonitor.safe_text import visible
@@ -16,51 +14,7 @@ from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.team import TeamScreen
 from cfmonitor.tui.screens.unallocated import UnallocatedScreen
 from cfmonitor.tui.screens.worker import WorkerScreen
-from cfmonitor.tui.screenshots import settle
-from tests.factory import DatabaseBuilder
-from tests.tui.test_navigation import table
-
-HOSTILE = (
-    "[@click=app.quit]x",
-    "[/]",
-    "[bold red]x",
-    "unterminated [",
-    "\x1b]2;title\x07",
-    "\x1b[2J",
-    "abc\u202edef",
-)
-
-
-def hostile_database(path: Path) -> Path:
-    """One team, worker and case per hostile string, named with it everywhere data goes."""
-    builder = DatabaseBuilder()
-    for number, bad in enumerate(HOSTILE):
-        team = builder.team(f"{bad} team", service_area=f"{bad} area", establishment_fte=2.0)
-        worker = builder.worker(team, staff_ref=f"{bad}{number}", name=f"{bad} name")
-        builder.reduction(worker, 10, reason=f"{bad} reason")
-        builder.cases_for(worker, team, 17, family_ref=f"{bad}F")
-        builder.case(team, case_ref=f"{bad}U{number}")
-    builder.cases_for(1, 1, 1, case_ref="[@click=app.quit]case", family_ref="[/]")
-    return builder.write(path)
-
-
-def screen_lines(app) -> list[str]:
-    strips = app.screen._compositor.render_strips()
-    return ["".join(segment.text for segment in strip) for strip in strips]
-
-
-def screen_segments(app) -> list[Segment]:
-    return [segment for strip in app.screen._compositor.render_strips() for segment in strip]
-
-
-def assert_safe(app) -> None:
-    """No raw control characters reach the terminal and no data became a clickable action."""
-    for segment in screen_segments(app):
-        assert "\x1b" not in segment.text and "\x07" not in segment.text
-        assert "\u202e" not in segment.text
-        style = segment.style
-        if style is not None and style.meta:
-            assert "@click" not in style.meta or "quit" not in str(style.meta["@click"])
+from tests.tui.helpers import HOSTILE, assert_safe, hostile_database, screen_lines, settle, table
 
 
 async def test_hostile_names_show_literally_and_run_nothing(tmp_path, make_app):

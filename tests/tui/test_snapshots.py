@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from cfmonitor.tui.screenshots import SCREENS, settle
-from tests.tui.conftest import SIZES
+from cfmonitor.tui.screenshots import SCREENS
+from tests.tui.helpers import SIZES, settle
 
 
 @pytest.fixture(autouse=True)

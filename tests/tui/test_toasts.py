@@ -9,7 +9,7 @@ from textual.app import App
 from textual.widgets._toast import Toast
 
 from cfmonitor.tui.screens.export import ExportDialog
-from cfmonitor.tui.screenshots import settle
+from tests.tui.helpers import settle
 
 
 def toasts(app: App) -> list[str]:

@@ -20,16 +20,21 @@ from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.team import TeamScreen
 from cfmonitor.tui.screens.trend import TrendScreen
 from cfmonitor.tui.screens.worker import WorkerScreen
-from cfmonitor.tui.screenshots import settle
 from cfmonitor.tui.widgets.cells import (
     SUSTAINED_LABEL,
     SUSTAINED_SYMBOL,
     change_text,
     sparkline,
 )
-from tests.tui.conftest import DEMO_DAY
-from tests.tui.test_navigation import crumbs, table
-from tests.tui.test_safety import assert_safe, hostile_database, screen_lines
+from tests.tui.helpers import (
+    DEMO_DAY,
+    assert_safe,
+    crumbs,
+    hostile_database,
+    screen_lines,
+    settle,
+    table,
+)
 
 
 @pytest.fixture(scope="module")
@@ -264,7 +269,7 @@ async def test_a_history_that_cannot_be_worked_out_leaves_the_figures_and_says_s
         raise CfmonitorError("the allocations table could not be read as history.")
 
     monkeypatch.setattr(trend_module, "compute_trend", refuse)
-    app = make_app(demo_db)
+    app = make_app(demo_db, read_afresh=True)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.pause()

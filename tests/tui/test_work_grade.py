@@ -17,11 +17,10 @@ from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.problems import ProblemsScreen
 from cfmonitor.tui.screens.unallocated import UnallocatedScreen
 from cfmonitor.tui.screens.worker import WorkerScreen
-from cfmonitor.tui.screenshots import settle
 from cfmonitor.tui.widgets.keybar import KeyBar
 from tests.cli_runner import run_cli
 from tests.factory import DatabaseBuilder
-from tests.tui.test_navigation import table
+from tests.tui.helpers import settle, table
 
 
 def screen_lines(app: CfmonitorApp) -> list[str]:

@@ -6,10 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from cfmonitor.tui.screens.worker import WorkerScreen
-from cfmonitor.tui.screenshots import settle
 from tests.factory import DatabaseBuilder
-from tests.tui.test_navigation import table
-from tests.tui.test_safety import screen_lines
+from tests.tui.helpers import screen_lines, settle, table
 
 
 async def test_the_supervision_view_shows_how_the_figures_are_made(tmp_path, make_app):

@@ -1,33 +1,43 @@
 """What every screen shares: the top bar, the keys, the too-small notice, the table tools.
 
-A `SnapshotScreen` is a view of the app's one Snapshot: the app calls `show_snapshot`
-whenever a new one arrives (reload, as-of change, the file changed) and the screen
-redraws from it without going back to the database.
+A `SnapshotScreen` shows part of the app's one `View`: it watches the app's `view`
+reactive and redraws from each new value (reload, as-of change, the file changed, the
+history arriving) without going back to the database. It asks for anything else (open
+a team, export the rows) by posting a request (`cfmonitor.tui.requests`) up to the app.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import polars as pl
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, LoadingIndicator, Static
 
-from cfmonitor.data.engine import Snapshot
-from cfmonitor.scalars import as_int
+from cfmonitor.data.engine import History, Snapshot
+from cfmonitor.tui.bindings import (
+    BACK_BINDING,
+    COMMON_BINDINGS,
+    EXPORT_BINDING,
+    FILTER_BINDING,
+    FLAGGED_BINDING,
+)
+from cfmonitor.tui.requests import Export, ExportRequest, Open, Subject
+from cfmonitor.tui.table_view import FLAG_COLUMN, TableView
+from cfmonitor.tui.view import View
 from cfmonitor.tui.widgets.cells import status_styles
 from cfmonitor.tui.widgets.keybar import KeyBar
 from cfmonitor.tui.widgets.table import CaseloadTable, Column
 from cfmonitor.tui.widgets.topbar import TopBar
+from cfmonitor.tui.widgets.travel import HISTORY_LOADING
 
-if TYPE_CHECKING:
-    from cfmonitor.tui.app import CfmonitorApp
+__all__ = ["BACK_BINDING", "SnapshotScreen", "TableScreen"]
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 """Below this the screens cannot show their figures; the app says so instead."""
@@ -36,101 +46,32 @@ NARROW_WIDTH = 100
 SHORT_HEIGHT = 30
 """Below this height blocks above the table fold to one line, leaving rows for the table."""
 
-COMMON_BINDINGS: list[BindingType] = [
-    Binding("r", "app.reload", "Reload", id="reload", tooltip="Read the database again now."),
-    Binding(
-        "a",
-        "app.change_as_of",
-        "As of",
-        id="as-of",
-        tooltip="Change the day the figures are worked out for; everything is recomputed.",
-    ),
-    Binding(
-        "question_mark",
-        "app.help",
-        "Help",
-        key_display="?",
-        id="help",
-        tooltip="Every key on this screen, and what it does.",
-    ),
-]
-BACK_BINDING = Binding(
-    "escape,backspace,q",
-    "back",
-    "Back",
-    key_display="esc",
-    id="back",
-    tooltip="Up one level (esc, backspace or q); with a filter open, close it first.",
-)
 
-EXPORT_BINDING = Binding(
-    "e",
-    "export",
-    "Export",
-    id="export",
-    tooltip="Write the rows shown (filtered, sorted) to a CSV, Excel or Markdown file.",
-)
-HELPER_COLUMNS = (
-    "flagged",
-    "over_near",
-    "status_rank",
-    "utilisation_bar",
-    "utilisation_series",
-    "utilisation_spark",
-)
-"""Columns a screen adds for flagging and sorting; not part of an export."""
-
-FLAGGED_BINDING = Binding(
-    "f",
-    "toggle_flagged",
-    "Flagged",
-    id="flagged",
-    tooltip="Show only the rows with someone over or near (press again for every row).",
-)
-
-
-def text_width(frame: pl.DataFrame, column: str, least: int, most: int) -> int:
-    """A text column's width from its longest value (references differ by source)."""
-    if frame.is_empty():
-        return least
-    longest = frame.get_column(column).cast(pl.String).str.len_chars().max()
-    return max(least, min(most, as_int(longest) or 0))
-
-
-def distinct_width(frame: pl.DataFrame, column: str, least: int, most: int) -> int:
-    """The fewest cells (from `least`, at most `most`) in which a name column, cut with an
-    ellipsis, still tells every row apart: the width a name may shrink to, and no less."""
-    if frame.is_empty():
-        return least
-    names = frame.get_column(column).cast(pl.String).fill_null("")
-    longest = min(most, as_int(names.str.len_chars().max()) or 0)
-    distinct = names.n_unique()
-    for width in range(least, longest):
-        cut = pl.select(
-            pl.when(names.str.len_chars() <= width)
-            .then(names)
-            .otherwise(names.str.slice(0, width - 1) + "…")
-        ).to_series()
-        if cut.n_unique() == distinct:
-            return width
-    return max(least, longest)
-
-
-class SnapshotScreen(Screen):
-    """A screen that shows part of the app's Snapshot, with the top bar and the key bar."""
+class SnapshotScreen(Screen[None]):
+    """A screen that shows part of the app's View, with the top bar and the key bar."""
 
     BINDINGS: ClassVar[list[BindingType]] = COMMON_BINDINGS
 
     def __init__(self) -> None:
         super().__init__()
         self.snapshot: Snapshot | None = None
+        """The Snapshot drawn now (None before the first one arrives)."""
+        self.view: View | None = None
+        """The latest View the app handed down (drawn when this screen is in the stack)."""
+        self._drawn: View | None = None
         self._ready = False
 
     @property
-    def cfapp(self) -> CfmonitorApp:
-        from cfmonitor.tui.app import cfmonitor_app  # the app module imports the screens
+    def history(self) -> History | None:
+        return self.view.history if self.view is not None else None
 
-        return cfmonitor_app(self.app)
+    @property
+    def history_note(self) -> str:
+        return self.view.history_note if self.view is not None else HISTORY_LOADING
+
+    def request(self, subject: Subject) -> None:
+        """Ask the app to open `subject` (it decides which screen, and where)."""
+        self.post_message(Open(subject))
 
     # --- subclasses fill these in ---------------------------------------------------
 
@@ -164,11 +105,40 @@ class SnapshotScreen(Screen):
     def on_mount(self) -> None:
         self._ready = True
         self._fit(self.app.size.width, self.app.size.height)
-        self.show_as_of(self.cfapp.as_of)
-        self.show_progress(self.cfapp.loading_text if self.cfapp.is_loading else "")
-        if self.cfapp.snapshot is not None:
-            self.show_snapshot(self.cfapp.snapshot)
+        self.watch(self.app, "view", self._view_changed, init=True)
         self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _view_changed(self, view: View) -> None:
+        """A new View from the app: draw what changed, if this screen is in the stack (a
+        reused screen off it is drawn afresh by `show_subject` when it opens again)."""
+        self.view = view
+        if self._ready and self in self.app.screen_stack:
+            self.draw_view(view)
+
+    def draw_view(self, view: View, *, afresh: bool = False) -> None:
+        """Draw `view`: the as-of day, the progress and the figures, each when it changed
+        since the view drawn last (all of them `afresh`, or the first time)."""
+        drawn = None if afresh else self._drawn
+        self._drawn = view
+        if drawn is None:  # first the day and the progress, then the figures over them
+            self.show_as_of(view.as_of)
+            self.show_progress(view.loading)
+            if view.snapshot is not None:
+                self.show_snapshot(view.snapshot)
+            return
+        figures_changed = (
+            view.snapshot is not drawn.snapshot
+            or view.history is not drawn.history
+            or view.history_note != drawn.history_note
+            or view.scenario is not drawn.scenario
+            or view.presenting != drawn.presenting
+        )
+        if figures_changed and view.snapshot is not None:
+            self.show_snapshot(view.snapshot)
+        elif view.as_of != drawn.as_of:
+            self.show_as_of(view.as_of)
+        if figures_changed or view.loading != drawn.loading:
+            self.show_progress(view.loading)
 
     def _theme_changed(self) -> None:
         """Status colours come from the theme: redraw from the Snapshot when it changes."""
@@ -204,8 +174,14 @@ class SnapshotScreen(Screen):
         if not self._ready:
             return
         source = self.snapshot.source if self.snapshot is not None else None
-        is_demo = source.is_demo if source is not None else self.cfapp.choice.is_demo
-        self.query_one(TopBar).show(self.crumbs(), day, is_demo, source)
+        self.query_one(TopBar).show(self.crumbs(), day, self._is_demo(), source)
+
+    def _is_demo(self) -> bool:
+        """DEMO DATA: from the source of the Snapshot drawn, else the database chosen."""
+        source = self.snapshot.source if self.snapshot is not None else None
+        if source is not None:
+            return source.is_demo
+        return self.view.is_demo if self.view is not None else False
 
     def show_progress(self, text: str) -> None:
         """While loading: a spinner and what is being done; the old figures stay readable."""
@@ -221,8 +197,7 @@ class SnapshotScreen(Screen):
             return  # on_mount shows the app's snapshot
         self.snapshot = snapshot
         self.set_class(False, "-first-load")
-        is_demo = snapshot.source.is_demo if snapshot.source else self.cfapp.choice.is_demo
-        self.query_one(TopBar).show(self.crumbs(), snapshot.as_of, is_demo, snapshot.source)
+        self.query_one(TopBar).show(self.crumbs(), snapshot.as_of, self._is_demo(), snapshot.source)
         self.query_one(TopBar).show_data_age(snapshot.data_age)
         self.render_snapshot(snapshot)
 
@@ -233,21 +208,9 @@ class SnapshotScreen(Screen):
 class TableScreen(SnapshotScreen):
     """A screen whose main part is one CaseloadTable: filter, flagged-only, sort, open a row."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        FLAGGED_BINDING,
-        EXPORT_BINDING,
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            key_display="/",
-            id="filter",
-            tooltip="Filter this table as you type; enter keeps the filter, esc clears it.",
-        ),
-    ]
-    TABLE_KEY: ClassVar[str] = ""
-    """The frame column that identifies a row (team name, staff reference, case reference)."""
-    FLAG_COLUMN: ClassVar[str | None] = None
+    BINDINGS: ClassVar[list[BindingType]] = [FLAGGED_BINDING, EXPORT_BINDING, FILTER_BINDING]
+    TABLE: ClassVar[TableView]
+    """The screen's table, declared (each table screen sets it)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -270,19 +233,25 @@ class TableScreen(SnapshotScreen):
     def filter_input(self) -> Input:
         return self.query_one("#filter", Input)
 
-    def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
+    @property
+    def table_view(self) -> TableView:
+        """The table drawn now (a screen with a table per level chooses here)."""
+        return self.TABLE
+
+    def rows(self, snapshot: Snapshot) -> pl.DataFrame:
+        """The table's frame: one row per team, worker, case or week, raw values."""
         raise NotImplementedError
 
-    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
+    def columns(self, frame: pl.DataFrame) -> list[Column]:
+        """The table's columns, for `frame` (widths may follow its longest values)."""
         raise NotImplementedError
 
     def render_snapshot(self, snapshot: Snapshot) -> None:
         self.render_figures(snapshot)
         # The table keeps its filter, sort and the cursor's row (by key) across frames.
-        frame = self.table_frame(snapshot)
-        self.table.set_frame(
-            frame, self.TABLE_KEY, self.table_columns(frame), row_style=self.row_style()
-        )
+        declared = self.table_view
+        frame = declared.flagged(self.rows(snapshot))
+        self.table.set_frame(frame, declared.key, self.columns(frame), row_style=declared.row_style)
         self.refresh_bindings()  # e.g. flagged-only once the history's weeks are in
         if self._point_at is not None and self.table.move_cursor_to_key(self._point_at):
             self._point_at = None
@@ -292,10 +261,6 @@ class TableScreen(SnapshotScreen):
         self._point_at = key
         if self._ready and self.table.move_cursor_to_key(key):
             self._point_at = None
-
-    def row_style(self) -> pl.Expr | None:
-        """Per-row style (e.g. teams with anyone over stand out); None for plain rows."""
-        return None
 
     def render_figures(self, snapshot: Snapshot) -> None:
         """Headline figures above the table, if the screen has any."""
@@ -341,7 +306,7 @@ class TableScreen(SnapshotScreen):
 
     def can_show_flagged(self) -> bool:
         """Only tables of people or weeks have rows that are over or near."""
-        return "flagged" in self.table.frame.columns
+        return FLAG_COLUMN in self.table.frame.columns
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The key bar and help offer only what works here now."""
@@ -354,7 +319,7 @@ class TableScreen(SnapshotScreen):
             self.notify("This table has no rows that are over or near.", timeout=2)
             return
         self.flagged_only = not self.flagged_only
-        self.table.set_flagged_only(pl.col("flagged") if self.flagged_only else None)
+        self.table.set_flagged_only(pl.col(FLAG_COLUMN) if self.flagged_only else None)
         self.set_class(self.flagged_only, "-flagged-only")
         self.refresh_bindings()
         self.notify(
@@ -362,43 +327,29 @@ class TableScreen(SnapshotScreen):
             timeout=2,
         )
 
-    TABLE_NAME: ClassVar[str] = "table"
-    """What the table lists (`teams`, `workers`): names the export's file and title."""
-
     def export_frame(self) -> pl.DataFrame:
         """The rows shown, in the order shown, in the table's columns (helpers left out)."""
-        frame = self.table.visible_frame
-        fields = [field for field, _ in self.export_headings() if field in frame.columns]
-        if not fields:
-            return frame.drop([name for name in HELPER_COLUMNS if name in frame.columns])
-        return frame.select(fields)
+        return self.table_view.export_frame(self.table.visible_frame, self.table.columns)
 
     def export_headings(self) -> list[tuple[str, str]]:
-        """(field, the heading on screen) for each column; a status column sorts on its
-        rank but exports the status itself."""
-        headings = []
-        for column in self.table.columns:
-            field = "status" if column.key == "status_rank" else column.key
-            if field not in HELPER_COLUMNS:
-                headings.append((field, column.label))
-        return headings
+        """(field, the heading on screen) for each column shown."""
+        return self.table_view.export_headings(self.table.columns)
 
     def action_export(self) -> None:
         """`e`: the rows shown (filter, flagged-only and sort applied) to a file, titled
         with what they are, the as-of date and DEMO DATA when it is."""
-        from cfmonitor.tui.screens.export import ExportDialog, ExportRequest
-
-        source = self.snapshot.source if self.snapshot is not None else None
-        is_demo = source.is_demo if source is not None else self.cfapp.choice.is_demo
+        as_of = self.snapshot.as_of if self.snapshot is not None else None
+        if as_of is None:
+            as_of = self.view.as_of if self.view is not None else dt.date.today()
         request = ExportRequest(
             frame=self.export_frame(),
             labels=dict(self.export_headings()),
             crumbs=self.crumbs(),
-            table_name=self.TABLE_NAME,
-            as_of=self.snapshot.as_of if self.snapshot is not None else self.cfapp.as_of,
-            is_demo=is_demo,
+            table_name=self.table_view.name,
+            as_of=as_of,
+            is_demo=self._is_demo(),
         )
-        self.app.push_screen(ExportDialog(request))
+        self.post_message(Export(request))
 
     subject: object = None
     """What the screen shows (a team name, a staff reference); None for everything."""
@@ -417,9 +368,8 @@ class TableScreen(SnapshotScreen):
         table.filter_text("")
         table.set_flagged_only(None)
         table.sort_by(None)
-        self.show_as_of(self.cfapp.as_of)
-        if self.cfapp.snapshot is not None:
-            self.show_snapshot(self.cfapp.snapshot)
+        if self.view is not None:
+            self.draw_view(self.view, afresh=True)
         table.move_cursor(0)
         table.scroll_home(animate=False)
         table.focus()

@@ -10,14 +10,10 @@ written on the server.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-import polars as pl
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -26,48 +22,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Select, Static
 
 from cfmonitor.errors import CfmonitorError
-from cfmonitor.presentation import title_line
 from cfmonitor.safe_text import safe_text
+from cfmonitor.tui.requests import SUFFIXES, ExportRequest
 from cfmonitor.tui.screens.dialog import Dialog, cancel_binding
 from cfmonitor.tui.widgets.keybar import KeyBar
 
 FORMATS = (("CSV", "csv"), ("Excel (xlsx)", "xlsx"), ("Markdown", "markdown"))
-SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx", "markdown": ".md"}
 REPLACE_LABEL = "Replace an existing file"
 REPLACE_HINT = f"tick “{REPLACE_LABEL}” to overwrite it"
-NAME_LIMIT = 60
-
-
-@dataclass(frozen=True)
-class ExportRequest:
-    """What a screen hands the dialog: the rows shown, their headings, and what they are."""
-
-    frame: pl.DataFrame
-    labels: dict[str, str]
-    crumbs: list[str]
-    table_name: str
-    as_of: dt.date
-    is_demo: bool
-
-    @property
-    def parts(self) -> list[str]:
-        """What the rows are, most particular last: `Horsham …`, `workers`."""
-        parts = [crumb for crumb in self.crumbs[1:]] or []
-        if not any(self.table_name.casefold() in part.casefold() for part in parts):
-            parts.append(self.table_name)
-        return parts
-
-    @property
-    def title(self) -> str:
-        subject = " › ".join(self.crumbs) if self.crumbs else "Organisation"
-        shown = self.table_name if self.parts[-1] == self.table_name else None
-        return title_line(self.as_of.isoformat(), subject, shown, is_demo=self.is_demo)
-
-    def file_name(self, fmt: str = "csv") -> str:
-        """`horsham-assessment-and-intervention-workers-2026-11-26.csv`."""
-        words = re.sub(r"[^a-z0-9]+", "-", " ".join(self.parts).casefold()).strip("-")
-        stem = words[:NAME_LIMIT].rstrip("-") or "cfmonitor"
-        return f"{stem}-{self.as_of.isoformat()}{SUFFIXES[fmt]}"
 
 
 _last_folder: Path | None = None

@@ -28,7 +28,7 @@ def is_the_apps(binding: Binding) -> bool:
     return binding.id is not None
 
 
-def key_rows(screen: Screen, *, own: bool | None = None) -> list[tuple[str, str, str]]:
+def key_rows(screen: Screen[object], *, own: bool | None = None) -> list[tuple[str, str, str]]:
     """(key, name, what it does) for every binding active on `screen`: the app's own keys
     first (the screen's, then the table's), Textual's built-in ones last. `own` True or
     False keeps only the app's, or only Textual's."""
@@ -81,7 +81,7 @@ class HelpScreen(ModalScreen[None]):
         ),
     ]
 
-    def __init__(self, for_screen: Screen) -> None:
+    def __init__(self, for_screen: Screen[object]) -> None:
         super().__init__()
         self.rows = key_rows(for_screen)
         self.own_rows = key_rows(for_screen, own=True)

@@ -5,78 +5,23 @@ from __future__ import annotations
 from typing import ClassVar
 
 import polars as pl
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from cfmonitor.data.engine import Snapshot
-from cfmonitor.presentation import (
-    agency_share,
-    format_count,
-    format_number,
-    format_percent,
-    fte_against_establishment,
-    near_count,
-    over_count,
-    vacancy_gap,
-)
 from cfmonitor.scalars import as_int
-from cfmonitor.tui.screens.base import TableScreen, distinct_width, text_width
-from cfmonitor.tui.widgets.cells import SUSTAINED_SYMBOL, flag_text
-from cfmonitor.tui.widgets.figures import Figure, Figures
+from cfmonitor.tui import requests
+from cfmonitor.tui.bindings import TREND_BINDING
+from cfmonitor.tui.columns import distinct_width, summary_figures, text_width
+from cfmonitor.tui.screens.base import TableScreen
+from cfmonitor.tui.table_view import TableView
+from cfmonitor.tui.widgets.cells import flag_text
+from cfmonitor.tui.widgets.figures import Figures
 from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, percent_cell, text_cell
 from cfmonitor.tui.widgets.travel import travel_table
 
-TREND_BINDING = Binding(
-    "t",
-    "trend",
-    "Trend",
-    id="trend",
-    tooltip="Charts and a table of the measures over the last two years, week by week.",
-)
-
-
-def summary_figures(row: dict, styles: dict[str, str], problems: int = 0) -> list[Figure]:
-    """The headline figures of an organisation or a team row (SUMMARY_FIELDS)."""
-    over, near = row["over"], row["near"]
-    figures = [
-        Figure("FTE in post", Text(fte_against_establishment(row))),
-        Figure("Vacancy gap", Text(vacancy_gap(row))),
-        Figure("Census vacancy", Text(format_percent(row["census_vacancy_rate"], 1))),
-        Figure("Agency", Text(agency_share(row))),
-        Figure("Open cases", Text(format_count(row["open_cases"]))),
-        Figure(
-            "Unallocated",
-            Text(
-                format_count(row["unallocated_cases"]),
-                styles.get("near", "") if row["unallocated_cases"] else "",
-            ),
-        ),
-        Figure("Average caseload", Text(format_number(row["average_caseload"]))),
-        Figure("Census caseload", Text(format_number(row["census_average_caseload"]))),
-        Figure("Over", Text(over_count(over), styles["over"] if over else "")),
-        Figure("Near", Text(near_count(near), styles["near"] if near else "")),
-    ]
-    if "sustained" in row:  # once the history is in
-        sustained = row["sustained"]
-        figures.append(
-            Figure(
-                "Sustained over",
-                Text(
-                    f"{SUSTAINED_SYMBOL} {format_count(sustained)}",
-                    styles["over"] if sustained else "",
-                ),
-            )
-        )
-    if problems:
-        figures.append(
-            Figure(
-                "Data problems",
-                Text(f"{problems} (p lists them)", styles.get("unknown-cohort", "")),
-            )
-        )
-    return figures
+__all__ = ["OverviewScreen", "summary_figures"]
 
 
 class OverviewScreen(TableScreen):
@@ -108,8 +53,14 @@ class OverviewScreen(TableScreen):
             tooltip="The data problems behind the figures, named by staff and case reference.",
         ),
     ]
-    TABLE_KEY = "team"
-    TABLE_NAME = "teams"
+    TABLE = TableView(
+        key="team",
+        name="teams",
+        flag=(pl.col("over") + pl.col("near")) > 0,
+        helpers=("over_near",),
+        row_style=pl.when(pl.col("over") > 0).then(pl.lit("bold")),
+    )
+    """Teams with anyone over stand out in bold (their ▲ count is in the error colour)."""
 
     def crumbs(self) -> list[str]:
         return ["Organisation"]
@@ -124,18 +75,18 @@ class OverviewScreen(TableScreen):
                 snapshot.organisation_row, self.status_styles(), snapshot.problems.height
             )
         )
-        history = self.cfapp.history
+        history = self.history
         self.query_one("#travel", Static).update(
             travel_table(
                 history.trend.organisation if history else None,
                 history.direction.organisation if history else None,
                 self.app.size.width,
-                self.cfapp.history_note,
+                self.history_note,
                 folded=self.short,
             )
         )
 
-    def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
+    def rows(self, snapshot: Snapshot) -> pl.DataFrame:
         return snapshot.teams.select(
             "team",
             "service_area",
@@ -149,15 +100,10 @@ class OverviewScreen(TableScreen):
             "over",
             "near",
         ).with_columns(
-            ((pl.col("over") + pl.col("near")) > 0).alias("flagged"),
             pl.struct("over", "near").alias("over_near"),  # sorts on over, then near
         )
 
-    def row_style(self) -> pl.Expr:
-        """Teams with anyone over stand out in bold (their ▲ count is in the error colour)."""
-        return pl.when(pl.col("over") > 0).then(pl.lit("bold"))
-
-    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
+    def columns(self, frame: pl.DataFrame) -> list[Column]:
         styles = self.status_styles()
         return [
             Column(
@@ -203,7 +149,7 @@ class OverviewScreen(TableScreen):
         ]
 
     def open_row(self, key: object) -> None:
-        self.cfapp.open_team(str(key))
+        self.request(requests.Team(str(key)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":  # esc offers to clear only what there is to clear
@@ -216,10 +162,10 @@ class OverviewScreen(TableScreen):
             self.action_toggle_flagged()
 
     def action_unallocated(self) -> None:
-        self.cfapp.open_unallocated(None)
+        self.request(requests.Unallocated(None))
 
     def action_trend(self) -> None:
-        self.cfapp.open_trend("organisation", None)
+        self.request(requests.Trend("organisation", None))
 
     def action_problems(self) -> None:
-        self.cfapp.open_problems()
+        self.request(requests.Problems())

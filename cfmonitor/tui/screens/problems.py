@@ -12,7 +12,10 @@ from textual.binding import BindingType
 
 from cfmonitor.data.engine import Snapshot
 from cfmonitor.presentation import format_count
-from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, text_width
+from cfmonitor.tui.bindings import BACK_BINDING
+from cfmonitor.tui.columns import text_width
+from cfmonitor.tui.screens.base import TableScreen
+from cfmonitor.tui.table_view import TableView
 from cfmonitor.tui.widgets.figures import Figure, Figures
 from cfmonitor.tui.widgets.table import Column
 
@@ -21,8 +24,7 @@ class ProblemsScreen(TableScreen):
     """Every problem of the snapshot; `/` filters by a reference or a kind."""
 
     BINDINGS: ClassVar[list[BindingType]] = [BACK_BINDING]
-    TABLE_KEY = "number"
-    TABLE_NAME = "problems"
+    TABLE = TableView(key="number", name="problems")
 
     def crumbs(self) -> list[str]:
         return ["Organisation", "Data problems"]
@@ -39,7 +41,7 @@ class ProblemsScreen(TableScreen):
             figures.append(Figure("", Text("none: every figure could be judged", "dim")))
         self.query_one(Figures).show(figures)
 
-    def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
+    def rows(self, snapshot: Snapshot) -> pl.DataFrame:
         return snapshot.problems.select(
             pl.int_range(pl.len()).alias("number"),
             "kind",
@@ -47,7 +49,7 @@ class ProblemsScreen(TableScreen):
             "detail",
         )
 
-    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
+    def columns(self, frame: pl.DataFrame) -> list[Column]:
         return [
             Column(
                 "kind",

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import polars as pl
 from rich.text import Text
@@ -11,105 +10,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from cfmonitor.data.engine import Snapshot
-from cfmonitor.scalars import as_bool, as_float, as_floats, as_int, as_str
-from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, distinct_width, text_width
-from cfmonitor.tui.screens.overview import TREND_BINDING, summary_figures
-from cfmonitor.tui.widgets.cells import (
-    SUSTAINED_SYMBOL,
-    sparkline,
-    status_text,
-    utilisation_bar,
-    utilisation_percent,
-    weeks_over_text,
+from cfmonitor.scalars import as_float, as_floats, as_str
+from cfmonitor.tui import requests
+from cfmonitor.tui.bindings import BACK_BINDING, TREND_BINDING
+from cfmonitor.tui.columns import (
+    SPARK_WIDTH,
+    distinct_width,
+    judged_columns,
+    summary_figures,
+    text_width,
+    utilisation_series,
 )
+from cfmonitor.tui.screens.base import TableScreen
+from cfmonitor.tui.table_view import TableView
+from cfmonitor.tui.widgets.cells import sparkline, utilisation_bar
 from cfmonitor.tui.widgets.figures import Figure, Figures
-from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
-
-if TYPE_CHECKING:
-    from cfmonitor.data.engine import History
-
-SPARK_WIDTH = 12
-
-
-def utilisation_series(history: History | None, worker_ids: pl.Series) -> pl.DataFrame:
-    """Each worker's utilisation at every point of the trend (oldest first), as a list for
-    the sparkline cell; empty lists while the history is still being worked out."""
-    if history is None:
-        return pl.DataFrame(
-            {"worker_id": worker_ids, "utilisation_series": [[]] * len(worker_ids)},
-            schema={"worker_id": pl.Int64, "utilisation_series": pl.List(pl.Float64)},
-        )
-    return (
-        history.trend.workers.filter(pl.col("worker_id").is_in(worker_ids.implode()))
-        .sort("date")
-        .group_by("worker_id", maintain_order=True)
-        .agg(pl.col("utilisation").alias("utilisation_series"))
-    )
-
-
-def status_with_marker(row: Mapping[str, object], styles: Mapping[str, str]) -> Text:
-    """`▲ over ↻`: the status, and beside it the sustained marker (not a status of its own)."""
-    text = status_text(as_str(row["status"]), styles)
-    if row.get("sustained"):
-        text.append(f" {SUSTAINED_SYMBOL}", styles.get("over", ""))
-    return text
-
-
-def status_width(frame: pl.DataFrame) -> int:
-    """Cells for the widest status shown (`? unknown-cohort`, `▲ over ↻`): never cut."""
-    labels = {"over": 6, "near": 6, "ok": 4, "unknown-cohort": 16}
-    present = frame.get_column("status").drop_nulls().unique().to_list() if frame.height else []
-    widest = max((labels.get(status, 16) for status in present), default=8)
-    return max(8, widest + (2 if "sustained" in frame.columns else 0))
-
-
-STATUS_WORDS = pl.concat_str(
-    pl.col("status").replace_strict(
-        {"unknown-cohort": "? unknown-cohort"}, default=pl.col("status"), return_dtype=pl.String
-    ),
-    pl.when(pl.col("sustained").fill_null(False)).then(pl.lit("sustained")),
-    separator=" ",
-    ignore_nulls=True,
-)
-"""What the status column shows, as words `/` can find (`over`, `sustained`)."""
-
-
-def judged_columns(styles: dict[str, str], frame: pl.DataFrame) -> list[Column]:
-    """A worker's judged figures (cases, load, capacity, utilisation, status with the
-    sustained marker, weeks over): the team table's and a worker's trend table's."""
-    width = status_width(frame)
-    return [
-        Column("cases", "Cases", 5, "right", count_cell, priority=7),
-        Column("weighted_load", "Load", 5, "right", number_cell(1), priority=6),
-        Column("capacity", "Capacity", 8, "right", number_cell(1), priority=6, min_width=5),
-        Column(
-            "utilisation",
-            "Util",
-            5,
-            "right",
-            lambda value, row: utilisation_percent(as_float(value), as_str(row["status"]), styles),
-            priority=8,
-        ),
-        Column(
-            "status_rank",
-            "Status",
-            width,
-            render=lambda value, row: status_with_marker(row, styles),
-            priority=10,
-            min_width=width,
-            sort_descending_first=False,
-            search_text=STATUS_WORDS,
-        ),
-        Column(
-            "weeks_over",
-            "Weeks over",
-            15,
-            render=lambda value, row: weeks_over_text(
-                as_int(value), as_bool(row["sustained"]), styles
-            ),
-            priority=7,
-        ),
-    ]
+from cfmonitor.tui.widgets.table import Column, number_cell, text_cell
 
 
 class TeamScreen(TableScreen):
@@ -126,8 +42,13 @@ class TeamScreen(TableScreen):
         ),
         TREND_BINDING,
     ]
-    TABLE_KEY = "staff_ref"
-    TABLE_NAME = "workers"
+    TABLE = TableView(
+        key="staff_ref",
+        name="workers",
+        flag=pl.col("status").is_in(["over", "near"]),
+        helpers=("status_rank", "utilisation_bar", "utilisation_series", "utilisation_spark"),
+        exported_as={"status_rank": "status"},
+    )
 
     def __init__(self, team: str | None = None) -> None:
         super().__init__()
@@ -157,7 +78,7 @@ class TeamScreen(TableScreen):
             ]
         )
 
-    def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
+    def rows(self, snapshot: Snapshot) -> pl.DataFrame:
         workers = snapshot.workers.filter(pl.col("team") == self.team)
         if "weeks_over" not in workers.columns:  # the history is still being worked out
             workers = workers.with_columns(
@@ -165,7 +86,7 @@ class TeamScreen(TableScreen):
                 pl.lit(None, pl.Boolean).alias("sustained"),
             )
         return workers.join(
-            utilisation_series(self.cfapp.history, workers.get_column("worker_id")),
+            utilisation_series(self.history, workers.get_column("worker_id")),
             on="worker_id",
             how="left",
             maintain_order="left",
@@ -186,10 +107,9 @@ class TeamScreen(TableScreen):
             "sustained",
             "utilisation_series",
             pl.col("utilisation").alias("utilisation_spark"),
-            pl.col("status").is_in(["over", "near"]).alias("flagged"),
         )
 
-    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
+    def columns(self, frame: pl.DataFrame) -> list[Column]:
         styles = self.status_styles()
         judged = judged_columns(styles, frame)
         columns = [
@@ -232,10 +152,10 @@ class TeamScreen(TableScreen):
         return columns
 
     def open_row(self, key: object) -> None:
-        self.cfapp.open_worker(str(key), from_team=True)
+        self.request(requests.Worker(str(key), from_team=True))
 
     def action_unallocated(self) -> None:
-        self.cfapp.open_unallocated(self.team)
+        self.request(requests.Unallocated(self.team))
 
     def action_trend(self) -> None:
-        self.cfapp.open_trend("team", self.team)
+        self.request(requests.Trend("team", self.team))

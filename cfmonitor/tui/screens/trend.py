@@ -9,7 +9,7 @@ History (the engine's `compute_trend`); until it has been worked out the screen 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import polars as pl
 from rich.text import Text
@@ -20,8 +20,10 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from cfmonitor.data.engine import Snapshot
-from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen
-from cfmonitor.tui.screens.team import judged_columns
+from cfmonitor.tui.bindings import BACK_BINDING
+from cfmonitor.tui.columns import judged_columns
+from cfmonitor.tui.screens.base import TableScreen
+from cfmonitor.tui.table_view import TableView
 from cfmonitor.tui.widgets.table import (
     Column,
     count_cell,
@@ -122,8 +124,15 @@ class TrendScreen(TableScreen):
             tooltip="Show the next chart of these measures; the table beneath holds them all.",
         ),
     ]
-    TABLE_KEY = "date"
-    TABLE_NAME = "trend"
+    TABLE = TableView(key="date", name="trend", flag=(pl.col("over") + pl.col("near")) > 0)
+    WORKER_TABLE = TableView(
+        key="date",
+        name="trend",
+        flag=pl.col("status").is_in(["over", "near"]),
+        helpers=("status_rank",),
+        exported_as={"status_rank": "status"},
+    )
+    """A worker's weeks are flagged by their status, a group's by anyone over or near."""
 
     subject: tuple[str, str | None]
     """(level, key): the organisation (key None), a team's name or a worker's staff ref."""
@@ -145,12 +154,16 @@ class TrendScreen(TableScreen):
     def charts(self) -> tuple[Chart, ...]:
         return WORKER_CHARTS if self.level == WORKER else GROUP_CHARTS
 
+    @property
+    def table_view(self) -> TableView:
+        return self.WORKER_TABLE if self.level == WORKER else self.TABLE
+
     def show_subject(self, subject: object) -> None:
         self.chart_index = 0
         super().show_subject(subject)
 
-    def _worker_row(self) -> dict | None:
-        snapshot = self.cfapp.snapshot
+    def _worker_row(self) -> dict[str, Any] | None:
+        snapshot = self.view.snapshot if self.view is not None else None
         if snapshot is None or self.level != WORKER:
             return None
         rows = snapshot.workers.filter(pl.col("staff_ref") == self.key)
@@ -173,7 +186,7 @@ class TrendScreen(TableScreen):
 
     def series(self) -> pl.DataFrame | None:
         """This level's rows of the trend, oldest first; None until the history is in."""
-        history = self.cfapp.history
+        history = self.history
         if history is None:
             return None
         trend = history.trend
@@ -186,24 +199,15 @@ class TrendScreen(TableScreen):
             ).sort("date")
         return trend.organisation.sort("date")
 
-    def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
+    def rows(self, snapshot: Snapshot) -> pl.DataFrame:
         columns = WORKER_COLUMNS if self.level == WORKER else GROUP_COLUMNS
         series = self.series()
         if series is None:  # the same columns, no rows, until the history is in
             kinds = {"date": pl.Date, "status": pl.String, "sustained": pl.Boolean}
             series = pl.DataFrame(schema={name: kinds.get(name, pl.Float64) for name in columns})
-        flagged = (
-            pl.col("status").is_in(["over", "near"])
-            if self.level == WORKER
-            else (pl.col("over") + pl.col("near")) > 0
-        )
-        return (
-            series.select(columns)
-            .with_columns(flagged.fill_null(False).alias("flagged"))  # for "Flagged only"
-            .sort("date", descending=True)
-        )
+        return series.select(columns).sort("date", descending=True)
 
-    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
+    def columns(self, frame: pl.DataFrame) -> list[Column]:
         styles = self.status_styles()
         date = Column("date", "Week to", 10, render=text_cell, priority=10, searchable=True)
         if self.level == WORKER:
@@ -232,7 +236,7 @@ class TrendScreen(TableScreen):
         plt = plot.plt
         plt.clear_figure()
         if series is None:
-            note.update(Text(self.cfapp.history_note, "dim"))
+            note.update(Text(self.history_note, "dim"))
             plot.refresh()
             return
         position = f"chart {self.chart_index % len(self.charts) + 1} of {len(self.charts)}"

@@ -12,8 +12,10 @@ from textual.binding import BindingType
 from cfmonitor.data.engine import Snapshot
 from cfmonitor.presentation import format_count
 from cfmonitor.scalars import as_int
-from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen, text_width
-from cfmonitor.tui.screens.cases import case_columns, date_cell
+from cfmonitor.tui.bindings import BACK_BINDING
+from cfmonitor.tui.columns import case_columns, date_cell, text_width
+from cfmonitor.tui.screens.base import TableScreen
+from cfmonitor.tui.table_view import TableView
 from cfmonitor.tui.widgets.figures import Figure, Figures
 from cfmonitor.tui.widgets.table import Column, count_cell, text_cell
 
@@ -25,8 +27,7 @@ class UnallocatedScreen(TableScreen):
     each one last (a case whose worker left last month has waited a month)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [BACK_BINDING]
-    TABLE_KEY = "case_ref"
-    TABLE_NAME = "unallocated"
+    TABLE = TableView(key="case_ref", name="unallocated")
 
     def __init__(self, team: str | None = None) -> None:
         super().__init__()
@@ -64,7 +65,7 @@ class UnallocatedScreen(TableScreen):
         figures.append(Figure("Longest waiting", Text(f"{format_count(oldest)} days")))
         self.query_one(Figures).show(figures)
 
-    def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
+    def rows(self, snapshot: Snapshot) -> pl.DataFrame:
         return self._cases(snapshot).select(
             "case_ref",
             pl.col("team").fill_null("–"),
@@ -78,7 +79,7 @@ class UnallocatedScreen(TableScreen):
             "family_ref",
         )
 
-    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
+    def columns(self, frame: pl.DataFrame) -> list[Column]:
         columns = case_columns(
             frame,
             since=("unallocated_since", "Unallocated since"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import polars as pl
 from rich.table import Table
@@ -14,9 +14,11 @@ from textual.widgets import Static
 from cfmonitor.data.engine import Snapshot
 from cfmonitor.presentation import format_count, format_number
 from cfmonitor.safe_text import safe_text, visible
-from cfmonitor.tui.screens.base import BACK_BINDING, TableScreen
-from cfmonitor.tui.screens.cases import case_columns
-from cfmonitor.tui.screens.overview import TREND_BINDING
+from cfmonitor.tui import requests
+from cfmonitor.tui.bindings import BACK_BINDING, TREND_BINDING
+from cfmonitor.tui.columns import case_columns
+from cfmonitor.tui.screens.base import TableScreen
+from cfmonitor.tui.table_view import TableView
 from cfmonitor.tui.widgets.cells import (
     sparkline,
     status_text,
@@ -29,7 +31,7 @@ from cfmonitor.tui.widgets.table import Column
 COMPLEXITIES = ("standard", "complex", "intense")
 
 
-def capacity_line(row: dict) -> Text:
+def capacity_line(row: dict[str, Any]) -> Text:
     """`18.0 (experienced maximum) × 0.80 FTE × (1 − 20% reductions) = 11.5`."""
     text = Text(no_wrap=False)
     if row["cohort_maximum"] is None:
@@ -45,7 +47,7 @@ def capacity_line(row: dict) -> Text:
     return text
 
 
-def load_line(row: dict, weights: dict[str, float]) -> Text:
+def load_line(row: dict[str, Any], weights: dict[str, float]) -> Text:
     """`10 standard × 1.0 + 3 complex × 1.2 = 13.6`: the cases by complexity, weighted."""
     parts = [
         f"{row[f'{level}_cases']} {level} × {format_number(weights.get(level))}"
@@ -61,8 +63,7 @@ class WorkerScreen(TableScreen):
     """Figures and their making on top; the cases below, families kept together."""
 
     BINDINGS: ClassVar[list[BindingType]] = [BACK_BINDING, TREND_BINDING]
-    TABLE_KEY = "case_ref"
-    TABLE_NAME = "cases"
+    TABLE = TableView(key="case_ref", name="cases")
 
     def __init__(self, staff_ref: str | None = None) -> None:
         super().__init__()
@@ -84,7 +85,7 @@ class WorkerScreen(TableScreen):
     def compose_figures(self) -> ComposeResult:
         yield Static(id="supervision")
 
-    def _worker_row(self, snapshot: Snapshot) -> dict | None:
+    def _worker_row(self, snapshot: Snapshot) -> dict[str, Any] | None:
         rows = snapshot.workers.filter(pl.col("staff_ref") == self.staff_ref)
         return rows.row(0, named=True) if rows.height else None
 
@@ -136,12 +137,12 @@ class WorkerScreen(TableScreen):
             grid.add_row(Text("Reductions" if index == 0 else ""), line)
         panel.update(grid)
 
-    def _history_line(self, row: dict, styles: dict[str, str]) -> Text:
+    def _history_line(self, row: dict[str, Any], styles: dict[str, str]) -> Text:
         """`6 ↻ sustained (over 4+ weeks in a row)  ▁▂▃▅▇ utilisation, two years`; a note
         until the history is known."""
-        history = self.cfapp.history
+        history = self.history
         if history is None or "weeks_over" not in row:
-            return Text(self.cfapp.history_note, "dim")
+            return Text(self.history_note, "dim")
         line = weeks_over_text(row["weeks_over"], row["sustained"], styles)
         weeks = history.trend.policy.sustained_weeks
         line.append(
@@ -160,7 +161,7 @@ class WorkerScreen(TableScreen):
             line.append(" utilisation, 2 years", "dim")
         return line
 
-    def table_frame(self, snapshot: Snapshot) -> pl.DataFrame:
+    def rows(self, snapshot: Snapshot) -> pl.DataFrame:
         row = self._worker_row(snapshot)
         cases = snapshot.worker_cases
         worker_id = row["worker_id"] if row else -1
@@ -175,7 +176,7 @@ class WorkerScreen(TableScreen):
             "family_cases",
         )
 
-    def table_columns(self, frame: pl.DataFrame) -> list[Column]:
+    def columns(self, frame: pl.DataFrame) -> list[Column]:
         return case_columns(
             frame,
             since=("allocated_since", "Since"),
@@ -184,4 +185,4 @@ class WorkerScreen(TableScreen):
         )
 
     def action_trend(self) -> None:
-        self.cfapp.open_trend("worker", self.staff_ref)
+        self.request(requests.Trend("worker", self.staff_ref))

@@ -172,10 +172,11 @@ class TableRows:
             return None
 
     def row_id(self, index: int) -> int:
-        return self._view.get_column(ROW_ID)[index]
+        return int(self._view.get_column(ROW_ID)[index])
 
     def row_style(self, index: int) -> str | None:
-        return self._view.get_column(ROW_STYLE)[index]
+        style = self._view.get_column(ROW_STYLE)[index]
+        return None if style is None else str(style)
 
     def row(self, index: int) -> dict[str, object]:
         """The raw values of the row at `index` of the view, by frame column name."""

@@ -1,0 +1,129 @@
+"""Requests flow up: what a screen or the palette asks of the app, as Textual messages.
+
+A screen posts one of these (it bubbles to the app); the app alone decides what opens
+and is the only code that knows the screen classes. `Open` carries a subject, one of
+the small frozen values below, so adding a place to go is one subject and one case in
+the app's `on_open`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import polars as pl
+from textual.message import Message
+
+from cfmonitor.presentation import title_line
+
+NAME_LIMIT = 60
+SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx", "markdown": ".md"}
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The organisation overview (every screen above it closes)."""
+
+
+@dataclass(frozen=True)
+class Team:
+    name: str
+
+
+@dataclass(frozen=True)
+class Worker:
+    staff_ref: str
+    from_team: bool = False
+    """Opened from the team's screen (already under it); else the team opens first."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case by reference: its holder's supervision view, or its team's unallocated list."""
+
+    case_ref: str
+    holder: str
+    """The staff reference of whoever holds it, or the team waiting to allocate it."""
+    unallocated: bool
+
+
+@dataclass(frozen=True)
+class Trend:
+    level: str
+    """`organisation`, `team` or `worker`."""
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Unallocated:
+    team: str | None = None
+    """None: every team's."""
+
+
+@dataclass(frozen=True)
+class Problems:
+    """The data problems behind the figures."""
+
+
+Subject = Overview | Team | Worker | Case | Trend | Unallocated | Problems
+
+
+class Open(Message):
+    """Show `subject` (the app chooses the screen and where in the stack it goes)."""
+
+    def __init__(self, subject: Subject) -> None:
+        super().__init__()
+        self.subject = subject
+
+
+class ChangeAsOf(Message):
+    """Recompute every figure for `day`."""
+
+    def __init__(self, day: dt.date) -> None:
+        super().__init__()
+        self.day = day
+
+
+class Reload(Message):
+    """Read the database again now."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What a screen hands the dialog: the rows shown, their headings, and what they are."""
+
+    frame: pl.DataFrame
+    labels: dict[str, str]
+    crumbs: list[str]
+    table_name: str
+    as_of: dt.date
+    is_demo: bool
+
+    @property
+    def parts(self) -> list[str]:
+        """What the rows are, most particular last: `Horsham …`, `workers`."""
+        parts = [crumb for crumb in self.crumbs[1:]] or []
+        if not any(self.table_name.casefold() in part.casefold() for part in parts):
+            parts.append(self.table_name)
+        return parts
+
+    @property
+    def title(self) -> str:
+        subject = " › ".join(self.crumbs) if self.crumbs else "Organisation"
+        shown = self.table_name if self.parts[-1] == self.table_name else None
+        return title_line(self.as_of.isoformat(), subject, shown, is_demo=self.is_demo)
+
+    def file_name(self, fmt: str = "csv") -> str:
+        """`horsham-assessment-and-intervention-workers-2026-11-26.csv`."""
+        words = re.sub(r"[^a-z0-9]+", "-", " ".join(self.parts).casefold()).strip("-")
+        stem = words[:NAME_LIMIT].rstrip("-") or "cfmonitor"
+        return f"{stem}-{self.as_of.isoformat()}{SUFFIXES[fmt]}"
+
+
+class Export(Message):
+    """Ask where to write the rows shown (the app opens the dialog)."""
+
+    def __init__(self, request: ExportRequest) -> None:
+        super().__init__()
+        self.request = request
