@@ -209,3 +209,40 @@ def test_the_database_is_never_written(database, snapshot):
         Scenario(snapshot, directory=database_directory(database)).add(Move("C1", "SW9"))
     assert database.read_bytes() == before
     assert sorted(path.name for path in database.parent.iterdir()) == [database.name]
+
+
+def test_the_picker_shows_what_the_move_would_do(snapshot):
+    from cfmonitor.data.scenario import candidates
+
+    rows = candidates(snapshot, "C000001")
+    assert rows.get_column("staff_ref").to_list() == ["SW0002", "SW0003"]  # Team A first
+    assert rows.get_column("same_team").to_list() == [True, False]
+    for row in rows.iter_rows(named=True):
+        moved = Scenario(snapshot).add(Move("C000001", row["staff_ref"])).snapshot
+        after = moved.workers.filter(pl.col("staff_ref") == row["staff_ref"]).row(0, named=True)
+        assert (row["utilisation_after"], row["status_after"]) == (
+            after["utilisation"],
+            after["status"],
+        )
+    assert rows.row(1, named=True)["utilisation_after"] == pytest.approx(1 / 15)
+    assert candidates(snapshot, "C000027").get_column("staff_ref").to_list() == ["SW0003"]
+    assert candidates(snapshot, "C000029").is_empty()
+
+
+def test_weeks_over_after_a_move(database):
+    from cfmonitor.data.trend import load_snapshot_with_history
+
+    snapshot = load_snapshot_with_history(database, Policy(), DAY)
+    first = row(snapshot, "workers", "staff_ref", "SW0001")
+    assert first["weeks_over"] > 0  # over since the cases were given in 2020
+    moved = Scenario(snapshot).add(Move("C000001", "SW0003")).snapshot
+    first = row(moved, "workers", "staff_ref", "SW0001")
+    assert (first["status"], first["weeks_over"], first["sustained"]) == ("near", 0, False)
+    assert moved.organisation_row["sustained"] == 0
+    assert row(moved, "teams", "team", "Team A")["sustained"] == 0
+    # Ten more cases put SW0002 over: since when is history the Snapshot does not hold.
+    crowded = (
+        Scenario(snapshot).add_all([Move(f"C0000{n:02d}", "SW0002") for n in range(1, 11)]).snapshot
+    )
+    second = row(crowded, "workers", "staff_ref", "SW0002")
+    assert (second["status"], second["weeks_over"], second["sustained"]) == ("over", None, None)

@@ -633,3 +633,58 @@ def database_directory(path: Path, *, is_demo: bool = False) -> Directory:
         return None if row is None else (day(row[0]), day(row[1]))
 
     return Directory(worker_dates, case_dates)
+
+
+# --- the picker: every worker's utilisation now and if they were given the case ----------------
+
+
+def candidates(snapshot: Snapshot, case_ref: str) -> pl.DataFrame:
+    """Workers in post who could be given `case_ref` (everyone but its holders), with
+    `utilisation` and `status` now and `utilisation_after`, `status_after` with the case
+    added (by `judge_workers`, as the move itself would judge them); those in the case's
+    own team (`same_team`) first, then the least loaded after. Empty when the case is
+    not open on the day."""
+    case = pl.concat(
+        [
+            snapshot.worker_cases.filter(pl.col("case_ref") == case_ref).select(
+                "case_id", "complexity", pl.col("case_team_id").alias("team_id")
+            ),
+            snapshot.unallocated_cases.filter(pl.col("case_ref") == case_ref).select(
+                "case_id", "complexity", "team_id"
+            ),
+        ]
+    )
+    if case.is_empty():
+        return snapshot.workers.clear().select("staff_ref", "name", "team")
+    complexity = case.get_column("complexity")[0]
+    case_team = case.get_column("team_id")[0]
+    holders = snapshot.worker_cases.filter(pl.col("case_ref") == case_ref).get_column("worker_id")
+    open_to = snapshot.workers.filter(~pl.col("worker_id").is_in(holders.implode()))
+    more = [pl.col("cases") + 1]
+    if complexity in COMPLEXITY_LEVELS:
+        more.append(pl.col(f"{complexity}_cases") + 1)
+    unknown = pl.col("worker_id").is_in(
+        open_to.filter(pl.col("status") == STATUS_UNKNOWN).get_column("worker_id").implode()
+    )
+    after = judge_workers(open_to.with_columns(more), snapshot.policy).select(
+        "worker_id",
+        pl.when(unknown).then(None).otherwise("utilisation").alias("utilisation_after"),
+        pl.when(unknown).then(pl.lit(STATUS_UNKNOWN)).otherwise("status").alias("status_after"),
+    )
+    return (
+        open_to.select(
+            "worker_id",
+            "staff_ref",
+            "name",
+            "team",
+            (pl.col("team_id") == case_team).alias("same_team"),
+            "utilisation",
+            "status",
+        )
+        .join(after, on="worker_id", how="left", maintain_order="left")
+        .sort(
+            ["same_team", "utilisation_after", "staff_ref"],
+            descending=[True, False, False],
+            nulls_last=True,
+        )
+    )
