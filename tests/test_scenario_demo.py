@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from pathlib import Path
 
 import polars as pl
 import pytest
