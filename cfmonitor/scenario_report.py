@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -219,6 +220,11 @@ def _utilisations(row: dict[str, Any], side: str) -> str:
     )
 
 
+def _changed(row: dict[str, Any], name: str, show: Callable[[Any], str]) -> Text:
+    """`name`'s before → after in a row of a comparison, right-aligned."""
+    return _right(before_after(show(row[f"{name}_before"]), show(row[f"{name}_after"])))
+
+
 def _status_change(before: str | None, after: str | None) -> Text:
     text = Text(status_label(before), style=STATUS_STYLES.get(before or "", ""))
     if after != before:
@@ -239,21 +245,9 @@ def _workers_table(workers: pl.DataFrame) -> Table:
             _cell(row["staff_ref"]),
             _cell(row["name"]),
             _cell(row["team"]),
-            _right(
-                before_after(format_count(row["cases_before"]), format_count(row["cases_after"]))
-            ),
-            _right(
-                before_after(
-                    format_number(row["weighted_load_before"]),
-                    format_number(row["weighted_load_after"]),
-                )
-            ),
-            _right(
-                before_after(
-                    format_percent(row["utilisation_before"]),
-                    format_percent(row["utilisation_after"]),
-                )
-            ),
+            _changed(row, "cases", format_count),
+            _changed(row, "weighted_load", format_number),
+            _changed(row, "utilisation", format_percent),
             _status_change(row["status_before"], row["status_after"]),
         )
     return table
@@ -265,25 +259,12 @@ def _teams_table(teams: pl.DataFrame) -> Table:
     for name in ("Over", "Near", "Avg caseload", "Unallocated"):
         table.add_column(name, justify="right")
     for row in teams.iter_rows(named=True):
-        counts = [
-            before_after(format_count(row[f"{name}_before"]), format_count(row[f"{name}_after"]))
-            for name in ("over", "near")
-        ]
         table.add_row(
             _cell(row["team"]),
-            *[_right(text) for text in counts],
-            _right(
-                before_after(
-                    format_number(row["average_caseload_before"]),
-                    format_number(row["average_caseload_after"]),
-                )
-            ),
-            _right(
-                before_after(
-                    format_count(row["unallocated_cases_before"]),
-                    format_count(row["unallocated_cases_after"]),
-                )
-            ),
+            _changed(row, "over", format_count),
+            _changed(row, "near", format_count),
+            _changed(row, "average_caseload", format_number),
+            _changed(row, "unallocated_cases", format_count),
         )
     return table
 
