@@ -295,9 +295,7 @@ def _organisation_table(organisation: pl.DataFrame) -> Table:
 
 def as_rich(view: ScenarioView) -> RenderableType:
     return Group(
-        Text(
-            f"{banner(view.scenario)}: the figures below are with these moves made", "bold reverse"
-        ),
+        Text(f"{banner(view.scenario)}: every figure below has them made", "bold reverse"),
         _moves_table(view.proposal),
         _workers_table(view.comparison.changed_workers),
         _teams_table(view.comparison.changed_teams),
