@@ -18,7 +18,10 @@ import click
 from cfmonitor.errors import CfmonitorError, WrittenThenInterrupted
 
 if TYPE_CHECKING:
+    from cfmonitor.data.caseload import Snapshot
+    from cfmonitor.data.scenario import Scenario
     from cfmonitor.data.store import Source
+    from cfmonitor.locate import DatabaseChoice
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -226,7 +229,7 @@ def report(
         sys.exit(EXIT_PROBLEMS)
 
 
-def _scenario(snapshot, choice, moves: tuple[str, ...]):
+def _scenario(snapshot: Snapshot, choice: DatabaseChoice, moves: tuple[str, ...]) -> Scenario:
     """The day's figures with `--move`s made in memory (a bad move: one sentence, exit 2)."""
     from cfmonitor.data.scenario import Scenario, database_directory, parse_move
 
@@ -234,7 +237,14 @@ def _scenario(snapshot, choice, moves: tuple[str, ...]):
     return Scenario(snapshot, directory=directory).add_all([parse_move(m) for m in moves])
 
 
-def _scenario_report(scenario, chosen, redact_names: str | None, fmt, output, force) -> None:
+def _scenario_report(
+    scenario: Scenario | None,
+    chosen: Snapshot,
+    redact_names: str | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+) -> None:
     """`report --move …` and/or `--redact`, in every format."""
     from rich.console import Console
 
