@@ -35,6 +35,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench_engine import _LOAD_SQL  # the same aggregate as the engine bench's floor
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
@@ -43,19 +45,7 @@ BASE = "f14614a"
 PARTS = ("demo", "england", "tui", "trend", "update", "suite")
 SHAPES = ("demo", "random")
 
-LOAD_SQL = f"""
-SELECT a.worker_id,
-       SUM(CASE c.complexity WHEN 'standard' THEN 1.0 WHEN 'complex' THEN 1.2
-                             WHEN 'intense' THEN 1.5 END) AS weighted_load,
-       COUNT(*) AS cases
-FROM allocations AS a
-JOIN cases AS c ON c.id = a.case_id
-JOIN workers AS w ON w.id = a.worker_id
-WHERE a.start_date <= '{DAY}' AND (a.end_date IS NULL OR a.end_date > '{DAY}')
-  AND c.opened_on <= '{DAY}' AND (c.closed_on IS NULL OR c.closed_on > '{DAY}')
-  AND w.start_date <= '{DAY}' AND (w.end_date IS NULL OR w.end_date > '{DAY}')
-GROUP BY a.worker_id;
-"""
+LOAD_SQL = _LOAD_SQL.format(hint="", day=DAY)
 """The yardstick: the sqlite3 command-line tool's aggregate of per-worker load."""
 
 TREND_CHILD = r"""

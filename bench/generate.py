@@ -32,9 +32,8 @@ from cfmonitor.data.demo import (
     BENCH_SHAPES,
     DemoTables,
     generate_demo,
-    insert_tables,
-    record_demo,
     summarise,
+    write_demo_tables,
 )
 
 BENCH_TODAY = dt.date(2026, 11, 26)
@@ -113,23 +112,6 @@ def randomise_allocations(tables: DemoTables, *, seed: int, today: dt.date) -> D
     )
 
 
-def write_database(path: Path, tables: DemoTables, today: dt.date) -> None:
-    """The schema and the rows, as `cfmonitor demo` writes them (demo-marked, one commit)."""
-    import sqlite3
-
-    from cfmonitor.data.schema import create_schema
-    from cfmonitor.data.store import DEMO_APPLICATION_ID
-
-    connection = sqlite3.connect(path, isolation_level=None)
-    try:
-        connection.execute(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
-        create_schema(connection)
-        insert_tables(connection, tables)
-        record_demo(connection, today)
-    finally:
-        connection.close()
-
-
 def generate(
     size: str,
     out: Path,
@@ -145,7 +127,7 @@ def generate(
         tables = generate_demo(seed=seed, today=today, shape=BENCH_SHAPES[size])
         if shape == "random":
             tables = randomise_allocations(tables, seed=seed, today=today)
-        write_database(partial, tables, today)
+        write_demo_tables(partial, tables, today)
         summary = summarise(tables, today)
     except BaseException:
         partial.unlink(missing_ok=True)
