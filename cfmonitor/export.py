@@ -22,7 +22,7 @@ import polars as pl
 
 from cfmonitor.cell_text import MARKED_PATTERN as _FORMULA_PATTERN
 from cfmonitor.cell_text import MARKED_STARTS as FORMULA_STARTS
-from cfmonitor.cell_text import markdown_cell
+from cfmonitor.column_text import markdown_table_text, per_distinct, visible_text
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.presentation import (
     PERCENT_PLACES,
@@ -66,13 +66,7 @@ def csv_text(frame: pl.DataFrame) -> str:
 
 def markdown_text(frame: pl.DataFrame) -> str:
     """A GitHub-style table; control characters shown escaped, pipes escaped."""
-
-    cell = markdown_cell
-
-    header = "| " + " | ".join(cell(name) for name in frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.iter_rows()]
-    return "\n".join([header, rule, *rows]) + "\n"
+    return markdown_table_text(frame)
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
@@ -179,14 +173,43 @@ def _shown(field_name: str, value: object) -> object:
 
 
 def presented(sheet: Sheet) -> pl.DataFrame:
-    """The sheet's rows as text files show them, under the headings people read."""
-    columns = {}
-    for name, heading in zip(sheet.frame.columns, sheet.headings(), strict=True):
-        values = [_shown(name, value) for value in sheet.frame.get_column(name).to_list()]
-        if any(isinstance(value, str) for value in values):
-            values = [None if value is None else str(value) for value in values]
-        columns[heading] = pl.Series(heading, values, strict=False)
-    return pl.DataFrame(list(columns.values())) if columns else pl.DataFrame()
+    """The sheet's rows as text files show them, under the headings people read.
+
+    Column by column: a whole column becomes what `_shown` makes of each of its cells
+    (Python's formatting applied once per distinct value), with the same types."""
+    columns = [
+        _presented_column(name, sheet.frame.get_column(name)).alias(heading)
+        for name, heading in zip(sheet.frame.columns, sheet.headings(), strict=True)
+    ]
+    return pl.DataFrame(columns) if columns else pl.DataFrame()
+
+
+def _presented_column(name: str, column: pl.Series) -> pl.Series:
+    dtype = column.dtype
+    if dtype == pl.Boolean:
+        return column.replace_strict([True, False], ["yes", "no"], return_dtype=pl.String)
+    if name in PERCENT_PLACES and dtype.is_numeric():
+        places = PERCENT_PLACES[name]
+        return per_distinct(column, lambda value: format_percent(value, places))
+    if name == "status" and dtype == pl.String:
+        return per_distinct(column, status_label)
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        return per_distinct(column, lambda value: value.isoformat())
+    if dtype == pl.String or dtype == pl.Null:
+        return column
+    if dtype.is_integer():
+        return column.cast(pl.Int64)  # what a column rebuilt from Python ints would be
+    if dtype.is_float():
+        return column.cast(pl.Float64)
+    return _presented_by_cell(name, column)
+
+
+def _presented_by_cell(name: str, column: pl.Series) -> pl.Series:
+    """The per-cell way, for the rare column type the vectorised paths do not know."""
+    values = [_shown(name, value) for value in column.to_list()]
+    if any(isinstance(value, str) for value in values):
+        values = [None if value is None else str(value) for value in values]
+    return pl.Series(column.name, values, strict=False)
 
 
 def sheets_csv(sheets: Sequence[Sheet], *, show_controls: bool = False) -> str:
@@ -218,7 +241,7 @@ def sheets_markdown(sheets: Sequence[Sheet], title: str = "") -> str:
 def shown_text(frame: pl.DataFrame) -> pl.DataFrame:
     """Text columns with control characters made visible, for files people read."""
     return frame.with_columns(
-        pl.col(name).map_elements(visible, return_dtype=pl.String)
+        visible_text(frame.get_column(name))
         for name, dtype in frame.schema.items()
         if dtype == pl.String()
     )

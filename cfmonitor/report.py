@@ -7,7 +7,6 @@ rates and utilisation to 4. Data goes into Rich tables as `Text`, never as marku
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from cfmonitor.column_text import json_document
 from cfmonitor.data.engine import (
     STATUS_RANK,
     SUMMARY_FIELDS,
@@ -208,15 +208,15 @@ def as_json(snapshot: Snapshot) -> str:
         "as_of": snapshot.as_of.isoformat(),
         "data_as_of": age.extract_date.isoformat() if age.extract_date else None,
         "freshness": age.as_dict(),
-        "workers": worker_rows(snapshot).to_dicts(),
-        "teams": team_rows(snapshot).to_dicts(),
+        "workers": worker_rows(snapshot),
+        "teams": team_rows(snapshot),
         "organisation": organisation_row(snapshot),
         "unallocated": _dated(unallocated_rows(snapshot), ["opened_on", "unallocated_since"]),
-        "problems": snapshot.problems.to_dicts(),
+        "problems": snapshot.problems,
     }
     if is_demo(snapshot):
         document = {"as_of": document.pop("as_of"), "demo_data": True, **document}
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_document(document)
 
 
 # --- CSV, Markdown and XLSX: files people read ----------------------------------------
@@ -466,8 +466,9 @@ def trend_rows(
     )
 
 
-def _dated(frame: pl.DataFrame, columns: Sequence[str] = ("date",)) -> list[dict[str, Any]]:
-    return frame.with_columns(pl.col(list(columns)).cast(pl.String)).to_dicts()
+def _dated(frame: pl.DataFrame, columns: Sequence[str] = ("date",)) -> pl.DataFrame:
+    """Dates as ISO text, as JSON has no dates."""
+    return frame.with_columns(pl.col(list(columns)).cast(pl.String))
 
 
 def trend_json(
@@ -489,7 +490,7 @@ def trend_json(
         "teams": _dated(teams),
         "workers": _dated(workers),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_document(document)
 
 
 def trend_csv(

@@ -701,10 +701,17 @@ def write_demo_database(
     path: Path, *, seed: int = 7, today: dt.date, shape: DemoShape = DEMO_SHAPE
 ) -> str:
     """Create the schema in `path` (new or an empty file) and fill it with invented data."""
+    tables = generate_demo(seed=seed, today=today, shape=shape)
+    write_demo_tables(path, tables, today)
+    return summarise(tables, today)
+
+
+def write_demo_tables(path: Path, tables: DemoTables, today: dt.date) -> None:
+    """The schema and `tables` in `path`, marked as demo data (bench/generate.py's other
+    shape writes its own tables this way too)."""
     from cfmonitor.data.contract import DEMO_APPLICATION_ID
     from cfmonitor.data.schema import create_schema
 
-    tables = generate_demo(seed=seed, today=today, shape=shape)
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         # The mark travels with the file: a copy opened with --db is still labelled.
@@ -714,4 +721,3 @@ def write_demo_database(
         record_demo(connection, today)
     finally:
         connection.close()
-    return summarise(tables, today)

@@ -370,6 +370,8 @@ def read_table(path: Path, file_format: FileFormat) -> RawTable:
     cells = [
         pl.col(name).is_null() | pl.col(name).str.contains(r"^\s*$") for name in file_format.names
     ]
-    frame = frame.filter(~pl.all_horizontal(cells))
+    blank = frame.select(pl.all_horizontal(cells)).to_series()
+    if blank.any():  # filtering copies every cell: do it only when there is a blank line
+        frame = frame.filter(~blank)
     present = tuple(name for name in file_format.names if name in spelled)
     return RawTable(path=path, frame=frame, warnings=warnings, present=present)

@@ -149,8 +149,6 @@ def _prepare(
         del raw, adapted
         typed[table] = frame
         problems.append(found)
-        typed[table] = frame
-        problems.append(found)
     step("Checking")
     existing = to_natural(stored)
     final = merge(existing, typed, chosen_mode, present)
