@@ -77,9 +77,11 @@ FTE_UNITS = 10_000
 
 
 def fte_units(column: str | pl.Expr) -> pl.Expr:
-    """FTE as a whole number of ten-thousandths, to be summed exactly."""
+    """FTE as a whole number of ten-thousandths, to be summed exactly. A value outside
+    the contract that no whole number can hold (infinite, NaN) counts as none: the
+    worker it belongs to is `unknown` and the problems list names it."""
     value = pl.col(column) if isinstance(column, str) else column
-    return (value * FTE_UNITS).round(0).cast(pl.Int64)
+    return (value * FTE_UNITS).round(0).cast(pl.Int64, strict=False)
 
 
 def as_fte(units: pl.Expr) -> pl.Expr:
