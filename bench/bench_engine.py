@@ -70,10 +70,14 @@ _TUNED_INDEXES = {
 _CHILD = r"""
 import datetime as dt, json, resource, sys, time
 path, day = sys.argv[1], dt.date.fromisoformat(sys.argv[2])
-from cfmonitor.data import caseload, store
+from cfmonitor.data import caseload
+try:  # where the read lives now; the --before package has it in store
+    from cfmonitor.data.reading import load_frames
+except ImportError:
+    from cfmonitor.data.store import load_frames
 from cfmonitor.policy import Policy
 started, cpu = time.perf_counter(), time.process_time()
-frames = store.load_frames(path, as_of=day)
+frames = load_frames(path, as_of=day)
 loaded = time.perf_counter()
 snapshot = caseload.compute_snapshot(frames, Policy(), day)
 done = time.perf_counter()

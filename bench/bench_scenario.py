@@ -27,8 +27,8 @@ def measure(path: Path, moves: int, seed: int = 7) -> tuple[float, float, int]:
 
     from bench.generate import BENCH_TODAY
     from cfmonitor.data.caseload import compute_snapshot
+    from cfmonitor.data.reading import load_frames
     from cfmonitor.data.scenario import Move, Scenario, ScenarioError
-    from cfmonitor.data.store import load_frames
     from cfmonitor.policy import Policy
 
     frames = load_frames(path, as_of=BENCH_TODAY)

@@ -8,7 +8,7 @@ after one warm-up run, so both read from a warm page cache; the figure is the me
 `--repeat` runs, with the peak RSS of the process.
 
 1. snapshot: `load_snapshot` on the day (read the day's rows + compute);
-2. snapshot + weeks over: what `cfmonitor report` now does (`load_snapshot_with_history`:
+2. snapshot + weeks over: what `cfmonitor report` now does (`Caseloads.report`:
    the snapshot, then the over workers' history and `add_history`; load and compute
    interleave, so the total is under "compute");
 3. trend: `load_history` (whole history, only the columns it reads) + `compute_trend`
@@ -38,18 +38,21 @@ GOAL_MIB = 1024
 _CHILD = r"""
 import datetime as dt, json, resource, sys, time
 mode, path, day = sys.argv[1], sys.argv[2], dt.date.fromisoformat(sys.argv[3])
-from cfmonitor.data import caseload, store, trend
+from cfmonitor.data import caseload, trend
+from cfmonitor.data.engine import Caseloads
+from cfmonitor.data.reading import load_frames
+from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy
 policy = Policy()
 started = time.perf_counter()
 if mode == "snapshot":
-    frames = store.load_frames(path, as_of=day)
+    frames = load_frames(path, as_of=day)
     loaded = time.perf_counter()
     result = caseload.compute_snapshot(frames, policy, day)
     rows = result.workers.height
 elif mode == "history":
     loaded = started  # loading and computing interleave here
-    result = trend.load_snapshot_with_history(path, policy, day)
+    result = Caseloads(DatabaseChoice(path, False), policy).report(day)
     rows = result.workers.height
 else:
     frames = trend.load_history(path)

@@ -20,7 +20,6 @@ from cfmonitor.errors import CfmonitorError, WrittenThenInterrupted
 if TYPE_CHECKING:
     from cfmonitor.data.engine import Scenario, Snapshot, Source
     from cfmonitor.importing.writing_postgres import PostgresTarget
-    from cfmonitor.locate import DatabaseChoice
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -223,8 +222,9 @@ def report(
     policy = load_policy(policy_path)
     day = as_of or _today()
     choice = choose_database(db, _today())
-    snapshot = Caseloads(choice, policy).report(day)
-    scenario = _scenario(snapshot, choice, moves) if moves else None
+    engine = Caseloads(choice, policy)
+    snapshot = engine.report(day)
+    scenario = engine.scenario(snapshot, moves) if moves else None
     chosen = reports.select(scenario.snapshot if scenario else snapshot, team=team, only=only)
     _warn_outside_data(snapshot.source, [day])
     warning = snapshot.data_age.warning
@@ -244,14 +244,6 @@ def report(
         reports.render(chosen, fmt, Console(soft_wrap=fmt != "table", highlight=False))
     if fail_on is not None and reports.fails(chosen, fail_on):
         sys.exit(EXIT_PROBLEMS)
-
-
-def _scenario(snapshot: Snapshot, choice: DatabaseChoice, moves: tuple[str, ...]) -> Scenario:
-    """The day's figures with `--move`s made in memory (a bad move: one sentence, exit 2)."""
-    from cfmonitor.data.scenario import Scenario, database_directory, parse_move
-
-    directory = database_directory(Path(choice.path), is_demo=choice.is_demo)
-    return Scenario(snapshot, directory=directory).add_all([parse_move(m) for m in moves])
 
 
 def _scenario_report(

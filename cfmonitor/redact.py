@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from cfmonitor.data.caseload import Snapshot
+from cfmonitor.data.engine import Snapshot
 
 NAMES_INITIALS = "initials"
 NAMES_STAFF_REF = "staff-ref"

@@ -21,9 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cfmonitor import report
-from cfmonitor.data.caseload import Snapshot
-from cfmonitor.data.comparison import Comparison, compare_scenario, proposal
-from cfmonitor.data.scenario import Scenario
+from cfmonitor.data.engine import Comparison, Scenario, Snapshot, compare_scenario, proposal
 from cfmonitor.export import Sheet, sheets_csv, sheets_markdown, sheets_xlsx, write_bytes
 from cfmonitor.presentation import (
     STATUS_STYLES,

@@ -17,6 +17,8 @@ PACKAGE = Path(cfmonitor.__file__).resolve().parent
 ABOVE_THE_ENGINE = [
     PACKAGE / "cli.py",
     PACKAGE / "report.py",
+    PACKAGE / "scenario_report.py",
+    PACKAGE / "redact.py",
     *sorted((PACKAGE / "tui").rglob("*.py")),
 ]
 THE_WAY_IN = "cfmonitor.data.engine"

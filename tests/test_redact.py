@@ -15,7 +15,7 @@ import pytest
 
 from cfmonitor.data import demo
 from cfmonitor.data.caseload import Snapshot, load_snapshot
-from cfmonitor.data.store import load_frames
+from cfmonitor.data.reading import load_frames
 from cfmonitor.policy import Policy
 from cfmonitor.redact import (
     NAMES_STAFF_REF,

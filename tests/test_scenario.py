@@ -14,14 +14,15 @@ import polars as pl
 import pytest
 
 from cfmonitor.data.caseload import Snapshot, load_snapshot
+from cfmonitor.data.engine import Caseloads
+from cfmonitor.data.reading import load_frames
 from cfmonitor.data.scenario import (
     Move,
     Scenario,
     ScenarioError,
-    database_directory,
     parse_move,
 )
-from cfmonitor.data.store import load_frames
+from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy
 from tests.factory import DatabaseBuilder
 from tests.scenario_reference import assert_same_figures, from_scratch
@@ -155,7 +156,7 @@ def test_family_counts_follow_the_case(snapshot):
     ],
 )  # fmt: skip
 def test_a_bad_move_is_one_sentence(snapshot, database, move, sentence):
-    scenario = Scenario(snapshot, directory=database_directory(database))
+    scenario = Caseloads(DatabaseChoice(database, False), Policy()).scenario(snapshot)
     with pytest.raises(ScenarioError) as refused:
         scenario.add(parse_move(move))
     assert str(refused.value) == sentence
@@ -204,9 +205,13 @@ def test_every_kind_of_move_equals_the_snapshot_computed_from_scratch(database, 
 
 def test_the_database_is_never_written(database, snapshot):
     before = database.read_bytes()
-    Scenario(snapshot, directory=database_directory(database)).add(Move("C000001", "SW0003"))
+    Caseloads(DatabaseChoice(database, False), Policy()).scenario(snapshot).add(
+        Move("C000001", "SW0003")
+    )
     with pytest.raises(ScenarioError):
-        Scenario(snapshot, directory=database_directory(database)).add(Move("C1", "SW9"))
+        Caseloads(DatabaseChoice(database, False), Policy()).scenario(snapshot).add(
+            Move("C1", "SW9")
+        )
     assert database.read_bytes() == before
     assert sorted(path.name for path in database.parent.iterdir()) == [database.name]
 
@@ -230,9 +235,10 @@ def test_the_picker_shows_what_the_move_would_do(snapshot):
 
 
 def test_weeks_over_after_a_move(database):
-    from cfmonitor.data.trend import load_snapshot_with_history
+    from cfmonitor.data.engine import Caseloads
+    from cfmonitor.locate import DatabaseChoice
 
-    snapshot = load_snapshot_with_history(database, Policy(), DAY)
+    snapshot = Caseloads(DatabaseChoice(database, False), Policy()).report(DAY)
     first = row(snapshot, "workers", "staff_ref", "SW0001")
     assert first["weeks_over"] > 0  # over since the cases were given in 2020
     moved = Scenario(snapshot).add(Move("C000001", "SW0003")).snapshot

@@ -12,8 +12,8 @@ import pytest
 
 from cfmonitor.data import demo
 from cfmonitor.data.caseload import compute_snapshot
+from cfmonitor.data.reading import load_frames
 from cfmonitor.data.scenario import Move, Scenario, ScenarioError
-from cfmonitor.data.store import load_frames
 from cfmonitor.policy import Policy
 from cfmonitor.scenario_report import proposal_title, write_proposal
 from tests.scenario_reference import assert_same_figures, from_scratch

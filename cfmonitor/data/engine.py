@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+import polars as pl
+
 from cfmonitor.data.caseload import (
     SUMMARY_FIELDS,
     TEAM_FIELDS,
@@ -30,6 +32,7 @@ from cfmonitor.data.caseload import (
     Snapshot,
     compute_snapshot,
 )
+from cfmonitor.data.comparison import Comparison, compare_scenario, proposal
 from cfmonitor.data.contract import SCHEMA_VERSION
 from cfmonitor.data.freshness import DataAge, LastImport, data_age
 from cfmonitor.data.reading import (
@@ -48,13 +51,15 @@ from cfmonitor.data.rules import (
     STATUS_UNKNOWN_COHORT,
     STATUSES,
 )
+from cfmonitor.data.scenario import Move, Scenario, ScenarioError, candidates
 from cfmonitor.data.store import Frames, Source, StoreError, inspect
 
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from cfmonitor.data.direction import Direction
+    from cfmonitor.data.scenario import Directory
     from cfmonitor.data.series import Trend
     from cfmonitor.locate import DatabaseChoice
     from cfmonitor.policy import Policy
@@ -91,18 +96,25 @@ __all__ = [
     "WORKER_FIELDS",
     "Caseloads",
     "Check",
+    "Comparison",
     "DataAge",
     "Direction",
     "History",
     "LastImport",
+    "Move",
+    "Scenario",
+    "ScenarioError",
     "Snapshot",
     "Source",
     "StoreError",
     "Trend",
+    "candidates",
+    "compare_scenario",
     "create_schema",
     "data_age",
     "default_range",
     "inspect",
+    "proposal",
     "roll_back_interrupted_write",
     "write_demo_database",
 ]
@@ -304,6 +316,54 @@ class Caseloads:
 
         frames = self._history or self._read_history()
         return direction_of_travel(frames, self.policy, day)
+
+    def scenario(self, snapshot: Snapshot, moves: Sequence[str] = ()) -> Scenario:
+        """A what-if on `snapshot`: the moves (`CASE:STAFF`, `CASE:unallocated`) made in
+        memory by the same judgement, never written. A bad move raises ScenarioError."""
+        from cfmonitor.data.scenario import parse_move
+
+        return Scenario(snapshot, directory=self._directory()).add_all(
+            [parse_move(move) for move in moves]
+        )
+
+    def _directory(self) -> Directory:
+        """Look-ups that make a refused move's sentence precise (a worker who has left, a
+        closed case). Read on first use only, from either backend, in one read."""
+        from cfmonitor.data.scenario import Directory
+
+        found: dict[str, pl.DataFrame] = {}
+
+        def table(name: str) -> pl.DataFrame:
+            if not found:
+                wanted = {
+                    "workers": ("staff_ref", "start_date", "end_date"),
+                    "cases": ("case_ref", "opened_on", "closed_on"),
+                }
+                frames = self._consistently(lambda session: session.load_frames(columns=wanted))
+                found.update(workers=frames.workers, cases=frames.cases)
+            return found[name]
+
+        def dates(name: str, key: str, ref: str) -> tuple[object, ...] | None:
+            rows = table(name).filter(pl.col(key) == ref).drop(key).rows()
+            return rows[0] if rows else None
+
+        def worker_dates(staff_ref: str) -> tuple[dt.date, dt.date | None] | None:
+            row = dates("workers", "staff_ref", staff_ref)
+            if row is None or not isinstance(row[0], dt.date):
+                return None
+            return row[0], row[1] if isinstance(row[1], dt.date) else None
+
+        def case_dates(case_ref: str) -> tuple[dt.date | None, dt.date | None] | None:
+            row = dates("cases", "case_ref", case_ref)
+            if row is None:
+                return None
+            opened, closed = row
+            return (
+                opened if isinstance(opened, dt.date) else None,
+                closed if isinstance(closed, dt.date) else None,
+            )
+
+        return Directory(worker_dates, case_dates)
 
     def check(self, day: dt.date) -> Check:
         """The file's quick_check, then (when sound) the day's figures and their problems."""

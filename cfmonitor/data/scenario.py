@@ -24,23 +24,21 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import polars as pl
 
-from cfmonitor.data.caseload import (
+from cfmonitor.data.caseload import Snapshot
+from cfmonitor.data.rules import (
     STATUS_OVER,
     STATUS_RANK,
     STATUS_UNKNOWN,
     WORKER_ORDER,
     WORKER_ORDER_DESCENDING,
     WORKER_TOTALS,
-    Snapshot,
     judge_workers,
     roll_up,
     summarise_teams,
 )
-from cfmonitor.data.store import read_session
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.policy import COMPLEXITY_LEVELS
 from cfmonitor.safe_text import visible
@@ -603,36 +601,6 @@ def _with_sustained_totals(
     total = int(workers.get_column("sustained").fill_null(False).sum())
     organisation = organisation.with_columns(pl.lit(total, dtype=pl.Int64).alias("sustained"))
     return service_areas, organisation
-
-
-# --- precise errors: who is this staff ref, if not in post? --------------------------------
-
-
-def database_directory(path: Path, *, is_demo: bool = False) -> Directory:
-    """Look-ups against the database file, made only when a move names a worker or case
-    not in the day's figures (one indexed query each, read-only)."""
-
-    def one_row(sql: str, ref: str) -> tuple[object, ...] | None:
-        with read_session(path, is_demo=is_demo) as session:
-            found = session.connection.execute(sql, (ref,)).fetchone()
-        return None if found is None else tuple(found)
-
-    def day(value: object) -> dt.date | None:
-        try:
-            return dt.date.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            return None
-
-    def worker_dates(staff_ref: str) -> tuple[dt.date, dt.date | None] | None:
-        row = one_row("SELECT start_date, end_date FROM workers WHERE staff_ref = ?", staff_ref)
-        start = None if row is None else day(row[0])
-        return None if row is None or start is None else (start, day(row[1]))
-
-    def case_dates(case_ref: str) -> tuple[dt.date | None, dt.date | None] | None:
-        row = one_row("SELECT opened_on, closed_on FROM cases WHERE case_ref = ?", case_ref)
-        return None if row is None else (day(row[0]), day(row[1]))
-
-    return Directory(worker_dates, case_dates)
 
 
 # --- the picker: every worker's utilisation now and if they were given the case ----------------

@@ -15,7 +15,6 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
@@ -350,10 +349,3 @@ def quick_check(path: Path | str) -> list[str]:
     finally:
         connection.close()
     return [] if rows == ["ok"] else rows
-
-
-def load_frames(path: Path | str, **options: Any) -> Frames:
-    """`reading.load_frames`, kept here for the benchmarks that call `store.load_frames`."""
-    from cfmonitor.data.reading import load_frames as read
-
-    return read(path, **options)

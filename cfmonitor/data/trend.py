@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from cfmonitor.data.caseload import Snapshot
 from cfmonitor.data.contract import HISTORY_COLUMNS
 from cfmonitor.data.direction import Direction, direction_of_travel
 from cfmonitor.data.reading import load_frames
@@ -135,13 +134,3 @@ def frames_on(frames: Frames, day: dt.date) -> Frames:
     referenced = pl.col("id").is_in(allocations.get_column("case_id").implode())
     cases = frames.cases.filter(open_then | referenced | pl.col("opened_on").is_null())
     return dataclasses.replace(frames, allocations=allocations, cases=cases)
-
-
-def load_snapshot_with_history(
-    path: Path | str, policy: Policy, as_of: dt.date, *, is_demo: bool = False
-) -> Snapshot:
-    """What `Caseloads.report` gives (the day with weeks over); bench/bench_trend.py calls it."""
-    from cfmonitor.data.engine import Caseloads
-    from cfmonitor.locate import DatabaseChoice
-
-    return Caseloads(DatabaseChoice(Path(path), is_demo), policy).report(as_of)

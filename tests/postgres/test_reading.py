@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from polars.testing import assert_frame_equal
 
-from cfmonitor.data import store
+from cfmonitor.data import reading
 from cfmonitor.data.store import TABLE_NAMES
 from cfmonitor.database import pg_reading
 from cfmonitor.database.location import parse_location
@@ -16,7 +16,7 @@ from tests.postgres.conftest import DEMO_DAY
 def test_the_same_frames_as_the_sqlite_file(postgres, as_of) -> None:
     location = parse_location(postgres.demo)
     from_postgres = pg_reading.load_frames(location, as_of=as_of)
-    from_sqlite = store.load_frames(postgres.sqlite_demo, as_of=as_of)
+    from_sqlite = reading.load_frames(postgres.sqlite_demo, as_of=as_of)
     for table in TABLE_NAMES:
         assert_frame_equal(getattr(from_postgres, table), getattr(from_sqlite, table))
     assert from_postgres.source.is_demo
