@@ -140,6 +140,26 @@ def cli(ctx: click.Context, db: Path | None, as_of: dt.date | None, policy_path:
     default=None,
     help="With --trend: one point per week (default) or per month.",
 )
+@click.option(
+    "--move",
+    "moves",
+    multiple=True,
+    metavar="CASE_REF:STAFF_REF",
+    help="The figures as if this case moved to this worker (CASE_REF:unallocated to nobody; "
+    "CASE_REF:FROM:TO for one worker's share of a co-worked case). Repeat for more. "
+    "Nothing is written.",
+)
+@click.option(
+    "--redact",
+    is_flag=True,
+    help="Workers as initials and staff ref, case and family refs hidden (to share a screen).",
+)
+@click.option(
+    "--redact-names",
+    type=click.Choice(["initials", "staff-ref"]),
+    default=None,
+    help="With --redact: name workers by initials and staff ref (default) or staff ref only.",
+)
 def report(
     db: Path | None,
     as_of: dt.date | None,
@@ -154,6 +174,9 @@ def report(
     start: dt.date | None,
     end: dt.date | None,
     every: str | None,
+    moves: tuple[str, ...] = (),
+    redact: bool = False,
+    redact_names: str | None = None,
 ) -> None:
     """Who is over their threshold? Caseloads by worker and team, without the TUI."""
     from rich.console import Console
@@ -163,6 +186,9 @@ def report(
     from cfmonitor.locate import choose_database
     from cfmonitor.policy import load_policy
 
+    redact = redact or redact_names is not None
+    if trend and (moves or redact):
+        raise click.UsageError("--move and --redact apply to one day's report, not to --trend.")
     if trend:
         if output is not None or fmt == "xlsx":
             raise click.UsageError(
@@ -178,12 +204,16 @@ def report(
     day = as_of or _today()
     choice = choose_database(db, _today())
     snapshot = Caseloads(choice, policy).report(day)
-    chosen = reports.select(snapshot, team=team, only=only)
+    scenario = _scenario(snapshot, choice, moves) if moves else None
+    chosen = reports.select(scenario.snapshot if scenario else snapshot, team=team, only=only)
     _warn_outside_data(snapshot.source, [day])
     warning = snapshot.data_age.warning
     if warning and (fmt != "table" or output is not None):  # the table says it on screen
         click.echo(f"cfmonitor: warning: {warning}", err=True)
-    if output is not None:
+    if scenario is not None or redact:
+        names = (redact_names or "initials") if redact else None
+        _scenario_report(scenario, chosen, names, fmt, output, force)
+    elif output is not None:
         from cfmonitor.safe_text import visible
 
         written = reports.write_report(chosen, fmt, output, force=force)
@@ -194,6 +224,33 @@ def report(
         reports.render(chosen, fmt, Console(soft_wrap=fmt != "table", highlight=False))
     if fail_on is not None and reports.fails(chosen, fail_on):
         sys.exit(EXIT_PROBLEMS)
+
+
+def _scenario(snapshot, choice, moves: tuple[str, ...]):
+    """The day's figures with `--move`s made in memory (a bad move: one sentence, exit 2)."""
+    from cfmonitor.data.scenario import Scenario, database_directory, parse_move
+
+    directory = database_directory(Path(choice.path), is_demo=choice.is_demo)
+    return Scenario(snapshot, directory=directory).add_all([parse_move(m) for m in moves])
+
+
+def _scenario_report(scenario, chosen, redact_names: str | None, fmt, output, force) -> None:
+    """`report --move …` and/or `--redact`, in every format."""
+    from rich.console import Console
+
+    from cfmonitor import scenario_report
+    from cfmonitor.redact import Redaction, Redactor
+    from cfmonitor.safe_text import visible
+
+    redactor = Redactor(Redaction(names=redact_names)) if redact_names else None
+    if output is None and fmt == "xlsx":
+        raise scenario_report.report.ReportError("--format xlsx needs --output FILE.")
+    if output is not None:
+        written = scenario_report.write_any(scenario, chosen, fmt, output, force, redactor)
+        click.echo(f"Wrote the {fmt} report to {visible(written)}")
+        return
+    console = Console(soft_wrap=fmt != "table", highlight=False)
+    scenario_report.render_any(scenario, chosen, fmt, console, redactor)
 
 
 def _report_trend(

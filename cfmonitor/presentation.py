@@ -172,11 +172,35 @@ FIELD_LABELS = {
     "family_cases": "Shared",
     "kind": "Kind",
     "detail": "Detail",
+    # A scenario's before → after and its proposal (cfmonitor/scenario_report.py)
+    "move": "Move",
+    "as_of": "As of",
+    "from_staff_ref": "From",
+    "from_name": "From name",
+    "to_staff_ref": "To",
+    "to_name": "To name",
+    "from_utilisation_before": "From util before",
+    "from_utilisation_after": "From util after",
+    "to_utilisation_before": "To util before",
+    "to_utilisation_after": "To util after",
+    "measure": "Measure",
+    "before": "Before",
+    "after": "After",
 }
 """The heading of each field wherever people read it: the report's tables and files, and
 the exports (which take the screen's own headings, these where a screen has none)."""
 
-PERCENT_PLACES = {"utilisation": 0, "vacancy_rate": 1, "agency_rate": 1, "census_vacancy_rate": 1}
+PERCENT_PLACES = {
+    "utilisation": 0,
+    "vacancy_rate": 1,
+    "agency_rate": 1,
+    "census_vacancy_rate": 1,
+    **{
+        f"{side}utilisation_{when}": 0
+        for side in ("", "from_", "to_")
+        for when in ("before", "after")
+    },
+}
 """Fractions shown as percentages, with their decimal places."""
 
 
