@@ -13,10 +13,37 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cfmonitor.data.caseload import Snapshot
+from cfmonitor.data.comparison import Comparison, compare, proposal
+from cfmonitor.data.questions import (
+    co_workers,
+    family_note,
+    family_siblings,
+    recent_intake,
+    worker_dates,
+)
+from cfmonitor.data.scenario import UNALLOCATED, Move, Scenario, ScenarioError, if_given
 from cfmonitor.data.store import StoreError
 
+__all__ = [
+    "UNALLOCATED",
+    "Comparison",
+    "Move",
+    "Scenario",
+    "ScenarioError",
+    "Snapshot",
+    "co_workers",
+    "compare",
+    "family_note",
+    "family_siblings",
+    "if_given",
+    "proposal",
+    "recent_intake",
+    "worker_dates",
+]
+"""Re-exported for the TUI, which reaches the data layer through this module alone."""
+
 if TYPE_CHECKING:
-    from cfmonitor.data.caseload import Snapshot
     from cfmonitor.data.store import Frames, Source
     from cfmonitor.data.trend import Direction, Trend
     from cfmonitor.locate import DatabaseChoice
