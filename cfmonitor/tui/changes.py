@@ -17,6 +17,8 @@ from cfmonitor.tui.widgets.figures import Figure
 from cfmonitor.tui.widgets.table import Column
 
 ARROW = " → "
+WIDEST_CHANGE = 14
+"""At most this many more cells for a changed column (a long text is cut, not a figure)."""
 WAS = "__was"
 """Suffix of a frame column holding the value before the scenario's moves."""
 
@@ -60,7 +62,7 @@ def _before_after_column(column: Column) -> Column:
         before_row = _before_row(row)
         return before_after_text(render(before_row.get(column.key), before_row), render(value, row))
 
-    width = column.width * 2 + len(ARROW)
+    width = min(column.width * 2 + len(ARROW), column.width + WIDEST_CHANGE)
     # Never cut short (an arrow with half a figure misleads): narrower columns give way.
     return dataclasses.replace(column, render=both, width=width, min_width=None)
 
