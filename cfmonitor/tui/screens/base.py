@@ -173,7 +173,7 @@ class SnapshotScreen(Screen[None]):
             plural = "s" if view.moves != 1 else ""
             text = Text(f" SCENARIO · {view.moves} move{plural}, not made ", "bold reverse")
             text.append(
-                " figures show the moves, before → after · z undo · l list · X discard", "bold"
+                " before → after · l list · z undo · X discard", "bold"
             )
             banner.update(text)
         self.query_one(TopBar).show_presenting(view.presenting)
