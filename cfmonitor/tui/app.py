@@ -1,9 +1,12 @@
 """The Textual app: loads the Snapshot in a worker thread and holds the one copy of it.
 
-Screens are views of `CfmonitorApp.snapshot`; drilling down never re-queries the
-database. Loading (first load, `r`, a new as-of date, the file changing on disk) always
-runs in one exclusive thread worker, and every failure of it is handled in one place,
-`on_worker_state_changed`, which shows the engine's message instead of a traceback.
+State flows down: the app holds one reactive `view` (a frozen `View`) and every screen
+watches it; drilling down never re-queries the database. Requests flow up: screens and
+the palette post the messages of `requests.py`, and this module alone decides what opens
+(it is the only one that knows the screen classes). Loading (first load, `r`, a new
+as-of date, the file changing on disk) always runs in one exclusive thread worker, and
+every failure of it is handled in one place, `on_worker_state_changed`, which shows the
+engine's message instead of a traceback.
 """
 
 from __future__ import annotations
