@@ -172,9 +172,7 @@ class SnapshotScreen(Screen[None]):
         if view.moves:
             plural = "s" if view.moves != 1 else ""
             text = Text(f" SCENARIO · {view.moves} move{plural}, not made ", "bold reverse")
-            text.append(
-                " before → after · l list · z undo · X discard", "bold"
-            )
+            text.append(" before → after · l list · z undo · X discard", "bold")
             banner.update(text)
         self.query_one(TopBar).show_presenting(view.presenting)
 
