@@ -92,9 +92,21 @@ def _today() -> dt.date:
 @DB_OPTION
 @AS_OF_OPTION
 @POLICY_OPTION
+@click.option(
+    "--present",
+    is_flag=True,
+    help="Open the terminal UI in presenter mode: colleagues' names as initials and staff "
+    "ref, case and family references only on the open worker's screen (P toggles it).",
+)
 @click.version_option(package_name="cfmonitor")
 @click.pass_context
-def cli(ctx: click.Context, db: Path | None, as_of: dt.date | None, policy_path: Path | None):
+def cli(
+    ctx: click.Context,
+    db: Path | None,
+    as_of: dt.date | None,
+    policy_path: Path | None,
+    present: bool = False,
+):
     """A caseload monitor for children's social care.
 
     Without a command, opens the terminal UI.
@@ -107,7 +119,7 @@ def cli(ctx: click.Context, db: Path | None, as_of: dt.date | None, policy_path:
 
     policy = load_policy(policy_path)
     choice = choose_database(db, _today())
-    run_app(choice, policy=policy, as_of=as_of)
+    run_app(choice, policy=policy, as_of=as_of, present=present)
 
 
 @cli.command()

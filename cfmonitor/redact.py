@@ -69,6 +69,20 @@ class Redactor:
         self.redaction = redaction
         self._stand_ins: dict[str, dict[str, str]] = {"case": {}, "family": {}}
 
+    def for_worker(self, staff_ref: str | None, *, show_name: bool = False) -> Redactor:
+        """The same numbering of stand-ins, with `staff_ref`'s screen open (their own case
+        and family refs kept; their name too with `show_name`): one per screen drawn."""
+        other = Redactor(
+            dataclasses.replace(self.redaction, open_staff_ref=staff_ref, show_open_name=show_name)
+        )
+        other._stand_ins = self._stand_ins
+        return other
+
+    def reference(self, stand_in: str, kind: str = "case") -> str:
+        """The reference behind a stand-in (`case 17` → its case ref); itself when none."""
+        found = (ref for ref, shown in self._stand_ins[kind].items() if shown == stand_in)
+        return next(found, stand_in)
+
     def learn(self, kind: str, refs: Iterable[str | None]) -> None:
         """Number `refs` (in sorted order, after those already numbered)."""
         table = self._stand_ins[kind]
@@ -86,7 +100,9 @@ class Redactor:
             return pl.col("worker_id").is_in(worker_ids)
         return pl.lit(False)
 
-    def frame(self, frame: pl.DataFrame, *, open_worker_ids: list[int] | None = None):
+    def frame(
+        self, frame: pl.DataFrame, *, open_worker_ids: list[int] | None = None
+    ) -> pl.DataFrame:
         """`frame` with names, case and family refs and problem details redacted in
         whichever of those columns it has."""
         own = self._own_rows(frame, open_worker_ids or [])

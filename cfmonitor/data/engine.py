@@ -32,9 +32,16 @@ from cfmonitor.data.caseload import (
     Snapshot,
     compute_snapshot,
 )
-from cfmonitor.data.comparison import Comparison, compare_scenario, proposal
+from cfmonitor.data.comparison import Comparison, compare, compare_scenario, proposal
 from cfmonitor.data.contract import SCHEMA_VERSION
 from cfmonitor.data.freshness import DataAge, LastImport, data_age
+from cfmonitor.data.questions import (
+    co_workers,
+    family_note,
+    family_siblings,
+    recent_intake,
+    worker_dates,
+)
 from cfmonitor.data.reading import (
     READ_ATTEMPTS,
     ChangedWhileReading,
@@ -51,7 +58,7 @@ from cfmonitor.data.rules import (
     STATUS_UNKNOWN_COHORT,
     STATUSES,
 )
-from cfmonitor.data.scenario import Move, Scenario, ScenarioError, candidates
+from cfmonitor.data.scenario import UNALLOCATED, Move, Scenario, ScenarioError, candidates, if_given
 from cfmonitor.data.store import Frames, Source, StoreError, inspect
 
 if TYPE_CHECKING:
@@ -92,6 +99,7 @@ __all__ = [
     "STATUS_UNKNOWN_COHORT",
     "SUMMARY_FIELDS",
     "TEAM_FIELDS",
+    "UNALLOCATED",
     "UNALLOCATED_FIELDS",
     "WORKER_FIELDS",
     "Caseloads",
@@ -109,13 +117,20 @@ __all__ = [
     "StoreError",
     "Trend",
     "candidates",
+    "co_workers",
+    "compare",
     "compare_scenario",
     "create_schema",
     "data_age",
     "default_range",
+    "family_note",
+    "family_siblings",
+    "if_given",
     "inspect",
     "proposal",
+    "recent_intake",
     "roll_back_interrupted_write",
+    "worker_dates",
     "write_demo_database",
 ]
 

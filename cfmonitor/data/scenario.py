@@ -656,3 +656,53 @@ def candidates(snapshot: Snapshot, case_ref: str) -> pl.DataFrame:
             nulls_last=True,
         )
     )
+
+
+# --- the picker: every worker's utilisation if they were given one case ---------------------
+
+
+def if_given(snapshot: Snapshot, case_ref: str) -> pl.DataFrame:
+    """Per worker in post: `utilisation_after` and `status_after` were they given
+    `case_ref` (added to the TUI's "Move this case to…" picker). One `judge_workers` call
+    over every worker with the case counted in, as `_rejudge` counts it for one; the
+    workers who hold it already are left as they are."""
+    case = pl.concat(
+        [
+            snapshot.worker_cases.select("case_ref", "complexity"),
+            snapshot.unallocated_cases.select("case_ref", "complexity"),
+        ]
+    ).filter(pl.col("case_ref") == case_ref)
+    workers = snapshot.workers
+    if case.is_empty():
+        return workers.select(
+            "staff_ref",
+            pl.col("utilisation").alias("utilisation_after"),
+            pl.col("status").alias("status_after"),
+        )
+    level = case.get_column("complexity")[0]
+    holder_ids = (
+        snapshot.worker_cases.filter(pl.col("case_ref") == case_ref).get_column("worker_id")
+    ).implode()
+    given = workers.with_columns(
+        (pl.col("cases").fill_null(0) + 1).alias("cases"),
+        *[
+            (pl.col(f"{name}_cases").fill_null(0) + int(name == level)).alias(f"{name}_cases")
+            for name in COMPLEXITY_LEVELS
+        ],
+    )
+    judged = judge_workers(given.select(workers.columns), snapshot.policy)
+    holds = pl.col("worker_id").is_in(holder_ids)
+    unknown = pl.col("_was_status") == STATUS_UNKNOWN
+    return judged.with_columns(workers.get_column("status").alias("_was_status")).select(
+        "staff_ref",
+        pl.when(holds)
+        .then(workers.get_column("utilisation"))
+        .when(unknown)
+        .then(None)
+        .otherwise("utilisation")
+        .alias("utilisation_after"),
+        pl.when(holds | unknown)
+        .then(pl.col("_was_status"))
+        .otherwise("status")
+        .alias("status_after"),
+    )

@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+import polars as pl
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -26,12 +27,13 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from cfmonitor.data.engine import Caseloads, History, Snapshot
+from cfmonitor.data.engine import Caseloads, History, Move, Scenario, ScenarioError, Snapshot
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy
+from cfmonitor.redact import Redactor, shown_name
 from cfmonitor.safe_text import visible
-from cfmonitor.tui import requests
+from cfmonitor.tui import requests, whatif
 from cfmonitor.tui.commands import NavigationProvider
 from cfmonitor.tui.engine import Engine
 from cfmonitor.tui.screens.as_of import AsOfDialog
@@ -39,6 +41,7 @@ from cfmonitor.tui.screens.base import TableScreen
 from cfmonitor.tui.screens.error import ErrorScreen
 from cfmonitor.tui.screens.export import ExportDialog
 from cfmonitor.tui.screens.help import HelpScreen
+from cfmonitor.tui.screens.move import LEAVE_UNALLOCATED, MovePicker, MovesDialog
 from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.problems import ProblemsScreen
 from cfmonitor.tui.screens.screenshot import ScreenshotDialog
@@ -47,6 +50,7 @@ from cfmonitor.tui.screens.trend import TrendScreen
 from cfmonitor.tui.screens.unallocated import UnallocatedScreen
 from cfmonitor.tui.screens.worker import WorkerScreen
 from cfmonitor.tui.view import HISTORY_UNAVAILABLE, View
+from cfmonitor.tui.widgets.cells import status_styles
 from cfmonitor.tui.widgets.travel import HISTORY_LOADING
 
 ScreenKind = TypeVar("ScreenKind", bound=TableScreen)
@@ -166,9 +170,11 @@ class CfmonitorApp(App[None]):
         clock: Callable[[], dt.date] = dt.date.today,
         day_check_seconds: float = DAY_CHECK_SECONDS,
         engine: Engine | None = None,
+        present: bool = False,
     ) -> None:
         """`engine`: figures from elsewhere than `choice` read afresh (a test's ready
-        Snapshot, say); by default a `Caseloads` over `choice` and `policy`."""
+        Snapshot, say); by default a `Caseloads` over `choice` and `policy`. `present`:
+        start in presenter mode (names and references hidden for a room)."""
         super().__init__()
         self.choice = choice
         self.policy = policy
@@ -177,7 +183,10 @@ class CfmonitorApp(App[None]):
         self.follows_today = as_of is None
         """No --as-of: "today" is read again on every reload and when the day changes."""
         self.day_check_seconds = day_check_seconds
-        self.set_reactive(CfmonitorApp.view, View(as_of=as_of or clock(), is_demo=choice.is_demo))
+        self.set_reactive(
+            CfmonitorApp.view,
+            View(as_of=as_of or clock(), is_demo=choice.is_demo, presenting=present),
+        )
         self.loading_text: str = ""
         """What the loading worker said last; the view shows it while a load runs."""
         self.watch_seconds = watch_seconds
@@ -221,7 +230,13 @@ class CfmonitorApp(App[None]):
         `history` is None), and always the loading progress as it is now."""
         view = self.view
         if new_figures:
-            view = dataclasses.replace(view, snapshot=snapshot, history=history)
+            view = dataclasses.replace(
+                view,
+                snapshot=snapshot,
+                history=history,
+                scenario=self._rebased(view.scenario, snapshot),
+                redactor=_redactor(snapshot) if view.presenting else None,
+            )
         if history_note is not None:
             view = dataclasses.replace(view, history_note=history_note)
         if as_of is not None:
@@ -561,6 +576,143 @@ class CfmonitorApp(App[None]):
         screen.show_subject(None)
         self.push_screen(screen)
 
+    # --- the scenario: moves tried, never made ------------------------------------------
+
+    def _rebased(self, scenario: Scenario | None, snapshot: Snapshot | None) -> Scenario | None:
+        """The scenario's moves on newly read figures; dropped, saying so, when they no
+        longer fit (a case closed, a worker left)."""
+        if scenario is None or snapshot is None:
+            return None
+        try:
+            return whatif.rebased(scenario, snapshot)
+        except ScenarioError as error:
+            self.notify(
+                f"The scenario was discarded: {whatif.error_sentence(error)}",
+                title="Figures read again",
+                severity="warning",
+                timeout=8,
+            )
+            return None
+
+    @on(requests.ChooseMove)
+    def _choose_move(self, message: requests.ChooseMove) -> None:
+        """The picker of workers for a case; the one chosen gets it, in the scenario."""
+        styles = status_styles(self.theme_variables)
+        found = whatif.choices(self.view, message.case_ref, message.from_staff_ref, styles)
+
+        def chosen(staff_ref: str | None) -> None:
+            if staff_ref is not None:
+                to = None if staff_ref == LEAVE_UNALLOCATED else staff_ref
+                self.add_move(Move(message.case_ref, to, message.from_staff_ref), message.shown)
+
+        picker = MovePicker(message.shown, found, can_leave=message.from_staff_ref is not None)
+        self.push_screen(picker, chosen)
+
+    def add_move(self, move: Move, shown: str | None = None) -> bool:
+        """Add `move` to the scenario (every screen then shows its figures); a move that
+        cannot be made is said in one sentence and changes nothing."""
+        view = self.view
+        if view.snapshot is None:
+            return False
+        scenario = view.scenario or Scenario(view.snapshot)
+        try:
+            scenario = scenario.add(move)
+        except ScenarioError as error:
+            self.notify(whatif.error_sentence(error), title="Not moved", severity="warning")
+            return False
+        self.view = dataclasses.replace(view, scenario=scenario)
+        to = self._worker_shown(move.to_staff_ref) if move.to_staff_ref else "nobody"
+        self.notify(
+            f"What if: {shown or move.case_ref} to {to}. Not made anywhere; z undoes it.",
+            timeout=4,
+        )
+        return True
+
+    def _worker_shown(self, staff_ref: str) -> str:
+        """A worker as a toast names them: their name, or while presenting their initials
+        and staff ref (unless they are the one in the room)."""
+        snapshot = self.view.snapshot
+        rows = snapshot.workers.filter(pl.col("staff_ref") == staff_ref) if snapshot else None
+        name = str(rows.item(0, "name")) if rows is not None and rows.height else staff_ref
+        if self.view.presenting and staff_ref != self.view.named:
+            return shown_name(name, staff_ref)
+        return name
+
+    def action_undo_move(self) -> None:
+        scenario = self.view.scenario
+        if scenario is None or not len(scenario):
+            self.notify("No moves to undo.", timeout=2)
+            return
+        self.view = dataclasses.replace(self.view, scenario=scenario.undo())
+        self.notify(f"Last move undone; {len(scenario) - 1} left.", timeout=3)
+
+    def action_discard_scenario(self) -> None:
+        if self.view.scenario is None or not self.view.moves:
+            self.notify("No scenario to discard.", timeout=2)
+            return
+        self.view = dataclasses.replace(self.view, scenario=None)
+        self.notify("Scenario discarded: the figures are as they are.", timeout=3)
+
+    def action_list_moves(self) -> None:
+        if not self.view.moves:
+            self.notify("No moves tried yet (w on a case tries one).", timeout=3)
+            return
+
+        def then(what: str | None) -> None:
+            if what == "undo":
+                self.action_undo_move()
+            elif what == "discard":
+                self.action_discard_scenario()
+            elif what == "export":
+                self.action_export_scenario()
+
+        table = whatif.moves_table(self.view, status_styles(self.theme_variables))
+        self.push_screen(MovesDialog(table), then)
+
+    def action_export_scenario(self) -> None:
+        request = whatif.proposal_request(self.view)
+        if request is None:
+            self.notify("No moves to export.", timeout=2)
+            return
+        self.push_screen(ExportDialog(request))
+
+    # --- presenter mode -----------------------------------------------------------------
+
+    def action_toggle_presenting(self) -> None:
+        """Names as initials and staff ref, references only on the open worker's screen."""
+        presenting = not self.view.presenting
+        snapshot = self.view.snapshot
+        self.view = dataclasses.replace(
+            self.view,
+            presenting=presenting,
+            redactor=_redactor(snapshot) if presenting and snapshot is not None else None,
+            named=self.view.named if presenting else None,
+        )
+        self.notify(
+            "Presenting: colleagues' names are initials and staff refs; case and family "
+            "references show only on the open worker's screen."
+            if presenting
+            else "Presenting off: names and references shown.",
+            timeout=4,
+        )
+
+    @on(requests.ShowName)
+    def _show_name(self, message: requests.ShowName) -> None:
+        named = None if self.view.named == message.staff_ref else message.staff_ref
+        self.view = dataclasses.replace(self.view, named=named)
+        self.notify(
+            "Showing this worker's name (they are in the room)."
+            if named
+            else "This worker's name is hidden again.",
+            timeout=3,
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Scenario keys only while there is a scenario (the key bar shows what works)."""
+        if action in ("undo_move", "list_moves", "discard_scenario", "export_scenario"):
+            return self.view.moves > 0
+        return True
+
     # --- the command palette ------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -589,6 +741,40 @@ class CfmonitorApp(App[None]):
             "What could not be judged, by staff and case reference (as cfmonitor check)",
             self.open_problems,
         )
+        what_if = getattr(screen, "action_what_if", None)
+        if callable(what_if):
+            yield SystemCommand(
+                "Move this case to…",
+                "What if the case under the cursor went to another worker (never written)",
+                what_if,
+            )
+        if self.view.moves:
+            yield SystemCommand(
+                "Undo the last move", "Take back the last move tried", self.action_undo_move
+            )
+            yield SystemCommand(
+                "List the moves", "The moves tried, before → after", self.action_list_moves
+            )
+            yield SystemCommand(
+                "Discard the scenario", "Forget every move tried", self.action_discard_scenario
+            )
+            yield SystemCommand(
+                "Export the scenario as a proposal…",
+                "Case, from, to, utilisation before and after, for the manager",
+                self.action_export_scenario,
+            )
+        yield SystemCommand(
+            "Presenter mode off" if self.view.presenting else "Presenter mode",
+            "Hide colleagues' names and case references for a shared screen",
+            self.action_toggle_presenting,
+        )
+        show_name = getattr(screen, "action_show_name", None)
+        if self.view.presenting and callable(show_name):
+            yield SystemCommand(
+                "Show this worker's name",
+                "The worker whose screen is open is the person in the room",
+                show_name,
+            )
         if isinstance(screen, TableScreen):
             if screen.can_show_flagged():
                 yield SystemCommand(
@@ -604,7 +790,7 @@ class CfmonitorApp(App[None]):
         )
         yield SystemCommand(
             "Save screenshot…",
-            "Write this screen (names included) to an SVG file you name",
+            "Write this screen, as shown, to an SVG file you name",
             self.action_save_screenshot,
         )
         yield SystemCommand("Quit", "Quit cfmonitor", self.action_quit)
@@ -617,9 +803,21 @@ def cfmonitor_app(app: object) -> CfmonitorApp:
     return app
 
 
-def run_app(choice: DatabaseChoice, *, policy: Policy, as_of: dt.date | None) -> None:
+def _redactor(snapshot: Snapshot | None) -> Redactor:
+    """One numbering of stand-ins for a Snapshot's case and family references."""
+    redactor = Redactor()
+    if snapshot is not None:
+        for frame in (snapshot.worker_cases, snapshot.unallocated_cases):
+            redactor.learn("case", frame.get_column("case_ref").to_list())
+            redactor.learn("family", frame.get_column("family_ref").to_list())
+    return redactor
+
+
+def run_app(
+    choice: DatabaseChoice, *, policy: Policy, as_of: dt.date | None, present: bool = False
+) -> None:
     """Open the terminal UI on `choice` (called by `cfmonitor` with no subcommand)."""
-    app = CfmonitorApp(choice, policy=policy, as_of=as_of)
+    app = CfmonitorApp(choice, policy=policy, as_of=as_of, present=present)
     app.run()
     if app.crashed_with is not None:
         raise CfmonitorError(

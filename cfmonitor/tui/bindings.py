@@ -26,6 +26,47 @@ COMMON_BINDINGS: list[BindingType] = [
         tooltip="Every key on this screen, and what it does.",
     ),
 ]
+SCENARIO_BINDINGS: list[BindingType] = [
+    Binding(
+        "z",
+        "app.undo_move",
+        "Undo move",
+        id="undo-move",
+        tooltip="Take back the last move tried in the scenario.",
+    ),
+    Binding(
+        "l",
+        "app.list_moves",
+        "Moves",
+        id="list-moves",
+        tooltip="The moves tried, before → after; export them as a proposal from there.",
+    ),
+    Binding(
+        "X",
+        "app.discard_scenario",
+        "Discard",
+        id="discard-scenario",
+        tooltip="Forget every move tried: the figures as they are again.",
+    ),
+]
+"""While a scenario is tried: on every screen (shown only when there are moves)."""
+PRESENT_BINDING = Binding(
+    "P",
+    "app.toggle_presenting",
+    "Present",
+    id="present",
+    tooltip="Presenter mode: colleagues' names as initials and staff ref, case and family "
+    "references only on the open worker's screen (press again to end it).",
+)
+COMMON_BINDINGS += [*SCENARIO_BINDINGS, PRESENT_BINDING]
+WHAT_IF_BINDING = Binding(
+    "w",
+    "what_if",
+    "What if",
+    id="what-if",
+    tooltip="Move this case to… another worker, in a scenario: every screen shows the "
+    "figures before → after. Nothing is written.",
+)
 BACK_BINDING = Binding(
     "escape,backspace,q",
     "back",

@@ -106,6 +106,21 @@ def summary_figures(row: dict[str, Any], styles: dict[str, str], problems: int =
     return figures
 
 
+def summary_figures_before_after(
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    styles: dict[str, str],
+    problems: int = 0,
+) -> list[Figure]:
+    """`summary_figures`, each changed one as "before → after" while a scenario is tried."""
+    from cfmonitor.tui.changes import before_after_figures
+
+    shown = summary_figures(after, styles, problems)
+    if before is None:
+        return shown
+    return before_after_figures(summary_figures(before, styles, problems), shown)
+
+
 SPARK_WIDTH = 12
 
 

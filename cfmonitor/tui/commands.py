@@ -8,6 +8,7 @@ parse as markup) holds only the app's own words.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import polars as pl
@@ -16,6 +17,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 
 from cfmonitor.data.engine import Snapshot
+from cfmonitor.redact import Redactor
 from cfmonitor.safe_text import visible
 from cfmonitor.tui import requests
 from cfmonitor.tui.view import current_view
@@ -112,20 +114,36 @@ def shortlist(index: pl.DataFrame, query: str, limit: int = SHORTLIST) -> pl.Dat
     )
 
 
+def presented(snapshot: Snapshot, redactor: Redactor) -> Snapshot:
+    """What the palette may find while presenting: teams, and workers by initials and staff
+    ref; no case (its reference would show, and who holds it)."""
+    return dataclasses.replace(
+        snapshot,
+        workers=redactor.frame(snapshot.workers),
+        worker_cases=snapshot.worker_cases.head(0),
+        unallocated_cases=snapshot.unallocated_cases.head(0),
+    )
+
+
 class NavigationProvider(Provider):
     """Teams, workers and cases of the current Snapshot, by name or reference. It offers
     nothing before a letter is typed: the palette's first list is the app's own actions."""
 
-    _index: tuple[int, pl.DataFrame] | None = None
+    _index: tuple[int, bool, pl.DataFrame] | None = None
 
     def _search_index(self) -> pl.DataFrame | None:
+        """The index of the figures drawn (a scenario's included); while presenting, of
+        what may be shown to the room."""
         view = current_view(self.app)
-        snapshot = view.snapshot if view is not None else None
-        if snapshot is None:
+        figures = view.figures if view is not None else None
+        if view is None or figures is None:
             return None
-        if self._index is None or self._index[0] != id(snapshot):
-            self._index = (id(snapshot), search_index(snapshot))
-        return self._index[1]
+        redactor = view.redactor_for(None)
+        key = (id(figures), redactor is not None)
+        if self._index is None or self._index[:2] != key:
+            shown = figures if redactor is None else presented(figures, redactor)
+            self._index = (*key, search_index(shown))
+        return self._index[2]
 
     def _open(self, kind: str, key: str) -> Callable[[], None]:
         """Choosing a hit posts a request up to the app, which decides what opens."""

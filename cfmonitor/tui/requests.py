@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 from textual.message import Message
@@ -89,6 +91,28 @@ class Reload(Message):
     """Read the database again now."""
 
 
+class ChooseMove(Message):
+    """What if `case_ref` moved? Ask for the worker to give it to (the app opens the
+    picker and adds the move chosen to the scenario). `from_staff_ref`: whose share
+    moves (the worker screen's worker); None for a case nobody holds."""
+
+    def __init__(self, case_ref: str, from_staff_ref: str | None, shown: str) -> None:
+        super().__init__()
+        self.case_ref = case_ref
+        self.from_staff_ref = from_staff_ref
+        self.shown = shown
+        """The case as the screen shows it (a stand-in while presenting)."""
+
+
+class ShowName(Message):
+    """While presenting, show this worker's name: they are the person in the room
+    (`None`: nobody's)."""
+
+    def __init__(self, staff_ref: str | None) -> None:
+        super().__init__()
+        self.staff_ref = staff_ref
+
+
 @dataclass(frozen=True)
 class ExportRequest:
     """What a screen hands the dialog: the rows shown, their headings, and what they are."""
@@ -99,6 +123,11 @@ class ExportRequest:
     table_name: str
     as_of: dt.date
     is_demo: bool
+    writer: Callable[[Path, str, bool], Path] | None = None
+    """Writes the file itself (path, format, replace) instead of the table writer: the
+    scenario's proposal goes through its own module's writer."""
+    heading: str | None = None
+    """The title, when the crumbs do not say what the rows are."""
 
     @property
     def parts(self) -> list[str]:
@@ -110,6 +139,8 @@ class ExportRequest:
 
     @property
     def title(self) -> str:
+        if self.heading is not None:
+            return self.heading
         subject = " › ".join(self.crumbs) if self.crumbs else "Organisation"
         shown = self.table_name if self.parts[-1] == self.table_name else None
         return title_line(self.as_of.isoformat(), subject, shown, is_demo=self.is_demo)

@@ -115,6 +115,27 @@ async def trend_worker(pilot: Pilot[None]) -> None:
     await drawn(pilot)
 
 
+async def scenario(pilot: Pilot[None]) -> None:
+    """What if that worker's first case went to the first worker the picker offers: the
+    team's screen, before → after, under the SCENARIO banner."""
+    await worker(pilot)
+    await pilot.press("w")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("escape")
+    await pilot.pause()
+
+
+async def presenting(pilot: Pilot[None]) -> None:
+    """The team's screen in presenter mode: initials and staff refs, PRESENTING on top."""
+    await settle(pilot)
+    await pilot.press("P")
+    await pilot.pause()
+    await pilot.press("down", "down", "enter")
+    await pilot.pause()
+
+
 SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
     "overview": overview,
     "team": team,
@@ -126,6 +147,8 @@ SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
     "trend_organisation": trend_organisation,
     "trend_team": trend_team,
     "trend_worker": trend_worker,
+    "scenario": scenario,
+    "presenting": presenting,
 }
 
 

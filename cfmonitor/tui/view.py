@@ -16,7 +16,8 @@ from cfmonitor.tui.widgets.travel import HISTORY_LOADING
 if TYPE_CHECKING:
     from textual.app import App
 
-    from cfmonitor.data.engine import History, Snapshot
+    from cfmonitor.data.engine import History, Scenario, Snapshot
+    from cfmonitor.redact import Redactor
 
 HISTORY_UNAVAILABLE = "history not available (see the message)"
 
@@ -38,9 +39,41 @@ class View:
     loading: str = ""
     """What the loading worker is doing now; empty when nothing is loading."""
     presenting: bool = False
-    """Shown to a room (names may be hidden): screens may draw less."""
-    scenario: object | None = None
-    """A what-if over the Snapshot (issue 12); None shows the figures as they are."""
+    """Shown to a room: names become initials and staff ref, case and family refs show
+    only on the open worker's screen (`redactor` does it, one numbering for all)."""
+    redactor: Redactor | None = None
+    """While presenting: the stand-ins for this Snapshot's references."""
+    named: str | None = None
+    """While presenting: the staff ref of the worker in the room, whose name shows."""
+    scenario: Scenario | None = None
+    """A what-if over the Snapshot: moves tried, never made; its figures are drawn."""
+
+    @property
+    def moves(self) -> int:
+        return len(self.scenario) if self.scenario is not None else 0
+
+    @property
+    def figures(self) -> Snapshot | None:
+        """What the screens draw: the scenario's figures when it has moves."""
+        if self.scenario is not None and len(self.scenario):
+            return self.scenario.snapshot
+        return self.snapshot
+
+    @property
+    def before(self) -> Snapshot | None:
+        """The figures as they are, when a scenario changes them (for "before → after")."""
+        if self.scenario is not None and len(self.scenario):
+            return self.scenario.base
+        return None
+
+    def redactor_for(self, open_staff_ref: str | None = None) -> Redactor | None:
+        """How a screen redacts while presenting (None: it does not), with
+        `open_staff_ref`'s own screen open."""
+        if not self.presenting or self.redactor is None:
+            return None
+        return self.redactor.for_worker(
+            open_staff_ref, show_name=open_staff_ref is not None and open_staff_ref == self.named
+        )
 
     @property
     def shows_demo(self) -> bool:

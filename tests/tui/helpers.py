@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rich.segment import Segment
 from textual.pilot import Pilot
+from textual.widgets._toast import Toast
 
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.data.engine import Caseloads, History
@@ -33,6 +34,21 @@ async def settle(pilot: Pilot) -> None:
             break
         await pilot.pause(0.025)
     await pilot.pause()
+
+
+def toasts(app) -> list[str]:
+    """The text of every toast on screen, rendered as Textual draws it."""
+    return [toast.render().plain for toast in app.screen.query(Toast)]
+
+
+async def shows_toast(pilot, text: str, tries: int = 200) -> bool:
+    """Wait (at most ~10 s) for a toast holding `text`, with the app still running."""
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        assert pilot.app.is_running
+        if any(text in shown for shown in toasts(pilot.app)):
+            return True
+    return False
 
 
 def table(pilot: Pilot) -> CaseloadTable:

@@ -51,11 +51,17 @@ WALKED: dict[str, set[str]] = {
         "question_mark",
         "ctrl+p",
         "ctrl+q",
+        "z",
+        "l",
+        "X",
+        "P",
     },
     "OverviewScreen": {"q", "f", "u", "t", "escape", "p"},
     "TeamScreen": {"escape", "backspace", "q", "f", "u", "t"},
-    "WorkerScreen": {"escape", "backspace", "q", "t"},
-    "UnallocatedScreen": {"escape", "backspace", "q"},
+    "WorkerScreen": {"escape", "backspace", "q", "t", "w", "n"},
+    "UnallocatedScreen": {"escape", "backspace", "q", "w"},
+    "MovePicker": {"escape", "enter"},
+    "MovesDialog": {"escape", "e", "z", "X"},
     "TrendScreen": {"escape", "backspace", "q", "f", "m"},
     "ProblemsScreen": {"escape", "backspace", "q"},
     "HelpScreen": {"escape", "q", "question_mark"},
@@ -131,6 +137,55 @@ def walk_table_keys(term: Terminal, label: str, first_row: str | None = None) ->
         term.assert_running()
     if first_row:
         term.wait_for(first_row)
+
+
+def walk_supervision_keys(term: Terminal) -> None:
+    """On a worker's screen: a move tried, listed, exported (esc), undone, tried again and
+    discarded; presenter mode on, this worker's name shown, presenter mode off."""
+    term.press("w")
+    term.wait_for("utilisation now → after the move", "→")
+    term.press("escape")
+    term.wait_for("Capacity", absent=["after the move"])
+    term.press("w")
+    term.wait_for("utilisation now → after the move")
+    term.press("enter")
+    term.wait_for("SCENARIO · 1 move, not made", "What if:")
+    term.press("l")
+    term.wait_for("Moves tried (nothing is written anywhere)")
+    term.press("e")
+    term.wait_for("Proposed reallocation as of 2026-11-26")
+    term.press("escape")
+    term.wait_for("SCENARIO · 1 move", absent=["Proposed reallocation"])
+    term.press("l")
+    term.wait_for("Moves tried")
+    term.press("z")
+    term.wait_for("Last move undone; 0 left.", absent=["Moves tried"])
+    term.press("w")
+    term.wait_for("utilisation now → after the move")
+    term.press("enter")
+    term.wait_for("SCENARIO · 1 move")
+    term.press("l")
+    term.wait_for("Moves tried")
+    term.press("X")
+    term.wait_for("Scenario discarded", absent=["Moves tried"])
+    term.press("w")
+    term.wait_for("utilisation now → after the move")
+    term.press("enter")
+    term.wait_for("SCENARIO · 1 move")
+    term.press("z")
+    term.wait_for("Last move undone", absent=["SCENARIO"])
+    term.press("w")
+    term.wait_for("utilisation now → after the move")
+    term.press("enter")
+    term.wait_for("SCENARIO · 1 move")
+    term.press("X")
+    term.wait_for("Scenario discarded", absent=["SCENARIO ·"])
+    term.press("P")
+    term.wait_for("PRESENTING", "Presenting:")
+    term.press("n")
+    term.wait_for("Showing this worker's name")
+    term.press("P")
+    term.wait_for("Presenting off", absent=["PRESENTING"])
 
 
 def test_every_key_on_every_screen_in_a_real_terminal(demo_master: Path, tmp_path: Path):
@@ -237,6 +292,10 @@ def walk(term: Terminal, database: Path, exported: Path) -> None:
     term.wait_for("Export the", "enter writes, esc cancels.")
     term.press("escape")
     term.wait_for("Organisation › Unallocated cases", absent=["Export the"])
+    term.press("w")  # give the longest-waiting case to someone: the picker, then esc
+    term.wait_for("utilisation now → after the move")
+    term.press("escape")
+    term.wait_for("Organisation › Unallocated cases", absent=["after the move"])
     term.press("q")
     term.wait_for("Workers over")
 
@@ -273,6 +332,7 @@ def walk(term: Terminal, database: Path, exported: Path) -> None:
     term.press("enter")
     term.wait_for("Capacity", "Load", "Shared")
     walk_table_keys(term, "Complexity")
+    walk_supervision_keys(term)
     term.press("t")
     term.wait_for("› Trend", "Utilisation (%)", "100%")
     term.press("m")
@@ -381,6 +441,8 @@ def test_a_small_terminal_without_colour(demo_master: Path, tmp_path: Path):
         ("question_mark",),
         ("a",),
         ("e",),
+        ("enter", "enter", "w"),
+        ("u", "w"),
     ],
 )
 async def test_the_walk_presses_every_key_the_help_lists(demo_db, make_app, steps):

@@ -5,26 +5,8 @@ from __future__ import annotations
 
 import os
 
-from textual.app import App
-from textual.widgets._toast import Toast
-
 from cfmonitor.tui.screens.export import ExportDialog
-from tests.tui.helpers import settle
-
-
-def toasts(app: App) -> list[str]:
-    """The text of every toast on screen, rendered as Textual draws it."""
-    return [toast.render().plain for toast in app.screen.query(Toast)]
-
-
-async def shows_toast(pilot, text: str, tries: int = 200) -> bool:
-    """Wait (at most ~10 s) for a toast holding `text`, with the app still running."""
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        assert pilot.app.is_running
-        if any(text in shown for shown in toasts(pilot.app)):
-            return True
-    return False
+from tests.tui.helpers import settle, shows_toast
 
 
 async def test_flagged_only_toasts_on_every_table_screen_that_has_it(demo_db, make_app):

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Input, LoadingIndicator, Static
 
 from cfmonitor.data.engine import History, Snapshot
+from cfmonitor.redact import Redactor
 from cfmonitor.tui.bindings import (
     BACK_BINDING,
     COMMON_BINDINGS,
@@ -28,6 +29,7 @@ from cfmonitor.tui.bindings import (
     FILTER_BINDING,
     FLAGGED_BINDING,
 )
+from cfmonitor.tui.changes import with_before
 from cfmonitor.tui.requests import Export, ExportRequest, Open, Subject
 from cfmonitor.tui.table_view import FLAG_COLUMN, TableView
 from cfmonitor.tui.view import View
@@ -69,6 +71,20 @@ class SnapshotScreen(Screen[None]):
     def history_note(self) -> str:
         return self.view.history_note if self.view is not None else HISTORY_LOADING
 
+    @property
+    def before(self) -> Snapshot | None:
+        """The figures as they are, while a scenario's are drawn (None: no scenario)."""
+        return self.view.before if self.view is not None else None
+
+    @property
+    def open_staff_ref(self) -> str | None:
+        """The worker whose own screen this is (their references stay while presenting)."""
+        return None
+
+    def redactor(self) -> Redactor | None:
+        """While presenting, how this screen hides names and references; else None."""
+        return self.view.redactor_for(self.open_staff_ref) if self.view is not None else None
+
     def request(self, subject: Subject) -> None:
         """Ask the app to open `subject` (it decides which screen, and where)."""
         self.post_message(Open(subject))
@@ -88,6 +104,7 @@ class SnapshotScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
+        yield Static(id="scenario-banner")
         with Vertical(id="loading"):
             yield LoadingIndicator()
             yield Static(id="loading-text")
@@ -123,8 +140,9 @@ class SnapshotScreen(Screen[None]):
         if drawn is None:  # first the day and the progress, then the figures over them
             self.show_as_of(view.as_of)
             self.show_progress(view.loading)
-            if view.snapshot is not None:
-                self.show_snapshot(view.snapshot)
+            self.show_modes(view)
+            if view.figures is not None:
+                self.show_snapshot(view.figures)
             return
         figures_changed = (
             view.snapshot is not drawn.snapshot
@@ -132,13 +150,30 @@ class SnapshotScreen(Screen[None]):
             or view.history_note != drawn.history_note
             or view.scenario is not drawn.scenario
             or view.presenting != drawn.presenting
+            or view.named != drawn.named
+            or view.redactor is not drawn.redactor
         )
-        if figures_changed and view.snapshot is not None:
-            self.show_snapshot(view.snapshot)
+        if figures_changed:
+            self.show_modes(view)
+        if figures_changed and view.figures is not None:
+            self.show_snapshot(view.figures)
         elif view.as_of != drawn.as_of:
             self.show_as_of(view.as_of)
         if figures_changed or view.loading != drawn.loading:
             self.show_progress(view.loading)
+
+    def show_modes(self, view: View) -> None:
+        """The SCENARIO banner (with the number of moves) and the PRESENTING marker."""
+        if not self._ready:
+            return
+        banner = self.query_one("#scenario-banner", Static)
+        banner.display = view.moves > 0
+        if view.moves:
+            plural = "s" if view.moves != 1 else ""
+            text = Text(f" SCENARIO · {view.moves} move{plural}, not made ", "bold reverse")
+            text.append(" before → after · l list · z undo · X discard", "bold")
+            banner.update(text)
+        self.query_one(TopBar).show_presenting(view.presenting)
 
     def _theme_changed(self) -> None:
         """Status colours come from the theme: redraw from the Snapshot when it changes."""
@@ -246,12 +281,27 @@ class TableScreen(SnapshotScreen):
         """The table's columns, for `frame` (widths may follow its longest values)."""
         raise NotImplementedError
 
+    def redacted_rows(self, snapshot: Snapshot) -> pl.DataFrame:
+        """The rows, flagged, and redacted while presenting."""
+        frame = self.table_view.flagged(self.rows(snapshot))
+        redactor = self.redactor()
+        return frame if redactor is None else self.redact(frame, redactor)
+
+    def redact(self, frame: pl.DataFrame, redactor: Redactor) -> pl.DataFrame:
+        """Names to initials and staff ref, references to stand-ins (a screen of the open
+        worker's own rows keeps them)."""
+        return redactor.frame(frame)
+
     def render_snapshot(self, snapshot: Snapshot) -> None:
         self.render_figures(snapshot)
         # The table keeps its filter, sort and the cursor's row (by key) across frames.
         declared = self.table_view
-        frame = declared.flagged(self.rows(snapshot))
-        self.table.set_frame(frame, declared.key, self.columns(frame), row_style=declared.row_style)
+        frame = self.redacted_rows(snapshot)
+        columns = self.columns(frame)
+        before = self.before
+        if before is not None and before.as_of == snapshot.as_of:
+            frame, columns = with_before(frame, self.redacted_rows(before), declared.key, columns)
+        self.table.set_frame(frame, declared.key, columns, row_style=declared.row_style)
         self.refresh_bindings()  # e.g. flagged-only once the history's weeks are in
         if self._point_at is not None and self.table.move_cursor_to_key(self._point_at):
             self._point_at = None

@@ -87,15 +87,18 @@ class ExportDialog(Dialog[Path | None]):
         path = Path(event.value.strip()).expanduser()
         force = self.query_one("#export-force", Checkbox).value
         try:
-            written = write_table(
-                self.frame,
-                path,
-                fmt,
-                force=force,
-                title=self.request.title,
-                labels=self.request.labels,
-                replace_hint=REPLACE_HINT,
-            )
+            if self.request.writer is not None:
+                written = self.request.writer(path, fmt, force)
+            else:
+                written = write_table(
+                    self.frame,
+                    path,
+                    fmt,
+                    force=force,
+                    title=self.request.title,
+                    labels=self.request.labels,
+                    replace_hint=REPLACE_HINT,
+                )
         except CfmonitorError as error:
             self.query_one("#export-hint", Static).update(safe_text(str(error), "bold"))
             return

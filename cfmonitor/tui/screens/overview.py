@@ -13,7 +13,12 @@ from cfmonitor.data.engine import Snapshot
 from cfmonitor.scalars import as_int
 from cfmonitor.tui import requests
 from cfmonitor.tui.bindings import TREND_BINDING
-from cfmonitor.tui.columns import distinct_width, summary_figures, text_width
+from cfmonitor.tui.columns import (
+    distinct_width,
+    summary_figures,
+    summary_figures_before_after,
+    text_width,
+)
 from cfmonitor.tui.screens.base import TableScreen
 from cfmonitor.tui.table_view import TableView
 from cfmonitor.tui.widgets.cells import flag_text
@@ -70,9 +75,13 @@ class OverviewScreen(TableScreen):
         yield Static(id="travel")
 
     def render_figures(self, snapshot: Snapshot) -> None:
+        before = self.before
         self.query_one(Figures).show(
-            summary_figures(
-                snapshot.organisation_row, self.status_styles(), snapshot.problems.height
+            summary_figures_before_after(
+                before.organisation_row if before is not None else None,
+                snapshot.organisation_row,
+                self.status_styles(),
+                snapshot.problems.height,
             )
         )
         history = self.history

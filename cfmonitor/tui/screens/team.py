@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import ClassVar
 
 import polars as pl
@@ -9,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
-from cfmonitor.data.engine import Snapshot
+from cfmonitor.data.engine import Snapshot, recent_intake
 from cfmonitor.scalars import as_float, as_floats, as_str
 from cfmonitor.tui import requests
 from cfmonitor.tui.bindings import BACK_BINDING, TREND_BINDING
@@ -17,7 +18,7 @@ from cfmonitor.tui.columns import (
     SPARK_WIDTH,
     distinct_width,
     judged_columns,
-    summary_figures,
+    summary_figures_before_after,
     text_width,
     utilisation_series,
 )
@@ -25,7 +26,7 @@ from cfmonitor.tui.screens.base import TableScreen
 from cfmonitor.tui.table_view import TableView
 from cfmonitor.tui.widgets.cells import sparkline, utilisation_bar
 from cfmonitor.tui.widgets.figures import Figure, Figures
-from cfmonitor.tui.widgets.table import Column, number_cell, text_cell
+from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
 
 
 class TeamScreen(TableScreen):
@@ -71,10 +72,14 @@ class TeamScreen(TableScreen):
             figures.show([Figure("Team", Text("not in this database any more"))])
             return
         row = rows.row(0, named=True)
+        before = None
+        if self.before is not None:
+            earlier = self.before.teams.filter(pl.col("team") == self.team)
+            before = earlier.row(0, named=True) if earlier.height else None
         figures.show(
             [
                 Figure("Workers in post", Text(str(row["workers_in_post"]))),
-                *summary_figures(row, self.status_styles()),
+                *summary_figures_before_after(before, row, self.status_styles()),
             ]
         )
 
@@ -85,28 +90,41 @@ class TeamScreen(TableScreen):
                 pl.lit(None, pl.Int64).alias("weeks_over"),
                 pl.lit(None, pl.Boolean).alias("sustained"),
             )
-        return workers.join(
-            utilisation_series(self.history, workers.get_column("worker_id")),
-            on="worker_id",
-            how="left",
-            maintain_order="left",
-        ).select(
-            "staff_ref",
-            "name",
-            "cohort",
-            "fte",
-            "employment",
-            "cases",
-            "weighted_load",
-            "capacity",
-            "utilisation",
-            pl.col("utilisation").alias("utilisation_bar"),
-            "status",
-            "status_rank",
-            "weeks_over",
-            "sustained",
-            "utilisation_series",
-            pl.col("utilisation").alias("utilisation_spark"),
+        ids = workers.get_column("worker_id")
+        own = dataclasses.replace(
+            snapshot,
+            workers=workers,
+            worker_cases=snapshot.worker_cases.filter(pl.col("worker_id").is_in(ids.implode())),
+        )
+        intake = recent_intake(own).drop("staff_ref")
+        return (
+            workers.join(
+                utilisation_series(self.history, ids),
+                on="worker_id",
+                how="left",
+                maintain_order="left",
+            )
+            .join(intake, on="worker_id", how="left", maintain_order="left")
+            .select(
+                "staff_ref",
+                "name",
+                "cohort",
+                "fte",
+                "employment",
+                "cases",
+                "weighted_load",
+                "capacity",
+                "utilisation",
+                pl.col("utilisation").alias("utilisation_bar"),
+                "status",
+                "status_rank",
+                "weeks_over",
+                "sustained",
+                "utilisation_series",
+                pl.col("utilisation").alias("utilisation_spark"),
+                "intake_7_days",
+                "intake_30_days",
+            )
         )
 
     def columns(self, frame: pl.DataFrame) -> list[Column]:
@@ -136,6 +154,8 @@ class TeamScreen(TableScreen):
                 priority=3,
             ),
             *judged[4:],
+            Column("intake_7_days", "New 7d", 6, "right", count_cell, priority=3),
+            Column("intake_30_days", "30d", 4, "right", count_cell, priority=2),
             Column(
                 "utilisation_spark",
                 "2 years",

@@ -20,6 +20,7 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from cfmonitor.data.engine import Snapshot
+from cfmonitor.redact import shown_name
 from cfmonitor.tui.bindings import BACK_BINDING
 from cfmonitor.tui.columns import judged_columns
 from cfmonitor.tui.screens.base import TableScreen
@@ -175,6 +176,9 @@ class TrendScreen(TableScreen):
         if self.level == WORKER:
             row = self._worker_row()
             team, name = (row["team"], row["name"]) if row else ("…", str(self.key))
+            view = self.view
+            if view is not None and view.presenting and view.named != self.key:
+                name = shown_name(name if row else None, str(self.key))
             return ["Organisation", team, name, "Trend"]
         return ["Organisation", "Trend"]
 

@@ -12,7 +12,9 @@ from textual.binding import BindingType
 from cfmonitor.data.engine import Snapshot
 from cfmonitor.presentation import format_count
 from cfmonitor.scalars import as_int
-from cfmonitor.tui.bindings import BACK_BINDING
+from cfmonitor.tui import requests
+from cfmonitor.tui.bindings import BACK_BINDING, WHAT_IF_BINDING
+from cfmonitor.tui.changes import before_after_text
 from cfmonitor.tui.columns import case_columns, date_cell, text_width
 from cfmonitor.tui.screens.base import TableScreen
 from cfmonitor.tui.table_view import TableView
@@ -26,7 +28,7 @@ class UnallocatedScreen(TableScreen):
     """The cases waiting for a worker, longest waiting first: since when, and who held
     each one last (a case whose worker left last month has waited a month)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [BACK_BINDING]
+    BINDINGS: ClassVar[list[BindingType]] = [BACK_BINDING, WHAT_IF_BINDING]
     TABLE = TableView(key="case_ref", name="unallocated")
 
     def __init__(self, team: str | None = None) -> None:
@@ -63,6 +65,13 @@ class UnallocatedScreen(TableScreen):
             Figure(level.capitalize(), Text(format_count(n))) for level, n in counts.items()
         ]
         figures.append(Figure("Longest waiting", Text(f"{format_count(oldest)} days")))
+        before = self.before
+        if before is not None:
+            was = self._cases(before).height
+            figures[0] = Figure(
+                "Unallocated cases",
+                before_after_text(Text(format_count(was)), Text(format_count(cases.height))),
+            )
         self.query_one(Figures).show(figures)
 
     def rows(self, snapshot: Snapshot) -> pl.DataFrame:
@@ -110,3 +119,14 @@ class UnallocatedScreen(TableScreen):
         columns[at:at] = [opened]
         columns.insert(at + 3, last_worker)
         return columns
+
+    def action_what_if(self) -> None:
+        """`w`: give the case under the cursor to a worker, in the scenario."""
+        key = self.table.cursor_key
+        if key is None:
+            self.notify("No case here to give.", timeout=2)
+            return
+        shown = str(key)
+        redactor = self.redactor()
+        case_ref = shown if redactor is None else redactor.reference(shown)
+        self.post_message(requests.ChooseMove(case_ref, None, shown))

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, ClassVar
 
 import polars as pl
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
-from cfmonitor.data.engine import Snapshot
+from cfmonitor.data.engine import (
+    Snapshot,
+    co_workers,
+    family_note,
+    family_siblings,
+    recent_intake,
+    worker_dates,
+)
 from cfmonitor.presentation import format_count, format_number
+from cfmonitor.redact import Redactor, shown_name
 from cfmonitor.safe_text import safe_text, visible
 from cfmonitor.tui import requests
-from cfmonitor.tui.bindings import BACK_BINDING, TREND_BINDING
-from cfmonitor.tui.columns import case_columns
+from cfmonitor.tui.bindings import BACK_BINDING, TREND_BINDING, WHAT_IF_BINDING
+from cfmonitor.tui.changes import before_after_text
+from cfmonitor.tui.columns import case_columns, date_cell, text_width
 from cfmonitor.tui.screens.base import TableScreen
 from cfmonitor.tui.table_view import TableView
 from cfmonitor.tui.widgets.cells import (
@@ -26,7 +36,7 @@ from cfmonitor.tui.widgets.cells import (
     utilisation_percent,
     weeks_over_text,
 )
-from cfmonitor.tui.widgets.table import Column
+from cfmonitor.tui.widgets.table import Column, text_cell
 
 COMPLEXITIES = ("standard", "complex", "intense")
 
@@ -62,7 +72,19 @@ def load_line(row: dict[str, Any], weights: dict[str, float]) -> Text:
 class WorkerScreen(TableScreen):
     """Figures and their making on top; the cases below, families kept together."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [BACK_BINDING, TREND_BINDING]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        BACK_BINDING,
+        WHAT_IF_BINDING,
+        Binding(
+            "n",
+            "show_name",
+            "Show name",
+            id="show-name",
+            tooltip="While presenting: show this worker's name (they are the person in the "
+            "room); press again to hide it.",
+        ),
+        TREND_BINDING,
+    ]
     TABLE = TableView(key="case_ref", name="cases")
 
     def __init__(self, staff_ref: str | None = None) -> None:
@@ -75,12 +97,24 @@ class WorkerScreen(TableScreen):
     def staff_ref(self) -> str:
         return str(self.subject)
 
+    @property
+    def open_staff_ref(self) -> str | None:
+        return None if self.subject is None else str(self.subject)
+
+    def redact(self, frame: pl.DataFrame, redactor: Redactor) -> pl.DataFrame:
+        """The open worker's own cases: their references stay on their own screen."""
+        return frame
+
     def show_subject(self, subject: object) -> None:
         self._worker_name = self._team = ""
         super().show_subject(subject)
 
     def crumbs(self) -> list[str]:
-        return ["Organisation", self._team or "…", self._worker_name or self.staff_ref]
+        name = self._worker_name or self.staff_ref
+        view = self.view
+        if view is not None and view.presenting and view.named != self.staff_ref:
+            name = shown_name(self._worker_name, self.staff_ref)
+        return ["Organisation", self._team or "…", name]
 
     def compose_figures(self) -> ComposeResult:
         yield Static(id="supervision")
@@ -104,6 +138,7 @@ class WorkerScreen(TableScreen):
             )
             return
         styles = self.status_styles()
+        before = self._worker_row(self.before) if self.before is not None else None
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column(ratio=1)
@@ -111,16 +146,19 @@ class WorkerScreen(TableScreen):
         who.append(" · ")
         who.append(visible(row["cohort"]))
         who.append(f" · {format_number(row['fte'], 2)} FTE · {visible(row['employment'])}")
+        who.append_text(self._dates_text(snapshot, row))
         grid.add_row(Text("Worker"), who)
         grid.add_row(Text("Capacity"), capacity_line(row))
-        grid.add_row(Text("Load"), load_line(row, dict(snapshot.policy.weights)))
-        judged = utilisation_percent(row["utilisation"], row["status"], styles)
-        judged.append(" ")
-        judged.append_text(utilisation_bar(row["utilisation"], row["status"], styles))
-        judged.append(" ")
-        judged.append_text(status_text(row["status"], styles))
-        judged.append(f" · {format_count(row['cases'])} cases", "dim")
+        weights = dict(snapshot.policy.weights)
+        load = load_line(row, weights)
+        if before is not None and before["weighted_load"] != row["weighted_load"]:
+            load.append(f" (was {format_number(before['weighted_load'])})", "dim")
+        grid.add_row(Text("Load"), load)
+        judged = self._judged(row, styles)
+        if before is not None:
+            judged = before_after_text(self._judged(before, styles, bar=False), judged)
         grid.add_row(Text("Utilisation"), judged)
+        grid.add_row(Text("Intake"), self._intake_text(snapshot, row))
         grid.add_row(Text("Weeks over"), self._history_line(row, styles))
         reductions = snapshot.reductions.filter(pl.col("worker_id") == row["worker_id"])
         if reductions.is_empty():
@@ -136,6 +174,63 @@ class WorkerScreen(TableScreen):
             )
             grid.add_row(Text("Reductions" if index == 0 else ""), line)
         panel.update(grid)
+
+    @staticmethod
+    def _judged(row: dict[str, Any], styles: dict[str, str], *, bar: bool = True) -> Text:
+        """`59% ▅▅▅▅▅▅ ● near · 14 cases` (without the bar, as it was before a move)."""
+        judged = utilisation_percent(row["utilisation"], row["status"], styles)
+        if bar:
+            judged.append(" ")
+            judged.append_text(utilisation_bar(row["utilisation"], row["status"], styles))
+        judged.append(" ")
+        judged.append_text(status_text(row["status"], styles))
+        judged.append(f" · {format_count(row['cases'])} cases", "dim")
+        return judged
+
+    @staticmethod
+    def _own(snapshot: Snapshot, worker_id: int) -> Snapshot:
+        """The snapshot narrowed to the cases that matter to one worker: theirs, and every
+        holding of those cases and of their families' (so co-workers and siblings are
+        found without joining the whole organisation's cases)."""
+        cases = snapshot.worker_cases
+        mine = cases.filter(pl.col("worker_id") == worker_id)
+        related = cases.filter(
+            pl.col("case_id").is_in(mine.get_column("case_id").implode())
+            | pl.col("family_ref").is_in(mine.get_column("family_ref").drop_nulls().implode())
+        )
+        return dataclasses.replace(snapshot, worker_cases=related)
+
+    def _dates_text(self, snapshot: Snapshot, row: dict[str, Any]) -> Text:
+        """` · in post since 2021-03-01 · ASYE`."""
+        dates = worker_dates(
+            dataclasses.replace(
+                snapshot, workers=snapshot.workers.filter(pl.col("worker_id") == row["worker_id"])
+            )
+        )
+        text = Text()
+        if dates.height:
+            found = dates.row(0, named=True)
+            if found["start_date"] is not None:
+                text.append(f" · in post since {found['start_date'].isoformat()}", "dim")
+            if found["asye"]:
+                text.append(" · ASYE (newly qualified)", "bold")
+        return text
+
+    def _intake_text(self, snapshot: Snapshot, row: dict[str, Any]) -> Text:
+        """`2 in the last 7 days · 5 in the last 30`: cases allocated to them lately."""
+        own = self._own(snapshot, row["worker_id"])
+        intake = recent_intake(
+            dataclasses.replace(
+                own, workers=snapshot.workers.filter(pl.col("worker_id") == row["worker_id"])
+            )
+        )
+        if intake.is_empty():
+            return Text("–", "dim")
+        found = intake.row(0, named=True)
+        return Text(
+            f"{format_count(found['intake_7_days'])} in the last 7 days · "
+            f"{format_count(found['intake_30_days'])} in the last 30 (cases still held)"
+        )
 
     def _history_line(self, row: dict[str, Any], styles: dict[str, str]) -> Text:
         """`6 ↻ sustained (over 4+ weeks in a row)  ▁▂▃▅▇ utilisation, two years`; a note
@@ -165,24 +260,97 @@ class WorkerScreen(TableScreen):
         row = self._worker_row(snapshot)
         cases = snapshot.worker_cases
         worker_id = row["worker_id"] if row else -1
-        return cases.filter(pl.col("worker_id") == worker_id).select(
-            "case_ref",
-            "case_type",
-            "complexity",
-            "weight",
-            "allocated_since",
-            "days_held",
+        own = self._own(snapshot, worker_id)
+        with_whom = co_workers(own).select(
+            "case_id",
+            pl.col("co_workers").list.join(", ").alias("co_workers"),
+        )
+        families = family_siblings(own).filter(pl.col("worker_id") == worker_id)
+        notes = families.select(
             "family_ref",
-            "family_cases",
+            pl.Series(
+                "family_note",
+                [
+                    family_note(r)
+                    if r["family_cases"] > 1 or r["siblings_elsewhere"] or r["siblings_unallocated"]
+                    else ""
+                    for r in families.iter_rows(named=True)
+                ],
+                pl.String,
+            ),
+        )
+        return (
+            cases.filter(pl.col("worker_id") == worker_id)
+            .join(
+                with_whom.filter(pl.col("co_workers") != ""),
+                on="case_id",
+                how="left",
+                maintain_order="left",
+            )
+            .join(notes, on="family_ref", how="left", maintain_order="left")
+            .select(
+                "case_ref",
+                "case_type",
+                "complexity",
+                "weight",
+                "opened_on",
+                "allocated_since",
+                "days_held",
+                "co_workers",
+                "family_ref",
+                "family_cases",
+                "family_note",
+            )
         )
 
     def columns(self, frame: pl.DataFrame) -> list[Column]:
-        return case_columns(
+        columns = case_columns(
             frame,
             since=("allocated_since", "Since"),
             days=("days_held", "Days"),
             with_family_mark=True,
         )
+        at = next(i for i, c in enumerate(columns) if c.key == "allocated_since")
+        columns.insert(at, Column("opened_on", "Opened", 10, render=date_cell, priority=3))
+        with_whom = Column(
+            "co_workers",
+            "Co-worked with",
+            text_width(frame, "co_workers", 14, 30),
+            render=lambda value, row: text_cell("" if value is None else value, row),
+            priority=5,
+        )
+        columns.insert(at + 3, with_whom)
+        shared = next(i for i, c in enumerate(columns) if c.key == "family_cases")
+        columns[shared] = Column(
+            "family_cases",
+            "Shared",
+            text_width(frame, "family_note", 6, 34),
+            render=lambda value, row: text_cell(row.get("family_note") or "", row),
+            priority=5,
+            search_text=pl.col("family_note"),
+        )
+        return columns
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_name":  # a choice only while presenting
+            return self.view is not None and self.view.presenting
+        return super().check_action(action, parameters)
+
+    def action_what_if(self) -> None:
+        """`w`: move the case under the cursor to another worker, in the scenario."""
+        key = self.table.cursor_key
+        if key is None:
+            self.notify("No case here to move.", timeout=2)
+            return
+        self.post_message(requests.ChooseMove(str(key), self.staff_ref, str(key)))
+
+    def action_show_name(self) -> None:
+        """`n`: while presenting, this worker's name shows (they are in the room)."""
+        view = self.view
+        if view is None or not view.presenting:
+            self.notify("Names are shown already (P starts presenter mode).", timeout=3)
+            return
+        self.post_message(requests.ShowName(self.staff_ref))
 
     def action_trend(self) -> None:
         self.request(requests.Trend("worker", self.staff_ref))

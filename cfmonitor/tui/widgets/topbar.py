@@ -18,6 +18,7 @@ from cfmonitor.safe_text import visible
 from cfmonitor.tui.widgets.cells import long_date
 
 SEPARATOR = " › "
+PRESENTING_LABEL = "PRESENTING"
 
 
 def breadcrumb_text(crumbs: Sequence[str], width: int = 0) -> Text:
@@ -119,6 +120,7 @@ class TopBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Crumbs(id="crumbs")
         yield Static(Text("reloading…"), id="busy")
+        yield Static(Text(PRESENTING_LABEL), id="presenting")
         yield Static(Text(DEMO_LABEL), id="demo")
         yield Static(id="outside")
         yield Static(id="as-of")
@@ -171,6 +173,11 @@ class TopBar(Horizontal):
     def data_age_plain(self) -> str:
         """What the freshness part of the bar says, as plain text (for tests and help)."""
         return str(self.query_one("#data-as-of", Static).render()).strip()
+
+    def show_presenting(self, presenting: bool) -> None:
+        """PRESENTING, for as long as names and references are hidden for a room."""
+        self.query_one("#presenting", Static).display = presenting
+        self.call_after_refresh(self._make_room)
 
     def show_busy(self, busy: bool) -> None:
         """A quiet `reloading…` while a reload runs behind figures that stay readable."""
