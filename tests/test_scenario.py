@@ -217,7 +217,7 @@ def test_the_database_is_never_written(database, snapshot):
 
 
 def test_the_picker_shows_what_the_move_would_do(snapshot):
-    from cfmonitor.data.scenario import candidates
+    from cfmonitor.data.picker import candidates
 
     rows = candidates(snapshot, "C000001")
     assert rows.get_column("staff_ref").to_list() == ["SW0002", "SW0003"]  # Team A first

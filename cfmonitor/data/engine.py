@@ -35,6 +35,7 @@ from cfmonitor.data.caseload import (
 from cfmonitor.data.comparison import Comparison, compare, compare_scenario, proposal
 from cfmonitor.data.contract import SCHEMA_VERSION
 from cfmonitor.data.freshness import DataAge, LastImport, data_age
+from cfmonitor.data.picker import candidates, if_given
 from cfmonitor.data.questions import (
     co_workers,
     family_note,
@@ -58,7 +59,7 @@ from cfmonitor.data.rules import (
     STATUS_UNKNOWN_COHORT,
     STATUSES,
 )
-from cfmonitor.data.scenario import UNALLOCATED, Move, Scenario, ScenarioError, candidates, if_given
+from cfmonitor.data.scenario import UNALLOCATED, Move, Scenario, ScenarioError
 from cfmonitor.data.store import Frames, Source, StoreError, inspect
 
 if TYPE_CHECKING:

@@ -28,26 +28,23 @@ from dataclasses import dataclass
 import polars as pl
 
 from cfmonitor.data.caseload import Snapshot
+from cfmonitor.data.recompute import (
+    edit_block,
+    insert_sorted,
+    rejudge,
+    remove_rows,
+    resummarise,
+    with_sustained_totals,
+)
 from cfmonitor.data.rules import (
-    STATUS_OVER,
-    STATUS_RANK,
-    STATUS_UNKNOWN,
-    WORKER_ORDER,
-    WORKER_ORDER_DESCENDING,
-    WORKER_TOTALS,
-    judge_workers,
     roll_up,
-    summarise_teams,
 )
 from cfmonitor.errors import CfmonitorError
-from cfmonitor.policy import COMPLEXITY_LEVELS
 from cfmonitor.safe_text import visible
 
 UNALLOCATED = "unallocated"
 """What `--move CASE:unallocated` says instead of a staff reference."""
 
-WORKER_CASE_ORDER = ["worker_id", "family_ref", "allocated_since", "case_ref"]
-"""How `compute_snapshot` sorts `worker_cases` (nulls last); a move keeps that order."""
 UNALLOCATED_ORDER = ["unallocated_since", "opened_on", "case_ref"]
 
 
@@ -292,37 +289,37 @@ def _moved(
     case_id = int(case_row.get_column("case_id").item())
     worker_cases = snapshot.worker_cases
     if source_id is not None:
-        worker_cases = _edit_block(worker_cases, source_id, remove_case=case_id)
+        worker_cases = edit_block(worker_cases, source_id, remove_case=case_id)
     if target_id is not None:
         new_row = case_row.with_columns(
             pl.lit(target_id, dtype=pl.Int64).alias("worker_id"),
             pl.lit(day, dtype=pl.Date).alias("allocated_since"),
             pl.lit(0, dtype=pl.Int64).alias("days_held"),
         )
-        worker_cases = _edit_block(worker_cases, target_id, add_row=new_row)
+        worker_cases = edit_block(worker_cases, target_id, add_row=new_row)
 
     remaining_holders = held.height - (source_id is not None) + (target_id is not None)
     was_allocated = not held.is_empty()
     is_allocated = remaining_holders > 0
     unallocated = snapshot.unallocated_cases
     if was_allocated and not is_allocated:
-        unallocated = _insert_sorted(
+        unallocated = insert_sorted(
             unallocated,
             _waiting_row(case_row, snapshot, source_ref),
             UNALLOCATED_ORDER,
         )
     elif is_allocated and not was_allocated:
-        unallocated = _remove_rows(unallocated, pl.col("case_id") == case_id)
+        unallocated = remove_rows(unallocated, pl.col("case_id") == case_id)
 
     changed_ids = [worker_id for worker_id in (source_id, target_id) if worker_id is not None]
-    workers = _rejudge(snapshot, worker_cases, changed_ids)
+    workers = rejudge(snapshot, worker_cases, changed_ids)
     case_team_id = case_row.get_column("case_team_id").item()
     allocated_change = int(is_allocated) - int(was_allocated)
-    teams = _resummarise(snapshot, workers, changed_ids, case_team_id, allocated_change)
+    teams = resummarise(snapshot, workers, changed_ids, case_team_id, allocated_change)
     service_areas = roll_up(teams, ["service_area"]).sort("service_area")
     organisation = roll_up(teams, [])
     if "sustained" in snapshot.teams.columns:
-        service_areas, organisation = _with_sustained_totals(
+        service_areas, organisation = with_sustained_totals(
             teams, workers, service_areas, organisation
         )
     return dataclasses.replace(
@@ -380,329 +377,3 @@ def _waiting_row(case_row: pl.DataFrame, snapshot: Snapshot, last_staff_ref: str
         )
     )
     return row.select(pl.col(name).cast(dtype) for name, dtype in template.schema.items())
-
-
-# --- order-keeping edits: a move touches a few rows of frames that may be large ------------
-
-
-def _remove_rows(frame: pl.DataFrame, where: pl.Expr) -> pl.DataFrame:
-    """`frame` without the rows where `where` holds, in its order (slices, no sort)."""
-    positions = frame.select(pl.arg_where(where)).to_series().to_list()
-    pieces, start = [], 0
-    for position in positions:
-        pieces.append(frame.slice(start, position - start))
-        start = position + 1
-    pieces.append(frame.slice(start))
-    return pl.concat(pieces) if len(pieces) > 1 else frame
-
-
-def _sorts_before(row: dict[str, object], keys: Sequence[str], nulls_last: bool) -> pl.Expr:
-    """True for rows that sort before `row` on `keys` (ascending), as `sort` places them."""
-    before = pl.lit(False)
-    equal_so_far = pl.lit(True)
-    for key in keys:
-        value = row[key]
-        column = pl.col(key)
-        if value is None:
-            less = column.is_not_null() if nulls_last else pl.lit(False)
-            same = column.is_null()
-        else:
-            less = column.lt(pl.lit(value)).fill_null(not nulls_last)
-            same = column.eq(pl.lit(value)).fill_null(False)
-        before = before | (equal_so_far & less)
-        equal_so_far = equal_so_far & same
-    return before
-
-
-def _insert_sorted(
-    frame: pl.DataFrame, row: pl.DataFrame, keys: Sequence[str], *, nulls_last: bool = False
-) -> pl.DataFrame:
-    """`frame` (sorted on `keys`) with `row` where `sort` would put it."""
-    values = row.row(0, named=True)
-    position = int(frame.select(_sorts_before(values, keys, nulls_last).sum()).item())
-    row = row.select(pl.col(name).cast(dtype) for name, dtype in frame.schema.items())
-    return pl.concat([frame.slice(0, position), row, frame.slice(position)])
-
-
-def _edit_block(
-    worker_cases: pl.DataFrame,
-    worker_id: int,
-    *,
-    remove_case: int | None = None,
-    add_row: pl.DataFrame | None = None,
-) -> pl.DataFrame:
-    """One worker's rows of `worker_cases` with a case taken out or put in: the block is
-    found by binary search on the sorted worker ids, re-sorted alone, and put back."""
-    ids = worker_cases.get_column("worker_id")
-    start = int(ids.search_sorted(worker_id, side="left"))
-    end = int(ids.search_sorted(worker_id, side="right"))
-    block = worker_cases.slice(start, end - start)
-    if remove_case is not None:
-        block = block.filter(pl.col("case_id") != remove_case)
-    if add_row is not None:
-        block = pl.concat(
-            [block, add_row.select(pl.col(n).cast(t) for n, t in worker_cases.schema.items())]
-        )
-    block = block.with_columns(
-        pl.when(pl.col("family_ref").is_not_null())
-        .then(pl.len().over("family_ref"))
-        .otherwise(1)
-        .cast(pl.Int64)
-        .alias("family_cases")
-    ).sort(WORKER_CASE_ORDER, nulls_last=True)
-    return pl.concat([worker_cases.slice(0, start), block, worker_cases.slice(end)])
-
-
-# --- the engine's functions on the rows that changed --------------------------------------
-
-
-def _rejudge(snapshot: Snapshot, worker_cases: pl.DataFrame, changed: list[int]) -> pl.DataFrame:
-    """The workers frame with the changed workers' counts, load and status worked out again
-    by `judge_workers`, and their team's block re-sorted as `compute_snapshot` sorts it."""
-    workers = snapshot.workers
-    ids = pl.Series("worker_id", changed, dtype=pl.Int64)
-    counts = (
-        worker_cases.filter(pl.col("worker_id").is_in(ids.implode()))
-        .group_by("worker_id")
-        .agg(
-            pl.len().cast(pl.Int64).alias("cases"),
-            *[
-                (pl.col("complexity") == level).sum().cast(pl.Int64).alias(f"{level}_cases")
-                for level in COMPLEXITY_LEVELS
-            ],
-        )
-    )
-    count_names = ["cases", *(f"{level}_cases" for level in COMPLEXITY_LEVELS)]
-    rows = workers.filter(pl.col("worker_id").is_in(ids.implode()))
-    before = rows.select(
-        "worker_id",
-        (pl.col("status") == STATUS_UNKNOWN).alias("_was_unknown"),
-        (pl.col("status") == STATUS_OVER).alias("_was_over"),
-    )
-    rows = rows.drop(count_names).join(counts, on="worker_id", how="left")
-    rows = judge_workers(rows.select(workers.columns), snapshot.policy)
-    rows = rows.join(before, on="worker_id", how="left")
-    was_unknown, was_over = pl.col("_was_unknown"), pl.col("_was_over")
-    # A worker judged `unknown` rests on a value outside the contract (compute_snapshot's
-    # `_unknown_where_unjudgeable`); a move does not make them judgeable.
-    rows = rows.with_columns(
-        pl.when(was_unknown).then(pl.lit(STATUS_UNKNOWN)).otherwise("status").alias("status"),
-        pl.when(was_unknown)
-        .then(pl.lit(STATUS_RANK[STATUS_UNKNOWN], pl.Int8))
-        .otherwise("status_rank")
-        .alias("status_rank"),
-        *[
-            pl.when(was_unknown).then(None).otherwise(name).alias(name)
-            for name in ("capacity", "utilisation")
-        ],
-    )
-    if "weeks_over" in rows.columns:
-        is_over = pl.col("status") == STATUS_OVER
-        rows = rows.with_columns(
-            pl.when(~is_over)
-            .then(0)
-            .when(was_over)
-            .then("weeks_over")
-            .otherwise(None)
-            .cast(workers.schema["weeks_over"])
-            .alias("weeks_over"),
-        ).with_columns(
-            pl.when(~is_over)
-            .then(False)
-            .when(was_over)
-            .then("sustained")
-            .otherwise(None)
-            .alias("sustained"),
-        )
-    rows = rows.select(pl.col(name).cast(dtype) for name, dtype in workers.schema.items())
-    for team in rows.get_column("team").unique(maintain_order=True).to_list():
-        workers = _replace_team_block(workers, rows, team)
-    return workers
-
-
-def _replace_team_block(workers: pl.DataFrame, rows: pl.DataFrame, team: str | None):
-    """Workers are sorted by team first, so each team's rows are together: re-sort that
-    block alone with the changed rows in it."""
-    in_team = pl.col("team").eq_missing(pl.lit(team, dtype=pl.String))
-    positions = workers.select(pl.arg_where(in_team)).to_series().to_list()
-    start, end = positions[0], positions[-1] + 1
-    changed = rows.filter(in_team).get_column("worker_id").implode()
-    block = pl.concat(
-        [
-            workers.slice(start, end - start).filter(~pl.col("worker_id").is_in(changed)),
-            rows.filter(in_team),
-        ]
-    ).sort(WORKER_ORDER, descending=WORKER_ORDER_DESCENDING, nulls_last=True)
-    return pl.concat([workers.slice(0, start), block, workers.slice(end)])
-
-
-def _resummarise(
-    snapshot: Snapshot,
-    workers: pl.DataFrame,
-    changed: list[int],
-    case_team_id: int | None,
-    allocated_change: int,
-) -> pl.DataFrame:
-    """The team rows, with those of the changed workers' teams (and of the case's team,
-    when it became allocated or unallocated) worked out again by `summarise_teams`."""
-    teams = snapshot.teams
-    team_ids = (
-        snapshot.workers.filter(pl.col("worker_id").is_in(changed)).get_column("team_id").to_list()
-    )
-    if allocated_change and case_team_id is not None:
-        team_ids.append(case_team_id)
-    touched = teams.filter(pl.col("team_id").is_in(team_ids))
-    if touched.is_empty():
-        return teams
-    base = touched.select("team_id", "team", "service_area", "establishment_fte")
-    worker_totals = (
-        workers.filter(pl.col("team_id").is_in(touched.get_column("team_id").implode()))
-        .sort("worker_id")
-        .group_by("team_id")
-        .agg(WORKER_TOTALS)
-    )
-    case_totals = touched.select(
-        "team_id",
-        "open_cases",
-        (
-            pl.col("allocated_cases")
-            + pl.when(pl.col("team_id") == case_team_id).then(allocated_change).otherwise(0)
-        ).alias("allocated_cases"),
-    )
-    rows = summarise_teams(base, worker_totals, case_totals, on=["team_id"])
-    if "sustained" in teams.columns:
-        sustained = (
-            workers.filter(pl.col("team_id").is_in(touched.get_column("team_id").implode()))
-            .group_by("team_id")
-            .agg(pl.col("sustained").sum().cast(pl.Int64).alias("sustained"))
-        )
-        rows = rows.join(sustained, on="team_id", how="left").with_columns(
-            pl.col("sustained").fill_null(0)
-        )
-    rows = rows.select(pl.col(name).cast(dtype) for name, dtype in teams.schema.items())
-    for team_id in rows.get_column("team_id").to_list():
-        position = int(teams.select(pl.arg_where(pl.col("team_id") == team_id)).item())
-        new_row = rows.filter(pl.col("team_id") == team_id)
-        teams = pl.concat([teams.slice(0, position), new_row, teams.slice(position + 1)])
-    return teams
-
-
-def _with_sustained_totals(
-    teams: pl.DataFrame,
-    workers: pl.DataFrame,
-    service_areas: pl.DataFrame,
-    organisation: pl.DataFrame,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The `sustained` counts `trend.add_history` puts on service areas and the organisation."""
-    by_area = teams.group_by("service_area").agg(pl.col("sustained").sum())
-    service_areas = service_areas.join(
-        by_area, on="service_area", how="left", maintain_order="left"
-    )
-    total = int(workers.get_column("sustained").fill_null(False).sum())
-    organisation = organisation.with_columns(pl.lit(total, dtype=pl.Int64).alias("sustained"))
-    return service_areas, organisation
-
-
-# --- the picker: every worker's utilisation now and if they were given the case ----------------
-
-
-def candidates(snapshot: Snapshot, case_ref: str) -> pl.DataFrame:
-    """Workers in post who could be given `case_ref` (everyone but its holders), with
-    `utilisation` and `status` now and `utilisation_after`, `status_after` with the case
-    added (by `judge_workers`, as the move itself would judge them); those in the case's
-    own team (`same_team`) first, then the least loaded after. Empty when the case is
-    not open on the day."""
-    case = pl.concat(
-        [
-            snapshot.worker_cases.filter(pl.col("case_ref") == case_ref).select(
-                "case_id", "complexity", pl.col("case_team_id").alias("team_id")
-            ),
-            snapshot.unallocated_cases.filter(pl.col("case_ref") == case_ref).select(
-                "case_id", "complexity", "team_id"
-            ),
-        ]
-    )
-    if case.is_empty():
-        return snapshot.workers.clear().select("staff_ref", "name", "team")
-    complexity = case.get_column("complexity")[0]
-    case_team = case.get_column("team_id")[0]
-    holders = snapshot.worker_cases.filter(pl.col("case_ref") == case_ref).get_column("worker_id")
-    open_to = snapshot.workers.filter(~pl.col("worker_id").is_in(holders.implode()))
-    more = [pl.col("cases") + 1]
-    if complexity in COMPLEXITY_LEVELS:
-        more.append(pl.col(f"{complexity}_cases") + 1)
-    unknown = pl.col("worker_id").is_in(
-        open_to.filter(pl.col("status") == STATUS_UNKNOWN).get_column("worker_id").implode()
-    )
-    after = judge_workers(open_to.with_columns(more), snapshot.policy).select(
-        "worker_id",
-        pl.when(unknown).then(None).otherwise("utilisation").alias("utilisation_after"),
-        pl.when(unknown).then(pl.lit(STATUS_UNKNOWN)).otherwise("status").alias("status_after"),
-    )
-    return (
-        open_to.select(
-            "worker_id",
-            "staff_ref",
-            "name",
-            "team",
-            (pl.col("team_id") == case_team).alias("same_team"),
-            "utilisation",
-            "status",
-        )
-        .join(after, on="worker_id", how="left", maintain_order="left")
-        .sort(
-            ["same_team", "utilisation_after", "staff_ref"],
-            descending=[True, False, False],
-            nulls_last=True,
-        )
-    )
-
-
-# --- the picker: every worker's utilisation if they were given one case ---------------------
-
-
-def if_given(snapshot: Snapshot, case_ref: str) -> pl.DataFrame:
-    """Per worker in post: `utilisation_after` and `status_after` were they given
-    `case_ref` (added to the TUI's "Move this case to…" picker). One `judge_workers` call
-    over every worker with the case counted in, as `_rejudge` counts it for one; the
-    workers who hold it already are left as they are."""
-    case = pl.concat(
-        [
-            snapshot.worker_cases.select("case_ref", "complexity"),
-            snapshot.unallocated_cases.select("case_ref", "complexity"),
-        ]
-    ).filter(pl.col("case_ref") == case_ref)
-    workers = snapshot.workers
-    if case.is_empty():
-        return workers.select(
-            "staff_ref",
-            pl.col("utilisation").alias("utilisation_after"),
-            pl.col("status").alias("status_after"),
-        )
-    level = case.get_column("complexity")[0]
-    holder_ids = (
-        snapshot.worker_cases.filter(pl.col("case_ref") == case_ref).get_column("worker_id")
-    ).implode()
-    given = workers.with_columns(
-        (pl.col("cases").fill_null(0) + 1).alias("cases"),
-        *[
-            (pl.col(f"{name}_cases").fill_null(0) + int(name == level)).alias(f"{name}_cases")
-            for name in COMPLEXITY_LEVELS
-        ],
-    )
-    judged = judge_workers(given.select(workers.columns), snapshot.policy)
-    holds = pl.col("worker_id").is_in(holder_ids)
-    unknown = pl.col("_was_status") == STATUS_UNKNOWN
-    return judged.with_columns(workers.get_column("status").alias("_was_status")).select(
-        "staff_ref",
-        pl.when(holds)
-        .then(workers.get_column("utilisation"))
-        .when(unknown)
-        .then(None)
-        .otherwise("utilisation")
-        .alias("utilisation_after"),
-        pl.when(holds | unknown)
-        .then(pl.col("_was_status"))
-        .otherwise("status")
-        .alias("status_after"),
-    )

@@ -1,0 +1,245 @@
+"""A move's figures worked out again on the rows it changed: the engine's own judgement
+and summaries on a few workers and teams, spliced into frames that keep their order
+(at England size nothing large is re-sorted or recomputed)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from cfmonitor.data.caseload import Snapshot
+from cfmonitor.data.rules import (
+    STATUS_OVER,
+    STATUS_RANK,
+    STATUS_UNKNOWN,
+    WORKER_ORDER,
+    WORKER_ORDER_DESCENDING,
+    WORKER_TOTALS,
+    judge_workers,
+    summarise_teams,
+)
+from cfmonitor.policy import COMPLEXITY_LEVELS
+
+WORKER_CASE_ORDER = ["worker_id", "family_ref", "allocated_since", "case_ref"]
+"""How `compute_snapshot` sorts `worker_cases` (nulls last); a move keeps that order."""
+
+# --- order-keeping edits: a move touches a few rows of frames that may be large ------------
+
+
+def remove_rows(frame: pl.DataFrame, where: pl.Expr) -> pl.DataFrame:
+    """`frame` without the rows where `where` holds, in its order (slices, no sort)."""
+    positions = frame.select(pl.arg_where(where)).to_series().to_list()
+    pieces, start = [], 0
+    for position in positions:
+        pieces.append(frame.slice(start, position - start))
+        start = position + 1
+    pieces.append(frame.slice(start))
+    return pl.concat(pieces) if len(pieces) > 1 else frame
+
+
+def sorts_before(row: dict[str, object], keys: Sequence[str], nulls_last: bool) -> pl.Expr:
+    """True for rows that sort before `row` on `keys` (ascending), as `sort` places them."""
+    before = pl.lit(False)
+    equal_so_far = pl.lit(True)
+    for key in keys:
+        value = row[key]
+        column = pl.col(key)
+        if value is None:
+            less = column.is_not_null() if nulls_last else pl.lit(False)
+            same = column.is_null()
+        else:
+            less = column.lt(pl.lit(value)).fill_null(not nulls_last)
+            same = column.eq(pl.lit(value)).fill_null(False)
+        before = before | (equal_so_far & less)
+        equal_so_far = equal_so_far & same
+    return before
+
+
+def insert_sorted(
+    frame: pl.DataFrame, row: pl.DataFrame, keys: Sequence[str], *, nulls_last: bool = False
+) -> pl.DataFrame:
+    """`frame` (sorted on `keys`) with `row` where `sort` would put it."""
+    values = row.row(0, named=True)
+    position = int(frame.select(sorts_before(values, keys, nulls_last).sum()).item())
+    row = row.select(pl.col(name).cast(dtype) for name, dtype in frame.schema.items())
+    return pl.concat([frame.slice(0, position), row, frame.slice(position)])
+
+
+def edit_block(
+    worker_cases: pl.DataFrame,
+    worker_id: int,
+    *,
+    remove_case: int | None = None,
+    add_row: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """One worker's rows of `worker_cases` with a case taken out or put in: the block is
+    found by binary search on the sorted worker ids, re-sorted alone, and put back."""
+    ids = worker_cases.get_column("worker_id")
+    start = int(ids.search_sorted(worker_id, side="left"))
+    end = int(ids.search_sorted(worker_id, side="right"))
+    block = worker_cases.slice(start, end - start)
+    if remove_case is not None:
+        block = block.filter(pl.col("case_id") != remove_case)
+    if add_row is not None:
+        block = pl.concat(
+            [block, add_row.select(pl.col(n).cast(t) for n, t in worker_cases.schema.items())]
+        )
+    block = block.with_columns(
+        pl.when(pl.col("family_ref").is_not_null())
+        .then(pl.len().over("family_ref"))
+        .otherwise(1)
+        .cast(pl.Int64)
+        .alias("family_cases")
+    ).sort(WORKER_CASE_ORDER, nulls_last=True)
+    return pl.concat([worker_cases.slice(0, start), block, worker_cases.slice(end)])
+
+
+# --- the engine's functions on the rows that changed --------------------------------------
+
+
+def rejudge(snapshot: Snapshot, worker_cases: pl.DataFrame, changed: list[int]) -> pl.DataFrame:
+    """The workers frame with the changed workers' counts, load and status worked out again
+    by `judge_workers`, and their team's block re-sorted as `compute_snapshot` sorts it."""
+    workers = snapshot.workers
+    ids = pl.Series("worker_id", changed, dtype=pl.Int64)
+    counts = (
+        worker_cases.filter(pl.col("worker_id").is_in(ids.implode()))
+        .group_by("worker_id")
+        .agg(
+            pl.len().cast(pl.Int64).alias("cases"),
+            *[
+                (pl.col("complexity") == level).sum().cast(pl.Int64).alias(f"{level}_cases")
+                for level in COMPLEXITY_LEVELS
+            ],
+        )
+    )
+    count_names = ["cases", *(f"{level}_cases" for level in COMPLEXITY_LEVELS)]
+    rows = workers.filter(pl.col("worker_id").is_in(ids.implode()))
+    before = rows.select(
+        "worker_id",
+        (pl.col("status") == STATUS_UNKNOWN).alias("_was_unknown"),
+        (pl.col("status") == STATUS_OVER).alias("_was_over"),
+    )
+    rows = rows.drop(count_names).join(counts, on="worker_id", how="left")
+    rows = judge_workers(rows.select(workers.columns), snapshot.policy)
+    rows = rows.join(before, on="worker_id", how="left")
+    was_unknown, was_over = pl.col("_was_unknown"), pl.col("_was_over")
+    # A worker judged `unknown` rests on a value outside the contract (compute_snapshot's
+    # `_unknown_where_unjudgeable`); a move does not make them judgeable.
+    rows = rows.with_columns(
+        pl.when(was_unknown).then(pl.lit(STATUS_UNKNOWN)).otherwise("status").alias("status"),
+        pl.when(was_unknown)
+        .then(pl.lit(STATUS_RANK[STATUS_UNKNOWN], pl.Int8))
+        .otherwise("status_rank")
+        .alias("status_rank"),
+        *[
+            pl.when(was_unknown).then(None).otherwise(name).alias(name)
+            for name in ("capacity", "utilisation")
+        ],
+    )
+    if "weeks_over" in rows.columns:
+        is_over = pl.col("status") == STATUS_OVER
+        rows = rows.with_columns(
+            pl.when(~is_over)
+            .then(0)
+            .when(was_over)
+            .then("weeks_over")
+            .otherwise(None)
+            .cast(workers.schema["weeks_over"])
+            .alias("weeks_over"),
+        ).with_columns(
+            pl.when(~is_over)
+            .then(False)
+            .when(was_over)
+            .then("sustained")
+            .otherwise(None)
+            .alias("sustained"),
+        )
+    rows = rows.select(pl.col(name).cast(dtype) for name, dtype in workers.schema.items())
+    for team in rows.get_column("team").unique(maintain_order=True).to_list():
+        workers = replace_team_block(workers, rows, team)
+    return workers
+
+
+def replace_team_block(workers: pl.DataFrame, rows: pl.DataFrame, team: str | None):
+    """Workers are sorted by team first, so each team's rows are together: re-sort that
+    block alone with the changed rows in it."""
+    in_team = pl.col("team").eq_missing(pl.lit(team, dtype=pl.String))
+    positions = workers.select(pl.arg_where(in_team)).to_series().to_list()
+    start, end = positions[0], positions[-1] + 1
+    changed = rows.filter(in_team).get_column("worker_id").implode()
+    block = pl.concat(
+        [
+            workers.slice(start, end - start).filter(~pl.col("worker_id").is_in(changed)),
+            rows.filter(in_team),
+        ]
+    ).sort(WORKER_ORDER, descending=WORKER_ORDER_DESCENDING, nulls_last=True)
+    return pl.concat([workers.slice(0, start), block, workers.slice(end)])
+
+
+def resummarise(
+    snapshot: Snapshot,
+    workers: pl.DataFrame,
+    changed: list[int],
+    case_team_id: int | None,
+    allocated_change: int,
+) -> pl.DataFrame:
+    """The team rows, with those of the changed workers' teams (and of the case's team,
+    when it became allocated or unallocated) worked out again by `summarise_teams`."""
+    teams = snapshot.teams
+    team_ids = (
+        snapshot.workers.filter(pl.col("worker_id").is_in(changed)).get_column("team_id").to_list()
+    )
+    if allocated_change and case_team_id is not None:
+        team_ids.append(case_team_id)
+    touched = teams.filter(pl.col("team_id").is_in(team_ids))
+    if touched.is_empty():
+        return teams
+    base = touched.select("team_id", "team", "service_area", "establishment_fte")
+    worker_totals = (
+        workers.filter(pl.col("team_id").is_in(touched.get_column("team_id").implode()))
+        .sort("worker_id")
+        .group_by("team_id")
+        .agg(WORKER_TOTALS)
+    )
+    case_totals = touched.select(
+        "team_id",
+        "open_cases",
+        (
+            pl.col("allocated_cases")
+            + pl.when(pl.col("team_id") == case_team_id).then(allocated_change).otherwise(0)
+        ).alias("allocated_cases"),
+    )
+    rows = summarise_teams(base, worker_totals, case_totals, on=["team_id"])
+    if "sustained" in teams.columns:
+        sustained = (
+            workers.filter(pl.col("team_id").is_in(touched.get_column("team_id").implode()))
+            .group_by("team_id")
+            .agg(pl.col("sustained").sum().cast(pl.Int64).alias("sustained"))
+        )
+        rows = rows.join(sustained, on="team_id", how="left").with_columns(
+            pl.col("sustained").fill_null(0)
+        )
+    rows = rows.select(pl.col(name).cast(dtype) for name, dtype in teams.schema.items())
+    for team_id in rows.get_column("team_id").to_list():
+        position = int(teams.select(pl.arg_where(pl.col("team_id") == team_id)).item())
+        new_row = rows.filter(pl.col("team_id") == team_id)
+        teams = pl.concat([teams.slice(0, position), new_row, teams.slice(position + 1)])
+    return teams
+
+
+def with_sustained_totals(
+    teams: pl.DataFrame,
+    workers: pl.DataFrame,
+    service_areas: pl.DataFrame,
+    organisation: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The `sustained` counts `trend.add_history` puts on service areas and the organisation."""
+    by_area = teams.group_by("service_area").agg(pl.col("sustained").sum())
+    service_areas = service_areas.join(
+        by_area, on="service_area", how="left", maintain_order="left"
+    )
+    total = int(workers.get_column("sustained").fill_null(False).sum())
+    organisation = organisation.with_columns(pl.lit(total, dtype=pl.Int64).alias("sustained"))
+    return service_areas, organisation
