@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench_trend import generated  # bench/data/SIZE.db, made when missing
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 DATA = BENCH / "data"
@@ -71,12 +73,7 @@ def _database(size: str) -> Path | None:
         path = ENGLAND / "england-demo.db"
         return path if (ENGLAND / "READY").exists() and path.exists() else None
     DATA.mkdir(exist_ok=True)
-    path = DATA / f"{size}.db"
-    if not path.exists():
-        subprocess.run(
-            [sys.executable, str(BENCH / "generate.py"), "--size", size, str(path)], check=True
-        )
-    return path
+    return generated(size)
 
 
 def main() -> int:

@@ -33,21 +33,10 @@ def candidates(snapshot: Snapshot, case_ref: str) -> pl.DataFrame:
     )
     if case.is_empty():
         return snapshot.workers.clear().select("staff_ref", "name", "team")
-    complexity = case.get_column("complexity")[0]
     case_team = case.get_column("team_id")[0]
     holders = snapshot.worker_cases.filter(pl.col("case_ref") == case_ref).get_column("worker_id")
     open_to = snapshot.workers.filter(~pl.col("worker_id").is_in(holders.implode()))
-    more = [pl.col("cases") + 1]
-    if complexity in COMPLEXITY_LEVELS:
-        more.append(pl.col(f"{complexity}_cases") + 1)
-    unknown = pl.col("worker_id").is_in(
-        open_to.filter(pl.col("status") == STATUS_UNKNOWN).get_column("worker_id").implode()
-    )
-    after = judge_workers(open_to.with_columns(more), snapshot.policy).select(
-        "worker_id",
-        pl.when(unknown).then(None).otherwise("utilisation").alias("utilisation_after"),
-        pl.when(unknown).then(pl.lit(STATUS_UNKNOWN)).otherwise("status").alias("status_after"),
-    )
+    after = if_given(snapshot, case_ref)
     return (
         open_to.select(
             "worker_id",
@@ -58,7 +47,7 @@ def candidates(snapshot: Snapshot, case_ref: str) -> pl.DataFrame:
             "utilisation",
             "status",
         )
-        .join(after, on="worker_id", how="left", maintain_order="left")
+        .join(after, on="staff_ref", how="left", maintain_order="left")
         .sort(
             ["same_team", "utilisation_after", "staff_ref"],
             descending=[True, False, False],
