@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.app import App
 
 from cfmonitor.cli import cli
 from cfmonitor.data.engine import Caseloads
@@ -30,6 +31,23 @@ _DEMO_COPIES: dict[Path, tuple[int, int] | None] = {}
 the shared figures stand for, as long as they are as made."""
 READ_AFRESH = bool(os.environ.get("CFMONITOR_TEST_READ_DEMO"))
 """Set CFMONITOR_TEST_READ_DEMO=1 to read the demo in every test, as before the seam."""
+TOAST_STRETCH = 5
+"""How many times longer a toast stays up in a Pilot test than for a user."""
+
+
+@pytest.fixture(autouse=True)
+def patient_toasts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A toast stays up a few seconds; on a loaded two-core CI machine the steps between
+    the key and the test's look can take longer. Stretched, the test still sees the toast
+    the user saw (drawn, with notifications on) instead of failing by the clock."""
+    notify = App.notify
+
+    def patient(self: App[object], message: str, **options: object) -> None:
+        seconds = options.get("timeout")
+        stretched = (self.NOTIFICATION_TIMEOUT if seconds is None else seconds) * TOAST_STRETCH
+        notify(self, message, **{**options, "timeout": stretched})
+
+    monkeypatch.setattr(App, "notify", patient)
 
 
 @pytest.fixture(scope="session")
