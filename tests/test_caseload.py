@@ -359,3 +359,24 @@ def test_census_comparable_figures_beside_the_councils_own(builder, db_path):
     assert org["census_average_caseload"] == pytest.approx(36 / 3.5)
     area = snapshot.service_areas.row(0, named=True)
     assert area["census_vacancy_rate"] == pytest.approx(2.5 / 7.0)
+
+
+@pytest.mark.parametrize("percent", [10.0, 20.0, 33.3, 45.0, 70.0, 90.0])
+def test_a_worker_judged_alone_is_judged_as_among_others(percent: float):
+    """Found by the trend property test: a worker 70% reduced had capacity 0.9000000000000001
+    in a one-row frame and 0.8999999999999998 among others, so a series and a snapshot
+    disagreed (Polars divides a longer column by a number through its reciprocal)."""
+    from cfmonitor.data.rules import judge_workers
+
+    row = {
+        "cohort": "experienced",
+        "fte": 1.0,
+        "cases": 3,
+        "standard_cases": 3,
+        "complex_cases": 0,
+        "intense_cases": 0,
+        "reduction_percent": percent,
+    }
+    alone = judge_workers(pl.DataFrame([row]), Policy())
+    among = judge_workers(pl.DataFrame([row, {**row, "fte": 0.5}, row]), Policy())
+    assert alone.row(0) == among.row(0) == among.row(2)

@@ -187,6 +187,13 @@ def reduction_totals(reductions: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     )
 
 
+PER_PERCENT = 0.01
+"""Percent to fraction by multiplying: Polars divides a column of two or more rows by a
+number as a multiplication by its reciprocal, and a one-row column by true division, so
+`/ 100` gave a worker judged alone a capacity one float step away from the same worker
+judged among others (the trend series and a day's snapshot disagreed)."""
+
+
 WORKER_ORDER = ["team", "status_rank", "utilisation", "weighted_load", "staff_ref"]
 
 
@@ -225,7 +232,7 @@ def judge_workers(workers: pl.DataFrame, policy: Policy) -> pl.DataFrame:
             (
                 maximum
                 * pl.col("fte")
-                * (1 - pl.col("reduction_percent").clip(upper_bound=100) / 100)
+                * (1 - pl.col("reduction_percent").clip(upper_bound=100) * PER_PERCENT)
             ).alias("capacity")
         )
         .with_columns(
