@@ -1,4 +1,5 @@
-"""One team: every worker in post, most overloaded first, and the team's unallocated cases."""
+"""One team (or several): every worker in post, most overloaded first; the team's
+unallocated cases."""
 
 from __future__ import annotations
 
@@ -29,20 +30,10 @@ from cfmonitor.tui.widgets.figures import Figure, Figures
 from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
 
 
-class TeamScreen(TableScreen):
-    """Enter opens a worker's supervision view; `u` lists the team's unallocated cases."""
+class WorkersScreen(TableScreen):
+    """Workers in post of some teams, most overloaded first: what the team screen and the
+    several-teams screen share. Enter opens a worker's supervision view."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        BACK_BINDING,
-        Binding(
-            "u",
-            "unallocated",
-            "Unallocated",
-            id="unallocated",
-            tooltip="This team's open cases with nobody allocated.",
-        ),
-        TREND_BINDING,
-    ]
     TABLE = TableView(
         key="staff_ref",
         name="workers",
@@ -51,40 +42,12 @@ class TeamScreen(TableScreen):
         exported_as={"status_rank": "status"},
     )
 
-    def __init__(self, team: str | None = None) -> None:
-        super().__init__()
-        self.subject = team
-
-    @property
-    def team(self) -> str:
-        return str(self.subject)
-
-    def crumbs(self) -> list[str]:
-        return ["Organisation", self.team]
-
-    def compose_figures(self) -> ComposeResult:
-        yield Figures(id="figures")
-
-    def render_figures(self, snapshot: Snapshot) -> None:
-        rows = snapshot.teams.filter(pl.col("team") == self.team)
-        figures = self.query_one(Figures)
-        if rows.is_empty():
-            figures.show([Figure("Team", Text("not in this database any more"))])
-            return
-        row = rows.row(0, named=True)
-        before = None
-        if self.before is not None:
-            earlier = self.before.teams.filter(pl.col("team") == self.team)
-            before = earlier.row(0, named=True) if earlier.height else None
-        figures.show(
-            [
-                Figure("Workers in post", Text(str(row["workers_in_post"]))),
-                *summary_figures_before_after(before, row, self.status_styles()),
-            ]
-        )
+    def team_names(self) -> list[str]:
+        """The teams whose workers are listed."""
+        raise NotImplementedError
 
     def rows(self, snapshot: Snapshot) -> pl.DataFrame:
-        workers = snapshot.workers.filter(pl.col("team") == self.team)
+        workers = snapshot.workers.filter(pl.col("team").is_in(self.team_names()))
         if "weeks_over" not in workers.columns:  # the history is still being worked out
             workers = workers.with_columns(
                 pl.lit(None, pl.Int64).alias("weeks_over"),
@@ -108,6 +71,8 @@ class TeamScreen(TableScreen):
             .select(
                 "staff_ref",
                 "name",
+                "team",
+                "service_area",
                 "cohort",
                 "fte",
                 "employment",
@@ -173,6 +138,58 @@ class TeamScreen(TableScreen):
 
     def open_row(self, key: object) -> None:
         self.request(requests.Worker(str(key), from_team=True))
+
+
+class TeamScreen(WorkersScreen):
+    """One team: enter opens a worker's supervision view; `u` lists the team's
+    unallocated cases."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        BACK_BINDING,
+        Binding(
+            "u",
+            "unallocated",
+            "Unallocated",
+            id="unallocated",
+            tooltip="This team's open cases with nobody allocated.",
+        ),
+        TREND_BINDING,
+    ]
+
+    def __init__(self, team: str | None = None) -> None:
+        super().__init__()
+        self.subject = team
+
+    @property
+    def team(self) -> str:
+        return str(self.subject)
+
+    def crumbs(self) -> list[str]:
+        return ["Organisation", self.team]
+
+    def compose_figures(self) -> ComposeResult:
+        yield Figures(id="figures")
+
+    def render_figures(self, snapshot: Snapshot) -> None:
+        rows = snapshot.teams.filter(pl.col("team") == self.team)
+        figures = self.query_one(Figures)
+        if rows.is_empty():
+            figures.show([Figure("Team", Text("not in this database any more"))])
+            return
+        row = rows.row(0, named=True)
+        before = None
+        if self.before is not None:
+            earlier = self.before.teams.filter(pl.col("team") == self.team)
+            before = earlier.row(0, named=True) if earlier.height else None
+        figures.show(
+            [
+                Figure("Workers in post", Text(str(row["workers_in_post"]))),
+                *summary_figures_before_after(before, row, self.status_styles()),
+            ]
+        )
+
+    def team_names(self) -> list[str]:
+        return [self.team]
 
     def action_unallocated(self) -> None:
         self.request(requests.Unallocated(self.team))
