@@ -10,13 +10,23 @@ import re
 
 import polars as pl
 
+from cfmonitor.safe_text import visible
 from cfmonitor.tui.screens.export import ExportDialog
 from cfmonitor.tui.screens.help import HelpScreen
 from cfmonitor.tui.screens.move import MovePicker
 from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.teams import TeamsScreen
 from cfmonitor.tui.screens.worker import WorkerScreen
-from tests.tui.helpers import crumbs, settle, shows_toast, table
+from tests.tui.helpers import (
+    HOSTILE,
+    assert_safe,
+    crumbs,
+    hostile_database,
+    screen_lines,
+    settle,
+    shows_toast,
+    table,
+)
 
 
 def screen_text(app) -> str:
@@ -248,3 +258,44 @@ async def test_help_lists_the_new_keys(demo_db, make_app):
         rows = {name: (key, tip) for key, name, tip in app.screen.own_rows}
         assert rows["Mark"][0] == "space" and "W" in rows["Mark"][1]
         assert rows["Workers"][0] == "W" and "service area" in rows["Workers"][1]
+
+
+async def test_hostile_team_and_area_names_show_literally(tmp_path, make_app):
+    """A service area called `[@click=app.quit]x area`: literal in the breadcrumbs, the
+    Team and Service area columns and the palette, and nothing runs."""
+    db = hostile_database(tmp_path / "hostile.db")
+    app = make_app(db, is_demo=False)
+    async with app.run_test(size=(200, 50), notifications=True) as pilot:
+        await settle(pilot)
+        for _ in HOSTILE:
+            await pilot.press("space", "down")
+        assert await shows_toast(pilot, f"{len(HOSTILE)} teams marked")
+        assert_safe(app)
+        await pilot.press("W")
+        await pilot.pause()
+        assert isinstance(app.screen, TeamsScreen)
+        assert crumbs(pilot) == f"Organisation › {len(HOSTILE)} chosen teams"
+        text = "\n".join(screen_lines(app))
+        for bad in HOSTILE:
+            assert visible(f"{bad} team")[:20] in text
+        assert_safe(app)
+        await pilot.press("escape", "g")
+        for _ in HOSTILE:
+            await pilot.press("space", "down")
+        assert await shows_toast(pilot, "0 teams marked")
+        await pilot.press("g", "W")  # none marked: the cursor's area
+        await pilot.pause()
+        area = str(
+            app.view.snapshot.teams.filter(
+                pl.col("team") == table(pilot).frame.item(0, "team")
+            ).item(0, "service_area")
+        )
+        assert visible(area) in crumbs(pilot)
+        assert_safe(app)
+        await pilot.press("escape", "ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"workers in service")
+        await pilot.pause(0.4)
+        assert_safe(app)
+        await pilot.press("escape")
+        assert app.is_running
