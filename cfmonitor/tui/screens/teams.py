@@ -20,9 +20,9 @@ from cfmonitor.selection import describe, set_row
 from cfmonitor.tui import requests
 from cfmonitor.tui.bindings import BACK_BINDING
 from cfmonitor.tui.columns import distinct_width, summary_figures_before_after, text_width
-from cfmonitor.tui.screens.team import WorkersScreen
 from cfmonitor.tui.widgets.figures import Figure, Figures
 from cfmonitor.tui.widgets.table import Column, text_cell
+from cfmonitor.tui.workers_table import WorkersScreen
 
 
 class TeamsScreen(WorkersScreen):
@@ -45,11 +45,15 @@ class TeamsScreen(WorkersScreen):
     def rows(self, snapshot: Snapshot) -> pl.DataFrame:
         """The team screen's rows for every team of the set, most urgent first across
         them all (as within one team: status, then utilisation); `s` sorts by team."""
-        return super().rows(snapshot).sort(
-            ["status_rank", "utilisation", "weighted_load", "staff_ref"],
-            descending=[False, True, True, False],
-            nulls_last=True,
-            maintain_order=True,
+        return (
+            super()
+            .rows(snapshot)
+            .sort(
+                ["status_rank", "utilisation", "weighted_load", "staff_ref"],
+                descending=[False, True, True, False],
+                nulls_last=True,
+                maintain_order=True,
+            )
         )
 
     def crumbs(self) -> list[str]:
