@@ -97,7 +97,7 @@ class OverviewScreen(TableScreen):
         key="team",
         name="teams",
         flag=(pl.col("over") + pl.col("near")) > 0,
-        helpers=("over_near",),
+        helpers=("over_near", "marked"),
         row_style=pl.when(pl.col("over") > 0).then(pl.lit("bold")),
     )
     """Teams with anyone over stand out in bold (their ▲ count is in the error colour)."""
@@ -150,7 +150,7 @@ class OverviewScreen(TableScreen):
             "near",
         ).with_columns(
             pl.struct("over", "near").alias("over_near"),  # sorts on over, then near
-            pl.col("team").is_in(self.marked).alias("marked"),
+            pl.col("team").is_in(list(self.marked)).alias("marked"),
         )
 
     def columns(self, frame: pl.DataFrame) -> list[Column]:
