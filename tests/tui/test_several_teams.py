@@ -6,6 +6,7 @@ presenting, as the team screen does. Pilot with notifications on.
 
 from __future__ import annotations
 
+import json
 import re
 
 import polars as pl
@@ -17,7 +18,9 @@ from cfmonitor.tui.screens.move import MovePicker
 from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.teams import TeamsScreen
 from cfmonitor.tui.screens.worker import WorkerScreen
+from tests.cli_runner import run_cli
 from tests.tui.helpers import (
+    DEMO_DAY,
     HOSTILE,
     assert_safe,
     crumbs,
@@ -299,3 +302,28 @@ async def test_hostile_team_and_area_names_show_literally(tmp_path, make_app):
         assert_safe(app)
         await pilot.press("escape")
         assert app.is_running
+
+
+async def test_the_screen_lists_what_report_service_area_lists(demo_db, make_app, capsys):
+    """The same workers, one for one, with the same team, status and utilisation."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "W")
+        await pilot.pause()
+        area = app.screen.chosen.areas[0]
+        shown = table(pilot).frame.select("staff_ref", "team", "status", "utilisation")
+    result = run_cli(
+        capsys, "report", "--db", str(demo_db), "--as-of", DEMO_DAY.isoformat(),
+        "--service-area", area, "--format", "json",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    reported = {
+        row["staff_ref"]: (row["team"], row["status"], row["utilisation"])
+        for row in json.loads(result.out)["workers"]
+    }
+    on_screen = {
+        ref: (team, status, round(utilisation, 4) if utilisation is not None else None)
+        for ref, team, status, utilisation in shown.iter_rows()
+    }
+    assert on_screen == reported
