@@ -126,7 +126,18 @@ def cli(
 @DB_OPTION
 @AS_OF_OPTION
 @POLICY_OPTION
-@click.option("--team", default=None, help="Only this team (its name).")
+@click.option(
+    "--team",
+    "teams",
+    multiple=True,
+    help="Only this team (its name). Repeat for several teams in one list.",
+)
+@click.option(
+    "--service-area",
+    "areas",
+    multiple=True,
+    help="Only the teams of this service area (its name). Repeatable; adds to --team.",
+)
 @click.option(
     "--only",
     type=click.Choice(["over", "near"]),
@@ -195,7 +206,8 @@ def report(
     db: Path | None,
     as_of: dt.date | None,
     policy_path: Path | None,
-    team: str | None,
+    teams: tuple[str, ...],
+    areas: tuple[str, ...],
     only: str | None,
     fmt: str,
     output: Path | None,
@@ -220,6 +232,12 @@ def report(
     redact = redact or redact_names is not None
     if trend and (moves or redact):
         raise click.UsageError("--move and --redact apply to one day's report, not to --trend.")
+    if trend and (len(teams) > 1 or areas):
+        raise click.UsageError(
+            "--trend follows one --team; several teams and --service-area apply to one "
+            "day's report."
+        )
+    team = teams[0] if teams else None
     if trend:
         if output is not None or fmt == "xlsx":
             raise click.UsageError(
@@ -237,7 +255,9 @@ def report(
     engine = Caseloads(choice, policy)
     snapshot = engine.report(day)
     scenario = engine.scenario(snapshot, moves) if moves else None
-    chosen = reports.select(scenario.snapshot if scenario else snapshot, team=team, only=only)
+    chosen = reports.select(
+        scenario.snapshot if scenario else snapshot, team=teams, only=only, areas=areas
+    )
     _warn_outside_data(snapshot.source, [day])
     warning = snapshot.data_age.warning
     if warning and (fmt != "table" or output is not None):  # the table says it on screen

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from dataclasses import fields as fields_of
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from cfmonitor import selection
 from cfmonitor.column_text import json_document
 from cfmonitor.data.engine import (
     STATUS_RANK,
@@ -117,39 +119,80 @@ def at_least(status: str) -> list[str]:
 
 
 def team_name(names: list[str], team: str) -> str:
-    """The team called `team` (ignoring case), or a ReportError naming what was asked."""
-    if team in names:
-        return team
-    folded = {name.casefold(): name for name in names}
-    if team.casefold() in folded:
-        return folded[team.casefold()]
-    raise ReportError(f"--team: no team is called {visible(team)!r}.")
+    """The team called `team` (ignoring case), or an error naming what was asked."""
+    return selection.team_name(names, team)
 
 
-def select(snapshot: Snapshot, team: str | None = None, only: str | None = None) -> Snapshot:
-    """Narrow a snapshot to one team and/or to workers at a status or worse.
+@dataclass(frozen=True)
+class Chosen(Snapshot):
+    """A snapshot narrowed to several teams (`--team A --team B`, `--service-area`): the
+    report is headed with the set's figures and says which set it is."""
 
-    With `only`, the teams listed are those with such a worker (one team asked for by
-    name stays listed); the unallocated cases follow the team."""
+    chosen_teams: tuple[str, ...] = ()
+    chosen_areas: tuple[str, ...] = ()
+
+    @property
+    def description(self) -> str:
+        return selection.describe(self.chosen_teams, self.chosen_areas)
+
+
+def _as_names(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def select(
+    snapshot: Snapshot,
+    team: str | Sequence[str] | None = None,
+    only: str | None = None,
+    *,
+    areas: Sequence[str] = (),
+) -> Snapshot:
+    """Narrow a snapshot to a team (or several, or service areas) and/or to workers at a
+    status or worse.
+
+    With `only`, the teams listed are those with such a worker (teams asked for by name
+    or area stay listed); the unallocated cases follow the teams. One team asked for by
+    name is a team's report; several, or an area, a `Chosen` one headed by their sum."""
+    teams_asked = _as_names(team)
     workers, teams = snapshot.workers, snapshot.teams
     unallocated = snapshot.unallocated_cases
-    if team is not None:
-        team = team_name(snapshot.teams.get_column("team").to_list(), team)
-        workers = workers.filter(pl.col("team") == team)
-        teams = teams.filter(pl.col("team") == team)
-        unallocated = unallocated.filter(pl.col("team") == team)
+    one_team: str | None = None
+    chosen: tuple[list[str], list[str]] | None = None
+    if len(teams_asked) == 1 and not areas:
+        one_team = team_name(snapshot.teams.get_column("team").to_list(), teams_asked[0])
+        names = [one_team]
+    elif teams_asked or areas:
+        chosen = selection.chosen_teams(snapshot.teams, teams_asked, areas)
+        names = chosen[0]
+    if one_team is not None or chosen is not None:
+        workers = workers.filter(pl.col("team").is_in(names))
+        teams = teams.filter(pl.col("team").is_in(names))
+        unallocated = unallocated.filter(pl.col("team").is_in(names))
     if only is not None:
         workers = workers.filter(pl.col("status").is_in(at_least(only)))
-        if team is None:
+        if one_team is None and chosen is None:
             teams = teams.filter(pl.col("team").is_in(workers.get_column("team").implode()))
-    return replace(
+    narrowed = replace(
         snapshot,
         workers=workers,
         teams=teams,
         unallocated_cases=unallocated,
-        team=team,
+        team=one_team,
         only=only,
     )
+    if chosen is None:
+        return narrowed
+    fields = {field.name: getattr(narrowed, field.name) for field in fields_of(Snapshot)}
+    return Chosen(**fields, chosen_teams=tuple(chosen[0]), chosen_areas=tuple(chosen[1]))
+
+
+def chosen_team_names(snapshot: Snapshot) -> list[str] | None:
+    """The teams a report was narrowed to by name or area (None: every team)."""
+    if isinstance(snapshot, Chosen):
+        return list(snapshot.chosen_teams)
+    return [snapshot.team] if snapshot.team is not None else None
 
 
 ONLY_WORDS = {
@@ -159,7 +202,9 @@ ONLY_WORDS = {
 
 
 def subject(snapshot: Snapshot) -> str:
-    """What the report is about: the organisation, or the one team asked for."""
+    """What the report is about: the organisation, the one team asked for, or the set."""
+    if isinstance(snapshot, Chosen):
+        return snapshot.description
     return visible(snapshot.team) if snapshot.team else "Organisation"
 
 
@@ -184,7 +229,10 @@ def _with_warning(text: str, age: DataAge | None) -> str:
 
 
 def headline_row(snapshot: Snapshot) -> dict[str, Any]:
-    """The figures the report is headed with: the team's when one was asked for."""
+    """The figures the report is headed with: the team's when one was asked for, the
+    set's when several were."""
+    if isinstance(snapshot, Chosen):
+        return selection.set_row(snapshot.teams)
     if snapshot.team is not None and snapshot.teams.height == 1:
         return snapshot.teams.row(0, named=True)
     return snapshot.organisation_row
@@ -214,6 +262,13 @@ def as_json(snapshot: Snapshot) -> str:
         "unallocated": _dated(unallocated_rows(snapshot), ["opened_on", "unallocated_since"]),
         "problems": snapshot.problems,
     }
+    if isinstance(snapshot, Chosen):
+        document["chosen"] = {
+            "description": snapshot.description,
+            "service_areas": list(snapshot.chosen_areas),
+            "teams": list(snapshot.chosen_teams),
+            "figures": _rounded(pl.DataFrame([headline_row(snapshot)])).row(0, named=True),
+        }
     if is_demo(snapshot):
         document = {"as_of": document.pop("as_of"), "demo_data": True, **document}
     return json_document(document)

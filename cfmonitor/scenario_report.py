@@ -64,11 +64,12 @@ def scenario_view(
     """`chosen`: `report.select` of the scenario's snapshot. The comparison follows the
     team asked for; with a redactor, every table is redacted with one numbering."""
     comparison = compare_scenario(scenario)
-    if chosen.team is not None:
+    teams = report.chosen_team_names(chosen)
+    if teams is not None:
         comparison = dataclasses.replace(
             comparison,
-            workers=comparison.workers.filter(pl.col("team") == chosen.team),
-            teams=comparison.teams.filter(pl.col("team") == chosen.team),
+            workers=comparison.workers.filter(pl.col("team").is_in(teams)),
+            teams=comparison.teams.filter(pl.col("team").is_in(teams)),
         )
     moves = proposal(scenario)
     if redactor is not None:

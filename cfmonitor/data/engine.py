@@ -58,6 +58,7 @@ from cfmonitor.data.rules import (
     STATUS_UNKNOWN,
     STATUS_UNKNOWN_COHORT,
     STATUSES,
+    roll_up,
 )
 from cfmonitor.data.scenario import UNALLOCATED, Move, Scenario, ScenarioError
 from cfmonitor.data.store import Frames, Source, StoreError, inspect
@@ -131,6 +132,7 @@ __all__ = [
     "proposal",
     "recent_intake",
     "roll_back_interrupted_write",
+    "roll_up",
     "worker_dates",
     "write_demo_database",
 ]

@@ -46,6 +46,7 @@ from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.problems import ProblemsScreen
 from cfmonitor.tui.screens.screenshot import ScreenshotDialog
 from cfmonitor.tui.screens.team import TeamScreen
+from cfmonitor.tui.screens.teams import TeamsScreen
 from cfmonitor.tui.screens.trend import TrendScreen
 from cfmonitor.tui.screens.unallocated import UnallocatedScreen
 from cfmonitor.tui.screens.worker import WorkerScreen
@@ -485,6 +486,8 @@ class CfmonitorApp(App[None]):
                 self._to_overview()
             case requests.Team(name):
                 self.open_team(name)
+            case requests.Teams():
+                self.open_teams(subject)
             case requests.Worker(staff_ref, from_team):
                 self.open_worker(staff_ref, from_team=from_team)
             case requests.Case(case_ref, holder, unallocated):
@@ -516,6 +519,13 @@ class CfmonitorApp(App[None]):
         self._to_overview()
         screen = self._reused("team", TeamScreen)
         screen.show_subject(team)
+        self.push_screen(screen)
+
+    def open_teams(self, chosen: requests.Teams) -> None:
+        """The workers of several teams in one list, on top of the overview."""
+        self._to_overview()
+        screen = self._reused("teams", TeamsScreen)
+        screen.show_subject(chosen)
         self.push_screen(screen)
 
     def open_worker(self, staff_ref: str, *, from_team: bool = False) -> None:

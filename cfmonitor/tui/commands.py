@@ -171,11 +171,55 @@ class NavigationProvider(Provider):
             return "Nobody holds this case: open its team's unallocated cases"
         return "Open this worker's supervision view"
 
+    def _several_teams(self) -> list[tuple[str, str, requests.Teams]]:
+        """(text, context, subject): the workers of each service area, and of the teams
+        marked on the overview when the palette was opened over it with some marked."""
+        view = current_view(self.app)
+        figures = view.figures if view is not None else None
+        if figures is None:
+            return []
+        found = []
+        marked = getattr(self.screen, "marked_subject", None)
+        chosen = marked() if callable(marked) else None
+        if isinstance(chosen, requests.Teams):
+            count = len(chosen.teams)
+            found.append(
+                (
+                    "Workers in the marked teams",
+                    f"  {count} team{'s' if count != 1 else ''}",
+                    chosen,
+                )
+            )
+        teams = figures.teams.filter(pl.col("service_area").is_not_null())
+        for (area,), rows in teams.group_by("service_area", maintain_order=True):
+            names = tuple(rows.get_column("team").to_list())
+            subject = requests.Teams(names, (str(area),))
+            count = len(names)
+            context = f"  {count} team{'s' if count != 1 else ''}"
+            found.append((visible(f"Workers in service area {area}"), context, subject))
+        return found
+
+    def _open_subject(self, subject: requests.Subject) -> Callable[[], None]:
+        def request() -> None:
+            self.app.post_message(requests.Open(subject))
+
+        return request
+
     async def search(self, query: str) -> Hits:
         index = self._search_index()
         if index is None:
             return
         matcher = self.matcher(query)
+        for text, context, subject in self._several_teams():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(
+                    score,
+                    highlighted(matcher, text, context),
+                    self._open_subject(subject),
+                    text=text,
+                    help="Their workers in one list, with the team as a column",
+                )
         rows = shortlist(index, query).select("key", "text", "context", "kind").iter_rows()
         for key, text, context, kind in rows:
             score = matcher.match(text)

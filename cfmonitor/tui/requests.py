@@ -34,6 +34,15 @@ class Team:
 
 
 @dataclass(frozen=True)
+class Teams:
+    """The workers of several teams in one list: a service area's, or teams chosen."""
+
+    teams: tuple[str, ...]
+    areas: tuple[str, ...] = ()
+    """The service areas the teams are (empty: teams marked one by one)."""
+
+
+@dataclass(frozen=True)
 class Worker:
     staff_ref: str
     from_team: bool = False
@@ -68,7 +77,7 @@ class Problems:
     """The data problems behind the figures."""
 
 
-Subject = Overview | Team | Worker | Case | Trend | Unallocated | Problems
+Subject = Overview | Team | Teams | Worker | Case | Trend | Unallocated | Problems
 
 
 class Open(Message):

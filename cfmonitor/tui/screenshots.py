@@ -48,6 +48,14 @@ async def team(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def teams(pilot: Pilot[None]) -> None:
+    """The workers of the third team's service area (Assessment and Intervention in the
+    demo) in one list, opened with W."""
+    await settle(pilot)
+    await pilot.press("down", "down", "W")
+    await pilot.pause()
+
+
 async def worker(pilot: Pilot[None]) -> None:
     """That team's most overloaded worker."""
     await team(pilot)
@@ -139,6 +147,7 @@ async def presenting(pilot: Pilot[None]) -> None:
 SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
     "overview": overview,
     "team": team,
+    "teams": teams,
     "worker": worker,
     "unallocated": unallocated,
     "help": help_keys,

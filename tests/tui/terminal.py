@@ -29,6 +29,7 @@ KEYS = {
     "end": "\x1b[F",
     "pageup": "\x1b[5~",
     "pagedown": "\x1b[6~",
+    "space": " ",
     "slash": "/",
     "question_mark": "?",
     "left_square_bracket": "[",

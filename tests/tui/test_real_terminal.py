@@ -56,8 +56,9 @@ WALKED: dict[str, set[str]] = {
         "X",
         "P",
     },
-    "OverviewScreen": {"q", "f", "u", "t", "escape", "p"},
+    "OverviewScreen": {"q", "f", "u", "t", "escape", "p", "space", "W"},
     "TeamScreen": {"escape", "backspace", "q", "f", "u", "t"},
+    "TeamsScreen": {"escape", "backspace", "q", "f"},
     "WorkerScreen": {"escape", "backspace", "q", "t", "w", "n"},
     "UnallocatedScreen": {"escape", "backspace", "q", "w"},
     "MovePicker": {"escape", "enter"},
@@ -228,6 +229,43 @@ def walk(term: Terminal, database: Path, exported: Path) -> None:
     term.wait_for(f"Organisation › {FIRST_TEAM}")
     term.press("q")
     term.wait_for("Workers over")
+
+    # --- several teams in one list: a service area's, then the teams marked ------------
+    term.press("down", "down", "W")
+    area = "Organisation › Service area: Assessment and Intervention · 7 teams"
+    term.wait_for(area, "Weeks over", "Team")
+    term.press("f")
+    term.wait_for("Showing only rows over or near.")
+    term.wait_until(
+        lambda t: (
+            bool(rows := table_rows(t, "Weeks over"))
+            and all("▲ over" in row or "● near" in row for row in rows)
+        ),
+        "only workers over or near",
+    )
+    term.press("f")
+    term.wait_for("Showing every row.")
+    walk_table_keys(term, "Weeks over")
+    term.press("e")
+    term.wait_for("Export the", "enter writes, esc cancels.")
+    term.press("escape")
+    term.wait_for(area, absent=["Export the"])
+    term.press("enter")
+    term.wait_for("Capacity", "Shared", absent=["Service area:"])
+    term.press("escape")
+    term.wait_for(area)
+    term.press("q")
+    term.wait_for("Workers over", absent=["Service area:"])
+    term.press("space")
+    term.wait_for("Marked Arun Assessment", "■")
+    term.press("W")
+    term.wait_for("Organisation › 1 chosen team", "Weeks over")
+    term.press("backspace")
+    term.wait_for("Workers over")
+    term.press("space")
+    term.wait_for("Unmarked Arun Assessment")  # the toast wraps
+    term.wait_until(lambda t: "■" not in t.text(), "the mark gone")
+    term.press("g")  # back to the first team, where the walk goes on from
 
     term.press("question_mark")
     term.wait_for("Keys on this screen", "Flagged", "Problems")
@@ -435,6 +473,7 @@ def test_a_small_terminal_without_colour(demo_master: Path, tmp_path: Path):
         (),
         ("enter",),
         ("enter", "enter"),
+        ("W",),
         ("u",),
         ("t",),
         ("p",),

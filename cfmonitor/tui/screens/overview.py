@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import polars as pl
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
@@ -26,7 +27,25 @@ from cfmonitor.tui.widgets.figures import Figures
 from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, percent_cell, text_cell
 from cfmonitor.tui.widgets.travel import travel_table
 
-__all__ = ["OverviewScreen", "summary_figures"]
+__all__ = ["OverviewScreen", "area_subject", "summary_figures"]
+
+MARK = "■"
+MARK_COLUMN = Column(
+    "marked",
+    "",
+    1,
+    render=lambda value, row: Text(MARK if value else "", "bold"),
+    priority=10,
+    searchable=True,
+    search_text=pl.when(pl.col("marked")).then(pl.lit("marked")),
+)
+"""The teams marked with space (`/marked` finds them)."""
+
+
+def area_subject(snapshot: Snapshot, area: str | None) -> requests.Teams:
+    """Every team of the service area `area`, in the overview's order."""
+    teams = snapshot.teams.filter(pl.col("service_area").eq_missing(area)).get_column("team")
+    return requests.Teams(tuple(teams.to_list()), (area,) if area else ())
 
 
 class OverviewScreen(TableScreen):
@@ -51,6 +70,22 @@ class OverviewScreen(TableScreen):
         ),
         TREND_BINDING,
         Binding(
+            "space",
+            "toggle_mark",
+            "Mark",
+            id="mark-team",
+            tooltip="Mark this team (or unmark it), to list the workers of the marked teams "
+            "together with W.",
+        ),
+        Binding(
+            "W",
+            "workers_of_teams",
+            "Workers",
+            id="workers-of-teams",
+            tooltip="The workers of the marked teams in one list; with none marked, of this "
+            "team's service area.",
+        ),
+        Binding(
             "p",
             "problems",
             "Problems",
@@ -62,10 +97,15 @@ class OverviewScreen(TableScreen):
         key="team",
         name="teams",
         flag=(pl.col("over") + pl.col("near")) > 0,
-        helpers=("over_near",),
+        helpers=("over_near", "marked"),
         row_style=pl.when(pl.col("over") > 0).then(pl.lit("bold")),
     )
     """Teams with anyone over stand out in bold (their ▲ count is in the error colour)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marked: tuple[str, ...] = ()
+        """The teams marked with space, in the order marked (W lists their workers)."""
 
     def crumbs(self) -> list[str]:
         return ["Organisation"]
@@ -110,11 +150,14 @@ class OverviewScreen(TableScreen):
             "near",
         ).with_columns(
             pl.struct("over", "near").alias("over_near"),  # sorts on over, then near
+            pl.col("team").is_in(list(self.marked)).alias("marked"),
         )
 
     def columns(self, frame: pl.DataFrame) -> list[Column]:
         styles = self.status_styles()
+        marks = [MARK_COLUMN] if self.marked else []  # shown once a team is marked
         return [
+            *marks,
             Column(
                 "service_area",
                 "Service area",
@@ -159,6 +202,50 @@ class OverviewScreen(TableScreen):
 
     def open_row(self, key: object) -> None:
         self.request(requests.Team(str(key)))
+
+    def action_toggle_mark(self) -> None:
+        """Mark the cursor's team, or unmark it; the mark column shows the marked."""
+        key = self.table.cursor_key
+        if key is None:
+            return
+        team = str(key)
+        marked = team not in self.marked
+        self.marked = (*self.marked, team) if marked else tuple(t for t in self.marked if t != team)
+        if self.snapshot is not None:
+            self.render_snapshot(self.snapshot)
+        count = len(self.marked)
+        self.notify(
+            f"{'Marked' if marked else 'Unmarked'} {team}; {count} team"
+            f"{'s' if count != 1 else ''} marked (W lists their workers).",
+            timeout=3,
+        )
+
+    def marked_subject(self) -> requests.Teams | None:
+        """The marked teams still in the figures, in the overview's order (None: none)."""
+        if self.snapshot is None or not self.marked:
+            return None
+        teams = self.snapshot.teams.filter(pl.col("team").is_in(self.marked))
+        names = tuple(teams.get_column("team").to_list())
+        return requests.Teams(names) if names else None
+
+    def action_workers_of_teams(self) -> None:
+        """W: the marked teams' workers; with none marked, the cursor's service area's."""
+        subject = self.marked_subject()
+        if subject is None:
+            subject = self._area_subject()
+        if subject is None:
+            self.notify("No team here: move to a team, or mark some with space.", timeout=3)
+            return
+        self.request(subject)
+
+    def _area_subject(self) -> requests.Teams | None:
+        key = self.table.cursor_key
+        if self.snapshot is None or key is None:
+            return None
+        rows = self.snapshot.teams.filter(pl.col("team") == key)
+        if rows.is_empty():
+            return None
+        return area_subject(self.snapshot, rows.item(0, "service_area"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":  # esc offers to clear only what there is to clear

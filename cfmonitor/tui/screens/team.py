@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import ClassVar
 
 import polars as pl
@@ -10,27 +9,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
-from cfmonitor.data.engine import Snapshot, recent_intake
-from cfmonitor.scalars import as_float, as_floats, as_str
+from cfmonitor.data.engine import Snapshot
 from cfmonitor.tui import requests
 from cfmonitor.tui.bindings import BACK_BINDING, TREND_BINDING
-from cfmonitor.tui.columns import (
-    SPARK_WIDTH,
-    distinct_width,
-    judged_columns,
-    summary_figures_before_after,
-    text_width,
-    utilisation_series,
-)
-from cfmonitor.tui.screens.base import TableScreen
-from cfmonitor.tui.table_view import TableView
-from cfmonitor.tui.widgets.cells import sparkline, utilisation_bar
+from cfmonitor.tui.columns import summary_figures_before_after
 from cfmonitor.tui.widgets.figures import Figure, Figures
-from cfmonitor.tui.widgets.table import Column, count_cell, number_cell, text_cell
+from cfmonitor.tui.workers_table import WorkersScreen
 
 
-class TeamScreen(TableScreen):
-    """Enter opens a worker's supervision view; `u` lists the team's unallocated cases."""
+class TeamScreen(WorkersScreen):
+    """One team: enter opens a worker's supervision view; `u` lists the team's
+    unallocated cases."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         BACK_BINDING,
@@ -43,13 +32,6 @@ class TeamScreen(TableScreen):
         ),
         TREND_BINDING,
     ]
-    TABLE = TableView(
-        key="staff_ref",
-        name="workers",
-        flag=pl.col("status").is_in(["over", "near"]),
-        helpers=("status_rank", "utilisation_bar", "utilisation_series", "utilisation_spark"),
-        exported_as={"status_rank": "status"},
-    )
 
     def __init__(self, team: str | None = None) -> None:
         super().__init__()
@@ -83,96 +65,8 @@ class TeamScreen(TableScreen):
             ]
         )
 
-    def rows(self, snapshot: Snapshot) -> pl.DataFrame:
-        workers = snapshot.workers.filter(pl.col("team") == self.team)
-        if "weeks_over" not in workers.columns:  # the history is still being worked out
-            workers = workers.with_columns(
-                pl.lit(None, pl.Int64).alias("weeks_over"),
-                pl.lit(None, pl.Boolean).alias("sustained"),
-            )
-        ids = workers.get_column("worker_id")
-        own = dataclasses.replace(
-            snapshot,
-            workers=workers,
-            worker_cases=snapshot.worker_cases.filter(pl.col("worker_id").is_in(ids.implode())),
-        )
-        intake = recent_intake(own).drop("staff_ref")
-        return (
-            workers.join(
-                utilisation_series(self.history, ids),
-                on="worker_id",
-                how="left",
-                maintain_order="left",
-            )
-            .join(intake, on="worker_id", how="left", maintain_order="left")
-            .select(
-                "staff_ref",
-                "name",
-                "cohort",
-                "fte",
-                "employment",
-                "cases",
-                "weighted_load",
-                "capacity",
-                "utilisation",
-                pl.col("utilisation").alias("utilisation_bar"),
-                "status",
-                "status_rank",
-                "weeks_over",
-                "sustained",
-                "utilisation_series",
-                pl.col("utilisation").alias("utilisation_spark"),
-                "intake_7_days",
-                "intake_30_days",
-            )
-        )
-
-    def columns(self, frame: pl.DataFrame) -> list[Column]:
-        styles = self.status_styles()
-        judged = judged_columns(styles, frame)
-        columns = [
-            Column(
-                "name",
-                "Name",
-                text_width(frame, "name", 14, 40),
-                priority=9,
-                min_width=distinct_width(frame, "name", 10, 40),
-                cut_last=True,
-            ),
-            Column("staff_ref", "Staff ref", text_width(frame, "staff_ref", 9, 16), priority=2),
-            Column("cohort", "Cohort", text_width(frame, "cohort", 6, 16), priority=4),
-            Column("fte", "FTE", 4, "right", number_cell(2), priority=5),
-            Column("employment", "Employ", 9, render=text_cell, priority=1),
-            *judged[:4],
-            Column(
-                "utilisation_bar",
-                "",
-                11,
-                render=lambda value, row: utilisation_bar(
-                    as_float(value), as_str(row["status"]), styles
-                ),
-                priority=3,
-            ),
-            *judged[4:],
-            Column("intake_7_days", "New 7d", 6, "right", count_cell, priority=3),
-            Column("intake_30_days", "30d", 4, "right", count_cell, priority=2),
-            Column(
-                "utilisation_spark",
-                "2 years",
-                SPARK_WIDTH,
-                render=lambda value, row: Text(
-                    sparkline(as_floats(row["utilisation_series"]), SPARK_WIDTH, low=0.0, high=1.2)
-                ),
-                priority=4,
-            ),
-        ]
-        # Where room is short the name and the judged figures stay; the reference, the
-        # contract type, the bar (a picture of the percentage beside it) and the sparkline
-        # give way first (their priorities).
-        return columns
-
-    def open_row(self, key: object) -> None:
-        self.request(requests.Worker(str(key), from_team=True))
+    def team_names(self) -> list[str]:
+        return [self.team]
 
     def action_unallocated(self) -> None:
         self.request(requests.Unallocated(self.team))
