@@ -32,7 +32,17 @@ def candidates(snapshot: Snapshot, case_ref: str) -> pl.DataFrame:
         ]
     )
     if case.is_empty():
-        return snapshot.workers.clear().select("staff_ref", "name", "team")
+        return snapshot.workers.clear().select(
+            "worker_id",
+            "staff_ref",
+            "name",
+            "team",
+            pl.lit(False).alias("same_team"),
+            "utilisation",
+            "status",
+            pl.col("utilisation").alias("utilisation_after"),
+            pl.col("status").alias("status_after"),
+        )
     case_team = case.get_column("team_id")[0]
     holders = snapshot.worker_cases.filter(pl.col("case_ref") == case_ref).get_column("worker_id")
     open_to = snapshot.workers.filter(~pl.col("worker_id").is_in(holders.implode()))

@@ -43,7 +43,7 @@ async def move_first_case(pilot) -> tuple[str, str]:
     await pilot.pause()
     picker = pilot.app.screen
     assert isinstance(picker, MovePicker)
-    chosen = picker.choices[0].staff_ref
+    chosen = str(picker.choices.item(0, "staff_ref"))
     await pilot.press("enter")
     await pilot.pause()
     return case_ref, chosen

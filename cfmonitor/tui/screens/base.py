@@ -126,11 +126,26 @@ class SnapshotScreen(Screen[None]):
         self.watch(self.app, "theme", self._theme_changed, init=False)
 
     def _view_changed(self, view: View) -> None:
-        """A new View from the app: draw what changed, if this screen is in the stack (a
-        reused screen off it is drawn afresh by `show_subject` when it opens again)."""
+        """A new View from the app: draw what changed if this screen is the one shown.
+        A screen under it draws the latest View when it is shown again (`on_screen_resume`),
+        so a move redraws one screen, not the whole stack; a reused screen off the stack
+        is drawn afresh by `show_subject` when it opens again."""
         self.view = view
-        if self._ready and self in self.app.screen_stack:
+        if self._ready and self.is_shown:
             self.draw_view(view)
+
+    @property
+    def is_shown(self) -> bool:
+        """The top screen, or the one under a dialog: the figures the user can see."""
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, SnapshotScreen):
+                return screen is self
+        return False
+
+    def on_screen_resume(self) -> None:
+        """Shown again (the screen above it closed): draw what changed while it was hidden."""
+        if self._ready and self.view is not None and self.view is not self._drawn:
+            self.draw_view(self.view)
 
     def draw_view(self, view: View, *, afresh: bool = False) -> None:
         """Draw `view`: the as-of day, the progress and the figures, each when it changed
