@@ -60,7 +60,7 @@ WALKED: dict[str, set[str]] = {
     "TeamScreen": {"escape", "backspace", "q", "f", "u", "t"},
     "WorkerScreen": {"escape", "backspace", "q", "t", "w", "n"},
     "UnallocatedScreen": {"escape", "backspace", "q", "w"},
-    "MovePicker": {"escape", "enter"},
+    "MovePicker": {"escape", "enter", "up", "k", "down", "j", "pageup", "pagedown"},
     "MovesDialog": {"escape", "e", "z", "X"},
     "TrendScreen": {"escape", "backspace", "q", "f", "m"},
     "ProblemsScreen": {"escape", "backspace", "q"},
@@ -144,6 +144,8 @@ def walk_supervision_keys(term: Terminal) -> None:
     discarded; presenter mode on, this worker's name shown, presenter mode off."""
     term.press("w")
     term.wait_for("utilisation now → after the move", "→")
+    term.press("down", "j", "pagedown", "up", "k", "pageup")  # the picker's cursor keys
+    term.wait_for("utilisation now → after the move", "Now → after")
     term.press("escape")
     term.wait_for("Capacity", absent=["after the move"])
     term.press("w")
