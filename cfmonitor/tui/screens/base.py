@@ -266,6 +266,9 @@ class TableScreen(SnapshotScreen):
         super().__init__()
         self.flagged_only = False
         self._point_at: object = None
+        self._before_cache: tuple[tuple[object, ...], tuple[object, ...], pl.DataFrame] | None = (
+            None
+        )
 
     def compose_figures(self) -> ComposeResult:
         yield from ()
@@ -315,11 +318,34 @@ class TableScreen(SnapshotScreen):
         columns = self.columns(frame)
         before = self.before
         if before is not None and before.as_of == snapshot.as_of:
-            frame, columns = with_before(frame, self.redacted_rows(before), declared.key, columns)
+            frame, columns = with_before(frame, self._rows_before(before), declared.key, columns)
         self.table.set_frame(frame, declared.key, columns, row_style=declared.row_style)
         self.refresh_bindings()  # e.g. flagged-only once the history's weeks are in
         if self._point_at is not None and self.table.move_cursor_to_key(self._point_at):
             self._point_at = None
+
+    def _rows_before(self, before: Snapshot) -> pl.DataFrame:
+        """The rows as they are without the scenario: the same for every move tried on one
+        Snapshot, so worked out once per base, history, subject, table and redaction (a
+        move then costs one `rows`, not two). `show_subject` forgets them."""
+        view = self.view
+        key = (
+            before,
+            self.history,
+            self.table_view,
+            view.redactor if view is not None else None,
+            view.presenting if view is not None else False,
+        )
+        cached = self._before_cache
+        if (
+            cached is not None
+            and all(a is b for a, b in zip(cached[0], key, strict=True))
+            and cached[1] == (self.subject, view.named if view is not None else None)
+        ):
+            return cached[2]
+        rows = self.redacted_rows(before)
+        self._before_cache = (key, (self.subject, view.named if view is not None else None), rows)
+        return rows
 
     def point_at(self, key: object) -> None:
         """Put the cursor on the row with `key`, now or as soon as the rows are drawn."""
@@ -423,6 +449,7 @@ class TableScreen(SnapshotScreen):
         """Re-point a reused screen at another team or worker, starting afresh: no filter,
         every row, the screen's own order."""
         self.subject = subject
+        self._before_cache = None
         if not self._ready:
             return
         self.filter_input.value = ""
