@@ -21,7 +21,8 @@ its first worker, then times, in CPU seconds (`time.process_time`, every thread)
 "Before" is `--before` unpacked with `git archive`; "after" is this checkout. Both run
 in children with this Python (PYTHONPATH picks the tree), one after the other for each
 database, so their ratio is measured side by side. Figures are medians over `--moves`.
-`--profile FOLDER` writes a pyinstrument HTML of the after tree's moves there.
+`--profile FOLDER` writes cProfile statistics (CPU time) of the after tree's timed steps
+there (moves, undos and picker openings together).
 """
 
 from __future__ import annotations
@@ -73,9 +74,9 @@ async def _measure(path: Path, day: dt.date, is_demo: bool, moves: int, profile:
     timings: dict[str, list[float]] = {name: [] for name in FIGURES}
     profiler = None
     if profile is not None:
-        from pyinstrument import Profiler
+        import cProfile
 
-        profiler = Profiler(async_mode="disabled")
+        profiler = cProfile.Profile(time.process_time)
 
     def table() -> CaseloadTable:
         return app.screen.query_one("#table", CaseloadTable)
@@ -100,13 +101,13 @@ async def _measure(path: Path, day: dt.date, is_demo: bool, moves: int, profile:
 
         async def timed(name: str, act: Callable[[], object]) -> None:
             if profiler is not None:
-                profiler.start()
+                profiler.enable()
             begun = time.process_time()
             act()
             await pilot.pause()
             timings[name].append(time.process_time() - begun)
             if profiler is not None:
-                profiler.stop()
+                profiler.disable()
 
         for _ in range(moves):
             await timed("move+redraw (worker)", lambda: app.add_move(move))
@@ -116,13 +117,13 @@ async def _measure(path: Path, day: dt.date, is_demo: bool, moves: int, profile:
             await pilot.press("x")
             timings["no-op key"].append(time.process_time() - begun)
             if profiler is not None:
-                profiler.start()
+                profiler.enable()
             begun = time.process_time()
             await pilot.press("w")
             await pilot.pause()
             timings["picker open"].append(time.process_time() - begun)
             if profiler is not None:
-                profiler.stop()
+                profiler.disable()
             assert type(app.screen).__name__ == "MovePicker", app.screen
             await pilot.press("escape")
             await pilot.pause()
@@ -136,8 +137,15 @@ async def _measure(path: Path, day: dt.date, is_demo: bool, moves: int, profile:
         workers = app.view.snapshot.workers.height
     if profiler is not None and profile is not None:
         profile.mkdir(parents=True, exist_ok=True)
-        (profile / f"{path.stem}.html").write_text(profiler.output_html())
-        (profile / f"{path.stem}.txt").write_text(profiler.output_text(show_all=False))
+        import io
+        import pstats
+
+        for order in ("cumulative", "tottime"):
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out).sort_stats(order)
+            stats.print_stats(80)
+            stats.print_stats("cfmonitor", 80)
+            (profile / f"{path.stem}-{order}.txt").write_text(out.getvalue())
     return {
         "workers": workers,
         "load_seconds": load_seconds,
