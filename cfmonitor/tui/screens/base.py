@@ -62,6 +62,9 @@ class SnapshotScreen(Screen[None]):
         """The latest View the app handed down (drawn when this screen is in the stack)."""
         self._drawn: View | None = None
         self._ready = False
+        self._top_shown: tuple[object, ...] | None = None
+        """What the top bar was last given (crumbs, day, demo, source, data age)."""
+        self._presenting_shown: bool | None = None
 
     @property
     def history(self) -> History | None:
@@ -182,13 +185,16 @@ class SnapshotScreen(Screen[None]):
         if not self._ready:
             return
         banner = self.query_one("#scenario-banner", Static)
-        banner.display = view.moves > 0
+        if banner.display != (view.moves > 0):
+            banner.display = view.moves > 0
         if view.moves:
             plural = "s" if view.moves != 1 else ""
             text = Text(f" SCENARIO · {view.moves} move{plural}, not made ", "bold reverse")
             text.append(" before → after · l list · z undo · X discard", "bold")
-            banner.update(text)
-        self.query_one(TopBar).show_presenting(view.presenting)
+            banner.update(text, layout=False)  # one line whatever it says: no new layout
+        if self._presenting_shown is not view.presenting:
+            self._presenting_shown = view.presenting
+            self.query_one(TopBar).show_presenting(view.presenting)
 
     def _theme_changed(self) -> None:
         """Status colours come from the theme: redraw from the Snapshot when it changes."""
@@ -224,6 +230,7 @@ class SnapshotScreen(Screen[None]):
         if not self._ready:
             return
         source = self.snapshot.source if self.snapshot is not None else None
+        self._top_shown = None
         self.query_one(TopBar).show(self.crumbs(), day, self._is_demo(), source)
 
     def _is_demo(self) -> bool:
@@ -247,8 +254,13 @@ class SnapshotScreen(Screen[None]):
             return  # on_mount shows the app's snapshot
         self.snapshot = snapshot
         self.set_class(False, "-first-load")
-        self.query_one(TopBar).show(self.crumbs(), snapshot.as_of, self._is_demo(), snapshot.source)
-        self.query_one(TopBar).show_data_age(snapshot.data_age)
+        # A move changes none of the top bar: updating it anyway costs a new layout of the
+        # whole screen on every move.
+        top = (self.crumbs(), snapshot.as_of, self._is_demo(), snapshot.source, snapshot.data_age)
+        if top != self._top_shown:
+            self._top_shown = top
+            self.query_one(TopBar).show(*top[:4])
+            self.query_one(TopBar).show_data_age(snapshot.data_age)
         self.render_snapshot(snapshot)
 
     def action_back(self) -> None:
@@ -266,6 +278,7 @@ class TableScreen(SnapshotScreen):
         super().__init__()
         self.flagged_only = False
         self._point_at: object = None
+        self._offered: tuple[bool, ...] | None = None
         self._before_cache: tuple[tuple[object, ...], tuple[object, ...], pl.DataFrame] | None = (
             None
         )
@@ -320,7 +333,18 @@ class TableScreen(SnapshotScreen):
         if before is not None and before.as_of == snapshot.as_of:
             frame, columns = with_before(frame, self._rows_before(before), declared.key, columns)
         self.table.set_frame(frame, declared.key, columns, row_style=declared.row_style)
-        self.refresh_bindings()  # e.g. flagged-only once the history's weeks are in
+        # The keys on offer follow flagged-only (once the history's weeks are in), the
+        # scenario's keys (once there is a move) and presenting; a move that changes none
+        # of them leaves the key bar alone (redrawing it costs more than the move's rows).
+        view = self.view
+        offered = (
+            self.can_show_flagged(),
+            view is not None and view.moves > 0,
+            view is not None and view.presenting,
+        )
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
         if self._point_at is not None and self.table.move_cursor_to_key(self._point_at):
             self._point_at = None
 
