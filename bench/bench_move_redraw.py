@@ -14,6 +14,8 @@ its first worker, then times, in CPU seconds (`time.process_time`, every thread)
   overview, team and worker screens on the stack, until `pilot.pause()` has let every
   screen redraw and the top screen repaint (`pause` ends with the screen's refresh);
 - undo+redraw: `z`'s `action_undo_move` the same way;
+- 2nd move+redraw (worker): another of the worker's cases moved while the first move
+  stands (the SCENARIO banner and the keys on offer stay as they were);
 - move+redraw (team): the same move made with the team's screen on top;
 - picker open: `w` on the case until the picker is painted (a no-op key's own Pilot cost
   is printed beside it, and not subtracted).
@@ -45,7 +47,14 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 DEMO_DAY = dt.date(2026, 11, 26)
 GOALS_MS = {"demo": 50.0, "england": 150.0}
-FIGURES = ("move+redraw (worker)", "undo+redraw", "move+redraw (team)", "picker open", "no-op key")
+FIGURES = (
+    "move+redraw (worker)",
+    "undo+redraw",
+    "2nd move+redraw (worker)",
+    "move+redraw (team)",
+    "picker open",
+    "no-op key",
+)
 
 
 def _figures(path: Path, day: dt.date, is_demo: bool):
@@ -98,6 +107,7 @@ async def _measure(path: Path, day: dt.date, is_demo: bool, moves: int, profile:
             target = str(team_screen.query_one("#table", CaseloadTable).frame.item(0, "staff_ref"))
         case_ref = str(table().cursor_key)
         move = Move(case_ref, target, source)
+        second = Move(str(table().frame.item(1, "case_ref")), target, source)
 
         async def timed(name: str, act: Callable[[], object]) -> None:
             if profiler is not None:
@@ -112,6 +122,14 @@ async def _measure(path: Path, day: dt.date, is_demo: bool, moves: int, profile:
         for _ in range(moves):
             await timed("move+redraw (worker)", lambda: app.add_move(move))
             await timed("undo+redraw", app.action_undo_move)
+        app.add_move(move)
+        await pilot.pause()
+        for _ in range(moves):  # a scenario already: the banner and keys stay as they are
+            await timed("2nd move+redraw (worker)", lambda: app.add_move(second))
+            app.action_undo_move()
+            await pilot.pause()
+        app.action_undo_move()
+        await pilot.pause()
         for _ in range(moves):
             begun = time.process_time()
             await pilot.press("x")
