@@ -203,6 +203,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", action="append", help="demo, or a database file")
     parser.add_argument("--before", default="ed57c88", help="commit; '' for after only")
+    parser.add_argument("--repo", type=Path, default=ROOT, help="where --before is found")
     parser.add_argument("--moves", type=int, default=7)
     parser.add_argument("--profile", type=Path, default=None)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -216,7 +217,7 @@ def main() -> int:
         if args.before:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cfm-before-")))
             archive = subprocess.run(
-                ["git", "archive", args.before], cwd=ROOT, check=True, capture_output=True
+                ["git", "archive", args.before], cwd=args.repo, check=True, capture_output=True
             ).stdout
             subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
             trees.append(("before", folder))
