@@ -65,6 +65,7 @@ class SnapshotScreen(Screen[None]):
         self._top_shown: tuple[object, ...] | None = None
         """What the top bar was last given (crumbs, day, demo, source, data age)."""
         self._presenting_shown: bool | None = None
+        self._progress_shown: str | None = None
 
     @property
     def history(self) -> History | None:
@@ -246,7 +247,9 @@ class SnapshotScreen(Screen[None]):
             return
         first = self.snapshot is None
         self.set_class(bool(text) and first, "-first-load")
-        self.query_one("#loading-text", Static).update(Text(text))
+        if text != self._progress_shown:  # unchanged (a move): no new layout for it
+            self._progress_shown = text
+            self.query_one("#loading-text", Static).update(Text(text))
         self.query_one(TopBar).show_busy(bool(text) and not first)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
