@@ -277,6 +277,28 @@ async def test_the_worker_screen_answers_the_next_questions(demo_db, make_app):
         assert "intake_7_days" in table(pilot).frame.columns
 
 
+async def test_the_picker_reaches_every_worker_and_leaving_it_unallocated(demo_db, make_app):
+    """The picker lists every worker in post but the holder (560 at the demo), drawn a
+    screen at a time; `end` reaches its last row, which leaves the case with nobody."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await to_worker(pilot)
+        case_ref = str(table(pilot).cursor_key)
+        await pilot.press("w")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, MovePicker)
+        assert picker.choices.height == app.snapshot.workers.height - 1
+        await pilot.press("end")
+        await pilot.pause()
+        assert "Leave it unallocated" in screen_text(app)
+        await pilot.press("enter")
+        assert await shows_toast(pilot, f"What if: {case_ref} to nobody.")
+        waiting = app.view.figures.unallocated_cases.get_column("case_ref").to_list()
+        assert case_ref in waiting
+        assert case_ref not in app.snapshot.unallocated_cases.get_column("case_ref").to_list()
+
+
 async def test_a_move_and_its_redraw_stay_within_150_ms_of_cpu(demo_db, make_app):
     """At the demo size, on the team's screen (the largest redraw a move makes), the first
     move of a scenario (the banner and the scenario's keys appear, a toast is shown).

@@ -47,7 +47,15 @@ class ChoiceTable(CaseloadTable, inherit_bindings=False):
         for binding in CaseloadTable.BINDINGS
         if isinstance(binding, Binding)
         and binding.id
-        in {"table.select", "table.up", "table.down", "table.page_up", "table.page_down"}
+        in {
+            "table.select",
+            "table.up",
+            "table.down",
+            "table.page_up",
+            "table.page_down",
+            "table.first",
+            "table.last",
+        }
     ]
 
 
