@@ -29,6 +29,7 @@ import polars as pl
 
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.data.recompute import (
+    conform,
     edit_block,
     insert_sorted,
     rejudge,
@@ -393,4 +394,4 @@ def _waiting_row(case_row: pl.DataFrame, snapshot: Snapshot, last_staff_ref: str
             pl.lit(0, dtype=pl.Int64).alias("days_unallocated"),
         )
     )
-    return row.select(pl.col(name).cast(dtype) for name, dtype in template.schema.items())
+    return conform(row, template.schema)
