@@ -88,11 +88,21 @@ def choice_columns(styles: Mapping[str, str]) -> list[Column]:
             return Text("")
         return safe_text(visible(str(value or "–")), style="" if row["same_team"] else "dim")
 
+    # Nothing filters the picker: no search text is made for its (up to 35,000) rows.
     return [
-        Column("name", "Worker", NAME_CELLS, render=name, priority=9),
+        Column("name", "Worker", NAME_CELLS, render=name, priority=9, searchable=False),
         Column("utilisation_after", "Now → after", 13, "right", utilisation, priority=8),
-        Column("status_after", "After", 9, render=status, priority=7),
-        Column("team", "Team", 40, render=team, priority=5, min_width=12, cut_last=True),
+        Column("status_after", "After", 9, render=status, priority=7, searchable=False),
+        Column(
+            "team",
+            "Team",
+            40,
+            render=team,
+            priority=5,
+            min_width=12,
+            cut_last=True,
+            searchable=False,
+        ),
     ]
 
 
