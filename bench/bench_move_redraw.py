@@ -173,16 +173,15 @@ async def _measure(path: Path, day: dt.date, is_demo: bool, moves: int, profile:
 
 
 def _child(args: argparse.Namespace) -> int:
-    if args.db == "demo":
-        from cfmonitor.data.demo import write_demo_database
+    with tempfile.TemporaryDirectory(prefix="cfm-bench-") as folder:
+        if args.db == "demo":
+            from cfmonitor.data.demo import write_demo_database
 
-        folder = Path(tempfile.mkdtemp(prefix="cfm-bench-"))
-        path = folder / "demo.db"
-        write_demo_database(path, seed=7, today=DEMO_DAY)
-        is_demo = True
-    else:
-        path, is_demo = Path(args.db), False
-    result = asyncio.run(_measure(path, DEMO_DAY, is_demo, args.moves, args.profile))
+            path, is_demo = Path(folder) / "demo.db", True
+            write_demo_database(path, seed=7, today=DEMO_DAY)
+        else:
+            path, is_demo = Path(args.db), False
+        result = asyncio.run(_measure(path, DEMO_DAY, is_demo, args.moves, args.profile))
     print(json.dumps(result))
     return 0
 
