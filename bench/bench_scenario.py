@@ -6,7 +6,8 @@ Run by hand, never by CI. Uses bench/generate.py's databases (bench/data/, reuse
 `--db FILE`. For each size: CPU time of one move and its recompute (`Scenario.add`, the
 median over `--moves` random moves of single-held cases to random workers), and of
 `compute_snapshot` on the same frames (what a move would cost without the incremental
-path), in one process after the frames are read once. Goals: 50 ms at S, 150 ms at L.
+path), in one process after the frames are read once. Goals: 50 ms at S, 150 ms at L
+for the move and its redraw together: bench/bench_move_redraw.py times both in the app.
 """
 
 from __future__ import annotations

@@ -27,6 +27,13 @@ WORKER_CASE_ORDER = ["worker_id", "family_ref", "allocated_since", "case_ref"]
 # --- order-keeping edits: a move touches a few rows of frames that may be large ------------
 
 
+def conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+    """`frame` in `schema`'s columns, order and types (as it is, when it is already)."""
+    if frame.schema == schema:
+        return frame
+    return frame.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
+
+
 def remove_rows(frame: pl.DataFrame, where: pl.Expr) -> pl.DataFrame:
     """`frame` without the rows where `where` holds, in its order (slices, no sort)."""
     positions = frame.select(pl.arg_where(where)).to_series().to_list()
@@ -62,8 +69,17 @@ def insert_sorted(
     """`frame` (sorted on `keys`) with `row` where `sort` would put it."""
     values = row.row(0, named=True)
     position = int(frame.select(sorts_before(values, keys, nulls_last).sum()).item())
-    row = row.select(pl.col(name).cast(dtype) for name, dtype in frame.schema.items())
+    row = conform(row, frame.schema)
     return pl.concat([frame.slice(0, position), row, frame.slice(position)])
+
+
+def worker_block(worker_cases: pl.DataFrame, worker_id: int) -> pl.DataFrame:
+    """One worker's rows of `worker_cases` (sorted by worker id): a binary search and a
+    slice, not a scan of every allocation."""
+    ids = worker_cases.get_column("worker_id")
+    start = int(ids.search_sorted(worker_id, side="left"))
+    end = int(ids.search_sorted(worker_id, side="right"))
+    return worker_cases.slice(start, end - start)
 
 
 def edit_block(
@@ -82,9 +98,7 @@ def edit_block(
     if remove_case is not None:
         block = block.filter(pl.col("case_id") != remove_case)
     if add_row is not None:
-        block = pl.concat(
-            [block, add_row.select(pl.col(n).cast(t) for n, t in worker_cases.schema.items())]
-        )
+        block = pl.concat([block, conform(add_row, worker_cases.schema)])
     block = block.with_columns(
         pl.when(pl.col("family_ref").is_not_null())
         .then(pl.len().over("family_ref"))
@@ -103,16 +117,13 @@ def rejudge(snapshot: Snapshot, worker_cases: pl.DataFrame, changed: list[int]) 
     by `judge_workers`, and their team's block re-sorted as `compute_snapshot` sorts it."""
     workers = snapshot.workers
     ids = pl.Series("worker_id", changed, dtype=pl.Int64)
-    counts = (
-        worker_cases.filter(pl.col("worker_id").is_in(ids.implode()))
-        .group_by("worker_id")
-        .agg(
-            pl.len().cast(pl.Int64).alias("cases"),
-            *[
-                (pl.col("complexity") == level).sum().cast(pl.Int64).alias(f"{level}_cases")
-                for level in COMPLEXITY_LEVELS
-            ],
-        )
+    own = pl.concat([worker_block(worker_cases, worker_id) for worker_id in changed])
+    counts = own.group_by("worker_id").agg(
+        pl.len().cast(pl.Int64).alias("cases"),
+        *[
+            (pl.col("complexity") == level).sum().cast(pl.Int64).alias(f"{level}_cases")
+            for level in COMPLEXITY_LEVELS
+        ],
     )
     count_names = ["cases", *(f"{level}_cases" for level in COMPLEXITY_LEVELS)]
     rows = workers.filter(pl.col("worker_id").is_in(ids.implode()))
@@ -156,7 +167,7 @@ def rejudge(snapshot: Snapshot, worker_cases: pl.DataFrame, changed: list[int]) 
             .otherwise(None)
             .alias("sustained"),
         )
-    rows = rows.select(pl.col(name).cast(dtype) for name, dtype in workers.schema.items())
+    rows = conform(rows, workers.schema)
     for team in rows.get_column("team").unique(maintain_order=True).to_list():
         workers = replace_team_block(workers, rows, team)
     return workers
@@ -221,7 +232,7 @@ def resummarise(
         rows = rows.join(sustained, on="team_id", how="left").with_columns(
             pl.col("sustained").fill_null(0)
         )
-    rows = rows.select(pl.col(name).cast(dtype) for name, dtype in teams.schema.items())
+    rows = conform(rows, teams.schema)
     for team_id in rows.get_column("team_id").to_list():
         position = int(teams.select(pl.arg_where(pl.col("team_id") == team_id)).item())
         new_row = rows.filter(pl.col("team_id") == team_id)

@@ -29,12 +29,14 @@ import polars as pl
 
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.data.recompute import (
+    conform,
     edit_block,
     insert_sorted,
     rejudge,
     remove_rows,
     resummarise,
     with_sustained_totals,
+    worker_block,
 )
 from cfmonitor.data.rules import (
     roll_up,
@@ -205,6 +207,22 @@ def _staff_ref_of(workers: pl.DataFrame, worker_id: int) -> str:
     return str(workers.filter(pl.col("worker_id") == worker_id).get_column("staff_ref").item())
 
 
+def _holdings(snapshot: Snapshot, move: Move) -> pl.DataFrame:
+    """Every allocation of the case on the day, in `worker_cases` order. When the move
+    names whose share moves, the case is found among that worker's own rows (a binary
+    search) and then by its id (an integer scan); otherwise by its reference. Either way
+    the same rows: references are unique (`tests/test_scenario_property.py`)."""
+    worker_cases = snapshot.worker_cases
+    if move.from_staff_ref is not None:
+        source = snapshot.workers.filter(pl.col("staff_ref") == move.from_staff_ref)
+        if source.height:
+            own = worker_block(worker_cases, int(source.get_column("worker_id")[0]))
+            mine = own.filter(pl.col("case_ref") == move.case_ref)
+            if mine.height:
+                return worker_cases.filter(pl.col("case_id") == mine.get_column("case_id")[0])
+    return worker_cases.filter(pl.col("case_ref") == move.case_ref)
+
+
 def apply_move(
     snapshot: Snapshot,
     move: Move,
@@ -217,7 +235,7 @@ def apply_move(
     the day, so one of them may be whom a case left unallocated was last with)."""
     day = snapshot.as_of
     workers = snapshot.workers
-    held = snapshot.worker_cases.filter(pl.col("case_ref") == move.case_ref)
+    held = _holdings(snapshot, move)
     waiting = snapshot.unallocated_cases.filter(pl.col("case_ref") == move.case_ref)
     if held.is_empty() and waiting.is_empty():
         raise _case_not_open(move.case_ref, day, directory)
@@ -376,4 +394,4 @@ def _waiting_row(case_row: pl.DataFrame, snapshot: Snapshot, last_staff_ref: str
             pl.lit(0, dtype=pl.Int64).alias("days_unallocated"),
         )
     )
-    return row.select(pl.col(name).cast(dtype) for name, dtype in template.schema.items())
+    return conform(row, template.schema)

@@ -608,14 +608,16 @@ class CfmonitorApp(App[None]):
     def _choose_move(self, message: requests.ChooseMove) -> None:
         """The picker of workers for a case; the one chosen gets it, in the scenario."""
         styles = status_styles(self.theme_variables)
-        found = whatif.choices(self.view, message.case_ref, message.from_staff_ref, styles)
+        found = whatif.choices(self.view, message.case_ref)
 
         def chosen(staff_ref: str | None) -> None:
             if staff_ref is not None:
                 to = None if staff_ref == LEAVE_UNALLOCATED else staff_ref
                 self.add_move(Move(message.case_ref, to, message.from_staff_ref), message.shown)
 
-        picker = MovePicker(message.shown, found, can_leave=message.from_staff_ref is not None)
+        picker = MovePicker(
+            message.shown, found, styles, can_leave=message.from_staff_ref is not None
+        )
         self.push_screen(picker, chosen)
 
     def add_move(self, move: Move, shown: str | None = None) -> bool:

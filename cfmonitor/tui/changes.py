@@ -75,7 +75,17 @@ def with_before(
     shared = [name for name in frame.columns if name != key and name in before.columns]
     earlier = before.select(key, *[pl.col(name).alias(f"{name}{WAS}") for name in shared])
     joined = frame.join(earlier, on=key, how="left", maintain_order="left")
-    changed = {name for name in shared if _changed(joined, name)}
+    try:  # every column compared in one pass over the frame
+        differs = (
+            joined.select(
+                pl.col(name).ne_missing(pl.col(f"{name}{WAS}")).any() for name in shared
+            ).row(0, named=True)
+            if shared
+            else {}
+        )
+        changed = {name for name in shared if differs[name]}
+    except pl.exceptions.PolarsError:  # a type without a comparison: column by column
+        changed = {name for name in shared if _changed(joined, name)}
     drawn = [_before_after_column(c) if c.key in changed else c for c in columns]
     return joined, drawn
 

@@ -1,7 +1,7 @@
 """The scenario as the app shows it: the picker's choices, the list of moves, the proposal.
 
 Each function reads the View (state down) and returns what a dialog shows; the app alone
-changes the scenario. The figures are the engine's: `if_given` for the picker, the
+changes the scenario. The figures are the engine's: `candidates` for the picker, the
 scenario's Snapshot for every screen, `proposal` for the list and the export.
 """
 
@@ -14,16 +14,14 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from cfmonitor.data.engine import Scenario, ScenarioError, Snapshot, if_given, proposal
+from cfmonitor.data.engine import Scenario, ScenarioError, Snapshot, candidates, proposal
 from cfmonitor.presentation import format_percent
 from cfmonitor.redact import Redactor
-from cfmonitor.safe_text import safe_text, visible
+from cfmonitor.safe_text import safe_text
 from cfmonitor.scenario_report import proposal_title, write_proposal
 from cfmonitor.tui.changes import before_after_text
 from cfmonitor.tui.requests import ExportRequest
-from cfmonitor.tui.screens.move import Choice
 from cfmonitor.tui.view import View
-from cfmonitor.tui.widgets.cells import status_text
 
 
 def error_sentence(error: ScenarioError) -> str:
@@ -39,64 +37,17 @@ def rebased(scenario: Scenario | None, snapshot: Snapshot) -> Scenario | None:
     return Scenario(snapshot, directory=scenario.directory).add_all(scenario.moves)
 
 
-NAME_CELLS = 24
-
-
-def _utilisation(value: float | None, status: str | None, styles: dict[str, str]) -> Text:
-    return Text(format_percent(value), styles.get(status or "", ""))
-
-
-def choices(
-    view: View, case_ref: str, from_staff_ref: str | None, styles: dict[str, str]
-) -> list[Choice]:
-    """Every worker in post the case could go to, the same team first, each with their
-    utilisation now and were they given it: `Halith Wrencombe · Team  52% → 59% ● near`."""
+def choices(view: View, case_ref: str) -> pl.DataFrame:
+    """Every worker in post the case could go to, the same team first, then the least
+    loaded after, with their utilisation now and were they given it: the engine's
+    `candidates` (one join and sort), redacted while presenting. The picker formats only
+    the rows it shows."""
     figures = view.figures
     if figures is None:
-        return []
-    workers = figures.workers
-    holders = figures.worker_cases.filter(pl.col("case_ref") == case_ref).get_column("worker_id")
-    case_team = _case_team(figures, case_ref, from_staff_ref)
+        return pl.DataFrame()
+    found = candidates(figures, case_ref)
     redactor = view.redactor_for(None)
-    shown = workers if redactor is None else redactor.frame(workers)
-    rows = (
-        shown.select("worker_id", "staff_ref", "name", "team", "utilisation", "status")
-        .filter(~pl.col("worker_id").is_in(holders.implode()))
-        .join(if_given(figures, case_ref), on="staff_ref", how="left", maintain_order="left")
-        .with_columns(pl.col("team").eq_missing(pl.lit(case_team)).alias("same_team"))
-        .sort(
-            ["same_team", "utilisation_after", "team", "name"],
-            descending=[True, False, False, False],
-            nulls_last=True,
-        )
-    )
-    found = []
-    for row in rows.iter_rows(named=True):
-        label = safe_text(visible(row["name"] or row["staff_ref"]))
-        label.truncate(NAME_CELLS, overflow="ellipsis", pad=True)
-        label.append(" ")
-        label.append_text(
-            before_after_text(
-                _utilisation(row["utilisation"], row["status"], styles),
-                _utilisation(row["utilisation_after"], row["status_after"], styles),
-            )
-        )
-        label.append(" ")
-        label.append_text(status_text(row["status_after"], styles))
-        if not row["same_team"]:
-            label.append(f"  {visible(row['team'] or '–')}", "dim")
-        found.append(Choice(row["staff_ref"], label, bool(row["same_team"])))
-    return found
-
-
-def _case_team(figures: Snapshot, case_ref: str, from_staff_ref: str | None) -> str | None:
-    """The team of the worker the case leaves, else the team waiting to allocate it."""
-    if from_staff_ref is not None:
-        team = figures.workers.filter(pl.col("staff_ref") == from_staff_ref).get_column("team")
-        if team.len():
-            return str(team[0])
-    waiting = figures.unallocated_cases.filter(pl.col("case_ref") == case_ref).get_column("team")
-    return str(waiting[0]) if waiting.len() and waiting[0] is not None else None
+    return found if redactor is None else redactor.frame(found)
 
 
 def shown_proposal(view: View) -> pl.DataFrame:

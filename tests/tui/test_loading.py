@@ -34,7 +34,10 @@ async def test_as_of_dialog_recomputes_every_screen(demo_db, make_app):
             workers.get_column("staff_ref").to_list()
         )
         overview = app.screen_stack[0]
-        assert overview.snapshot is app.snapshot
+        await pilot.press("escape")  # the screen under it draws the new day when shown again
+        await pilot.pause()
+        assert app.screen is overview and overview.snapshot is app.snapshot
+        assert "Mon 1 Jun 2026" in str(overview.query_one("#as-of").render())
 
 
 async def test_as_of_dialog_refuses_a_bad_date_and_esc_keeps_the_old_one(demo_db, make_app):

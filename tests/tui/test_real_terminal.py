@@ -61,7 +61,11 @@ WALKED: dict[str, set[str]] = {
     "TeamsScreen": {"escape", "backspace", "q", "f"},
     "WorkerScreen": {"escape", "backspace", "q", "t", "w", "n"},
     "UnallocatedScreen": {"escape", "backspace", "q", "w"},
-    "MovePicker": {"escape", "enter"},
+    "MovePicker": {
+        "escape",
+        "enter",
+        *("up", "k", "down", "j", "pageup", "pagedown", "home", "g", "end", "G"),
+    },
     "MovesDialog": {"escape", "e", "z", "X"},
     "TrendScreen": {"escape", "backspace", "q", "f", "m"},
     "ProblemsScreen": {"escape", "backspace", "q"},
@@ -145,6 +149,12 @@ def walk_supervision_keys(term: Terminal) -> None:
     discarded; presenter mode on, this worker's name shown, presenter mode off."""
     term.press("w")
     term.wait_for("utilisation now → after the move", "→")
+    term.press("down", "j", "pagedown", "up", "k", "pageup")  # the picker's cursor keys
+    term.wait_for("utilisation now → after the move", "Now → after")
+    term.press("end")  # the last row: leave the case with nobody
+    term.wait_for("Leave it unallocated")
+    term.press("G", "home", "g")
+    term.wait_for("utilisation now → after the move", "Now → after")
     term.press("escape")
     term.wait_for("Capacity", absent=["after the move"])
     term.press("w")

@@ -43,7 +43,7 @@ async def move_first_case(pilot) -> tuple[str, str]:
     await pilot.pause()
     picker = pilot.app.screen
     assert isinstance(picker, MovePicker)
-    chosen = picker.choices[0].staff_ref
+    chosen = str(picker.choices.item(0, "staff_ref"))
     await pilot.press("enter")
     await pilot.pause()
     return case_ref, chosen
@@ -277,10 +277,36 @@ async def test_the_worker_screen_answers_the_next_questions(demo_db, make_app):
         assert "intake_7_days" in table(pilot).frame.columns
 
 
-async def test_a_move_and_its_redraw_stay_within_a_quarter_second_of_cpu(demo_db, make_app):
-    """At the demo size, on the team's screen (the largest redraw a move makes). The goal
-    is 50 ms; measured here about 130 ms on a busy two-core machine (the move itself is
-    about 35 ms of Polars work), so this guards against regressions, not the goal."""
+async def test_the_picker_reaches_every_worker_and_leaving_it_unallocated(demo_db, make_app):
+    """The picker lists every worker in post but the holder (560 at the demo), drawn a
+    screen at a time; `end` reaches its last row, which leaves the case with nobody."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await to_worker(pilot)
+        case_ref = str(table(pilot).cursor_key)
+        await pilot.press("w")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, MovePicker)
+        assert picker.choices.height == app.snapshot.workers.height - 1
+        await pilot.press("end")
+        await pilot.pause()
+        assert "Leave it unallocated" in screen_text(app)
+        await pilot.press("enter")
+        assert await shows_toast(pilot, f"What if: {case_ref} to nobody.")
+        waiting = app.view.figures.unallocated_cases.get_column("case_ref").to_list()
+        assert case_ref in waiting
+        assert case_ref not in app.snapshot.unallocated_cases.get_column("case_ref").to_list()
+
+
+async def test_a_move_and_its_redraw_stay_within_150_ms_of_cpu(demo_db, make_app):
+    """At the demo size, on the team's screen (the largest redraw a move makes), the first
+    move of a scenario (the banner and the scenario's keys appear, a toast is shown).
+    The goal is 50 ms. bench/bench_move_redraw.py measured it at 65 ms, against 82 ms at
+    ed57c88 (load average 4 on a shared two-core machine; on the worker's screen 51 ms
+    against 80); this test saw 51 to 76 ms (least of three) at load 5 to 6. 150 ms is
+    twice that, for a loaded CI machine: it catches a gross regression (a second formula,
+    a scan per row), not a few milliseconds; the bench is the measure of the goal."""
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await to_worker(pilot)
@@ -300,4 +326,4 @@ async def test_a_move_and_its_redraw_stay_within_a_quarter_second_of_cpu(demo_db
             timings.append(time.process_time() - start)
             app.action_undo_move()
             await pilot.pause()
-        assert min(timings) < 0.25, timings
+        assert min(timings) < 0.15, timings

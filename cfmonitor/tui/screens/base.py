@@ -62,6 +62,10 @@ class SnapshotScreen(Screen[None]):
         """The latest View the app handed down (drawn when this screen is in the stack)."""
         self._drawn: View | None = None
         self._ready = False
+        self._top_shown: tuple[object, ...] | None = None
+        """What the top bar was last given (crumbs, day, demo, source, data age)."""
+        self._presenting_shown: bool | None = None
+        self._progress_shown: str | None = None
 
     @property
     def history(self) -> History | None:
@@ -126,11 +130,26 @@ class SnapshotScreen(Screen[None]):
         self.watch(self.app, "theme", self._theme_changed, init=False)
 
     def _view_changed(self, view: View) -> None:
-        """A new View from the app: draw what changed, if this screen is in the stack (a
-        reused screen off it is drawn afresh by `show_subject` when it opens again)."""
+        """A new View from the app: draw what changed if this screen is the one shown.
+        A screen under it draws the latest View when it is shown again (`on_screen_resume`),
+        so a move redraws one screen, not the whole stack; a reused screen off the stack
+        is drawn afresh by `show_subject` when it opens again."""
         self.view = view
-        if self._ready and self in self.app.screen_stack:
+        if self._ready and self.is_shown:
             self.draw_view(view)
+
+    @property
+    def is_shown(self) -> bool:
+        """The top screen, or the one under a dialog: the figures the user can see."""
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, SnapshotScreen):
+                return screen is self
+        return False
+
+    def on_screen_resume(self) -> None:
+        """Shown again (the screen above it closed): draw what changed while it was hidden."""
+        if self._ready and self.view is not None and self.view is not self._drawn:
+            self.draw_view(self.view)
 
     def draw_view(self, view: View, *, afresh: bool = False) -> None:
         """Draw `view`: the as-of day, the progress and the figures, each when it changed
@@ -167,13 +186,16 @@ class SnapshotScreen(Screen[None]):
         if not self._ready:
             return
         banner = self.query_one("#scenario-banner", Static)
-        banner.display = view.moves > 0
+        if banner.display != (view.moves > 0):
+            banner.display = view.moves > 0
         if view.moves:
             plural = "s" if view.moves != 1 else ""
             text = Text(f" SCENARIO · {view.moves} move{plural}, not made ", "bold reverse")
             text.append(" before → after · l list · z undo · X discard", "bold")
-            banner.update(text)
-        self.query_one(TopBar).show_presenting(view.presenting)
+            banner.update(text, layout=False)  # one line whatever it says: no new layout
+        if self._presenting_shown is not view.presenting:
+            self._presenting_shown = view.presenting
+            self.query_one(TopBar).show_presenting(view.presenting)
 
     def _theme_changed(self) -> None:
         """Status colours come from the theme: redraw from the Snapshot when it changes."""
@@ -209,6 +231,7 @@ class SnapshotScreen(Screen[None]):
         if not self._ready:
             return
         source = self.snapshot.source if self.snapshot is not None else None
+        self._top_shown = None
         self.query_one(TopBar).show(self.crumbs(), day, self._is_demo(), source)
 
     def _is_demo(self) -> bool:
@@ -224,7 +247,9 @@ class SnapshotScreen(Screen[None]):
             return
         first = self.snapshot is None
         self.set_class(bool(text) and first, "-first-load")
-        self.query_one("#loading-text", Static).update(Text(text))
+        if text != self._progress_shown:  # unchanged (a move): no new layout for it
+            self._progress_shown = text
+            self.query_one("#loading-text", Static).update(Text(text))
         self.query_one(TopBar).show_busy(bool(text) and not first)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
@@ -232,8 +257,13 @@ class SnapshotScreen(Screen[None]):
             return  # on_mount shows the app's snapshot
         self.snapshot = snapshot
         self.set_class(False, "-first-load")
-        self.query_one(TopBar).show(self.crumbs(), snapshot.as_of, self._is_demo(), snapshot.source)
-        self.query_one(TopBar).show_data_age(snapshot.data_age)
+        # A move changes none of the top bar: updating it anyway costs a new layout of the
+        # whole screen on every move.
+        top = (self.crumbs(), snapshot.as_of, self._is_demo(), snapshot.source, snapshot.data_age)
+        if top != self._top_shown:
+            self._top_shown = top
+            self.query_one(TopBar).show(*top[:4])
+            self.query_one(TopBar).show_data_age(snapshot.data_age)
         self.render_snapshot(snapshot)
 
     def action_back(self) -> None:
@@ -251,6 +281,10 @@ class TableScreen(SnapshotScreen):
         super().__init__()
         self.flagged_only = False
         self._point_at: object = None
+        self._offered: tuple[bool, ...] | None = None
+        self._before_cache: tuple[tuple[object, ...], tuple[object, ...], pl.DataFrame] | None = (
+            None
+        )
 
     def compose_figures(self) -> ComposeResult:
         yield from ()
@@ -300,11 +334,45 @@ class TableScreen(SnapshotScreen):
         columns = self.columns(frame)
         before = self.before
         if before is not None and before.as_of == snapshot.as_of:
-            frame, columns = with_before(frame, self.redacted_rows(before), declared.key, columns)
+            frame, columns = with_before(frame, self._rows_before(before), declared.key, columns)
         self.table.set_frame(frame, declared.key, columns, row_style=declared.row_style)
-        self.refresh_bindings()  # e.g. flagged-only once the history's weeks are in
+        # The keys on offer follow flagged-only (once the history's weeks are in), the
+        # scenario's keys (once there is a move) and presenting; a move that changes none
+        # of them leaves the key bar alone (redrawing it costs more than the move's rows).
+        view = self.view
+        offered = (
+            self.can_show_flagged(),
+            view is not None and view.moves > 0,
+            view is not None and view.presenting,
+        )
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
         if self._point_at is not None and self.table.move_cursor_to_key(self._point_at):
             self._point_at = None
+
+    def _rows_before(self, before: Snapshot) -> pl.DataFrame:
+        """The rows as they are without the scenario: the same for every move tried on one
+        Snapshot, so worked out once per base, history, subject, table and redaction (a
+        move then costs one `rows`, not two). `show_subject` forgets them."""
+        view = self.view
+        key = (
+            before,
+            self.history,
+            self.table_view,
+            view.redactor if view is not None else None,
+            view.presenting if view is not None else False,
+        )
+        cached = self._before_cache
+        if (
+            cached is not None
+            and all(a is b for a, b in zip(cached[0], key, strict=True))
+            and cached[1] == (self.subject, view.named if view is not None else None)
+        ):
+            return cached[2]
+        rows = self.redacted_rows(before)
+        self._before_cache = (key, (self.subject, view.named if view is not None else None), rows)
+        return rows
 
     def point_at(self, key: object) -> None:
         """Put the cursor on the row with `key`, now or as soon as the rows are drawn."""
@@ -408,6 +476,7 @@ class TableScreen(SnapshotScreen):
         """Re-point a reused screen at another team or worker, starting afresh: no filter,
         every row, the screen's own order."""
         self.subject = subject
+        self._before_cache = None
         if not self._ready:
             return
         self.filter_input.value = ""

@@ -92,6 +92,7 @@ class WorkerScreen(TableScreen):
         self.subject = staff_ref
         self._worker_name = ""
         self._team = ""
+        self._own_kept: tuple[Snapshot, int, Snapshot] | None = None
 
     @property
     def staff_ref(self) -> str:
@@ -187,11 +188,21 @@ class WorkerScreen(TableScreen):
         judged.append(f" · {format_count(row['cases'])} cases", "dim")
         return judged
 
-    @staticmethod
-    def _own(snapshot: Snapshot, worker_id: int) -> Snapshot:
+    def _own(self, snapshot: Snapshot, worker_id: int) -> Snapshot:
         """The snapshot narrowed to the cases that matter to one worker: theirs, and every
         holding of those cases and of their families' (so co-workers and siblings are
-        found without joining the whole organisation's cases)."""
+        found without joining the whole organisation's cases). Kept for the Snapshot
+        drawn: the table and the intake line both want it (two scans of England's 5M
+        allocations otherwise)."""
+        kept = self._own_kept
+        if kept is not None and kept[0] is snapshot and kept[1] == worker_id:
+            return kept[2]
+        own = self._narrowed(snapshot, worker_id)
+        self._own_kept = (snapshot, worker_id, own)
+        return own
+
+    @staticmethod
+    def _narrowed(snapshot: Snapshot, worker_id: int) -> Snapshot:
         cases = snapshot.worker_cases
         mine = cases.filter(pl.col("worker_id") == worker_id)
         related = cases.filter(

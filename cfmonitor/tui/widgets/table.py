@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 import polars as pl
+from rich.cells import cell_len
 from rich.console import Console
 from rich.errors import StyleSyntaxError
 from rich.segment import Segment
@@ -68,6 +69,14 @@ def _cell_segments(text: object, width: int, align: str, console: Console) -> li
     """`text` drawn in exactly `width` terminal cells: cut with an ellipsis, or padded."""
     if not isinstance(text, Text):
         text = safe_text(text)  # a renderer returned a str: never parse it as markup
+    elif not text.spans and text.plain.isprintable() and cell_len(text.plain) <= width:
+        # Most cells: one style, and room to spare. What `render` below gives, without
+        # copying, cropping and rendering a Text for every cell of every line drawn.
+        plain = text.plain
+        gap = " " * (width - cell_len(plain))
+        plain = gap + plain if align == "right" else plain + gap
+        style = console.get_style(text.style, default=Style.null()) if text.style else None
+        return [Segment(plain, style)]
     elif not text.plain.isprintable():
         # A renderer that skipped safe_text: show its characters, keep only its base style.
         text = safe_text(text.plain, style=text.style)
