@@ -171,7 +171,7 @@ async def test_a_move_shows_before_and_after_on_the_list(demo_db, make_app):
         await pilot.pause()
         picker = app.screen
         assert isinstance(picker, MovePicker)
-        chosen = picker.choices[0].staff_ref
+        chosen = picker.choices.item(0, "staff_ref")  # the first row, where enter chooses
         await pilot.press("enter")
         assert await shows_toast(pilot, "What if:")
         await pilot.press("escape")
