@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from cfmonitor.database.location import parse_location
+from cfmonitor.database.location import parse_location, parse_postgres
 from cfmonitor.locate import DatabaseChoice
 from tests import cli_runner
 from tests.postgres import server as pg
@@ -191,6 +191,18 @@ class Backend:
         pg.create_database(self.postgres.server, name)
         url = self.postgres.url(database=name, user=pg.SUPERUSER, password=pg.SUPERUSER_PASSWORD)
         return self._on(path, url)
+
+    def copy_of_demo(self, path: Path) -> Database:
+        """The demo to change: `path` (a private copy of the file) on SQLite; on
+        PostgreSQL a new database holding the demo, made by the server from its template."""
+        if self.postgres is None:
+            return Database(path)
+        return self._on(path, self.postgres.copy_of_demo(f"t{next(_NAMES)}"))
+
+    def execute(self, database: Database, *statements: str) -> None:
+        """Another program writes to a PostgreSQL database: the superuser, one transaction."""
+        assert self.postgres is not None and database.url is not None
+        pg.execute(self.postgres.server, parse_postgres(database.url).database, *statements)
 
     @staticmethod
     def _on(path: Path, url: str) -> Database:
