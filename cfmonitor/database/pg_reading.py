@@ -18,18 +18,15 @@ from typing import Any
 
 import polars as pl
 
-from cfmonitor.data.contract import FRAME_SCHEMAS, TABLE_NAMES
+from cfmonitor.data.contract import FRAME_SCHEMAS, TABLE_NAMES, VERSION_TABLE
 from cfmonitor.data.freshness import LastImport
 from cfmonitor.data.reading import ReadSession
 from cfmonitor.data.store import Frames, Source
 from cfmonitor.database.connection import PostgresError, connect, explain
 from cfmonitor.database.location import PostgresLocation
 
-SCHEMA_VERSION = 2
-"""The version this build writes; kept in step with data/schema.py by a test."""
 READABLE_VERSIONS = (2,)
 """PostgreSQL databases began at version 2 (with `imports`): there is no version 1."""
-VERSION_TABLE = "cfmonitor_schema"
 METADATA_TABLES = ("imports",)
 SPAN_TABLES = ("workers", "reductions", "cases")
 PLANNED_DATES = {("workers", "end_date"), ("reductions", "end_date")}

@@ -249,9 +249,9 @@ def copy_sqlite(server: Server, sqlite_path: Path, database: str) -> None:
     import adbc_driver_postgresql.dbapi as adbc
     import pyarrow as pa
 
-    from cfmonitor.data.contract import DEMO_APPLICATION_ID, TABLE_NAMES
+    from cfmonitor.data.contract import DEMO_APPLICATION_ID, TABLE_NAMES, VERSION_TABLE
     from cfmonitor.data.reading import load_frames
-    from cfmonitor.database.pg_schema import VERSION_TABLE, schema_statements
+    from cfmonitor.database.pg_schema import schema_statements
 
     frames = load_frames(sqlite_path)
     source = sqlite3.connect(sqlite_path.resolve().as_uri() + "?mode=ro", uri=True)
