@@ -304,3 +304,16 @@ def contents(database: Database) -> dict[str, list[tuple[object, ...]]]:
                 for row in cursor.fetchall()
             ]
     return rows
+
+
+def holds_tables(database: Database) -> bool:
+    """Whether anything was written: the file exists; the PostgreSQL database has tables."""
+    if database.url is None:
+        return database.path.exists()
+    import adbc_driver_postgresql.dbapi as adbc
+
+    location = parse_location(database.url)
+    with adbc.connect(location.conninfo()) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+        row = cursor.fetchone()
+    return bool(row and row[0])
