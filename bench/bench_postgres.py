@@ -107,7 +107,7 @@ def main() -> int:
             if sqlite_path is None:
                 print(f"{size}: no database (England size needs {ENGLAND}/READY); skipped")
                 continue
-            name = f"bench_{size.lower()}"
+            name = "bench_" + size.lower().replace("-", "_")
             pg.create_database(server, name)
             started = time.perf_counter()
             pg.copy_sqlite(server, sqlite_path, name)
