@@ -1,12 +1,15 @@
-"""Shared fixtures: small databases built row by row, and a clean environment."""
+"""Shared fixtures: small databases built row by row, a clean environment, and the two
+backends a reading or writing test runs over (tests/postgres/backends.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.factory import DatabaseBuilder
+from tests.postgres import backends
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +22,8 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.delenv("CFMONITOR_DB", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    for name in backends.LIBPQ_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -29,3 +34,31 @@ def builder() -> DatabaseBuilder:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "caseloads.db"
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo (seed 7, 26 Nov 2026) as a SQLite file, once per worker: never to be written."""
+    from cfmonitor.data.demo import write_demo_database
+
+    path = tmp_path_factory.mktemp("sqlite-demo") / "demo.db"
+    write_demo_database(path, seed=backends.DEMO_SEED, today=backends.DEMO_DAY)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres(sqlite_demo: Path) -> Iterator[backends.Databases]:
+    """This worker's PostgreSQL server, holding the demo (skips without one, but in CI)."""
+    yield from backends.serve(sqlite_demo)
+
+
+@pytest.fixture(scope="session", params=backends.BACKENDS)
+def backend(request: pytest.FixtureRequest) -> backends.Backend:
+    """SQLite, then PostgreSQL: a test asking for it runs over both."""
+    return backends.open_backend(request)
+
+
+@pytest.fixture(scope="session")
+def demo_database(backend: backends.Backend, sqlite_demo: Path) -> backends.Database:
+    """The demo on the backend (on PostgreSQL, loaded once per worker): never to be written."""
+    return backends.Database(sqlite_demo) if backend.postgres is None else backend.demo()

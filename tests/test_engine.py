@@ -1,5 +1,6 @@
 """The engine: one load reads each table once, in one read transaction, and the CLI's
-`report` and the TUI's path give the same weeks over and sustained flags."""
+`report` and the TUI's path give the same weeks over and sustained flags; on SQLite and
+PostgreSQL alike (the `backend` fixture), with the same output from both."""
 
 from __future__ import annotations
 
@@ -13,35 +14,32 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from cfmonitor.data import reading
-from cfmonitor.data.demo import write_demo_database
 from cfmonitor.data.engine import Caseloads
+from cfmonitor.database import pg_reading
 from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy
-from tests.cli_runner import run_cli
 from tests.factory import DatabaseBuilder
+from tests.postgres import server as pg
+from tests.postgres.backends import DEMO_DAY, Database, run_cli
 from tests.test_trend_property import BASE, databases
 
-TODAY = dt.date(2026, 11, 26)
+TODAY = DEMO_DAY
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("engine") / "demo.db"
-    write_demo_database(path, seed=7, today=TODAY)
-    return path
-
-
-def _cli_weeks_over(capsys, path: Path, day: dt.date) -> dict[str, tuple[int, bool]]:
-    result = run_cli(capsys, "report", "--db", str(path), "--as-of", day.isoformat(),
+def _cli_weeks_over(capsys, database: Database, day: dt.date) -> dict[str, tuple[int, bool]]:
+    result = run_cli(capsys, "report", "--db", database, "--as-of", day.isoformat(),
                      "--format", "json")  # fmt: skip
     assert result.code in (0, 1), result.err
     workers = json.loads(result.out)["workers"]
     return {row["staff_ref"]: (row["weeks_over"], row["sustained"]) for row in workers}
 
 
-def _tui_weeks_over(path: Path, day: dt.date, policy: Policy) -> dict[str, tuple[int, bool]]:
+def _tui_weeks_over(
+    where: Path | Database, day: dt.date, policy: Policy
+) -> dict[str, tuple[int, bool]]:
     """What the TUI's loader does: the snapshot first, then the same load's history."""
-    engine = Caseloads(DatabaseChoice(path, is_demo=False), policy)
+    choice = where.choice() if isinstance(where, Database) else DatabaseChoice(where, False)
+    engine = Caseloads(choice, policy)
     snapshot = engine.snapshot(day)
     with_history = engine.with_history(snapshot)
     rows = with_history.workers.select("staff_ref", "weeks_over", "sustained").iter_rows()
@@ -49,9 +47,9 @@ def _tui_weeks_over(path: Path, day: dt.date, policy: Policy) -> dict[str, tuple
 
 
 @pytest.mark.parametrize("day", [TODAY, dt.date(2025, 7, 15)])
-def test_cli_and_tui_give_the_same_weeks_over(capsys, demo_path: Path, day: dt.date) -> None:
-    cli = _cli_weeks_over(capsys, demo_path, day)
-    tui = _tui_weeks_over(demo_path, day, Policy())
+def test_cli_and_tui_give_the_same_weeks_over(capsys, demo_database, day: dt.date) -> None:
+    cli = _cli_weeks_over(capsys, demo_database, day)
+    tui = _tui_weeks_over(demo_database, day, Policy())
     assert cli == tui
     assert any(sustained for _, sustained in cli.values())
 
@@ -75,40 +73,41 @@ def test_cli_and_tui_agree_on_random_histories(builder: DatabaseBuilder) -> None
             )
 
 
-def test_a_load_reads_each_row_once_in_one_transaction(demo_path: Path, monkeypatch) -> None:
+def test_a_load_reads_each_row_once_in_one_transaction(demo_database, monkeypatch) -> None:
     """The snapshot reads the day's rows; the history then reads only the others, through
     the same connection (one read transaction), and nothing is read twice."""
     queries: list[str] = []
-    read = reading._read_with_sqlite
+    session = pg_reading.PostgresReadSession if demo_database.on_postgres else reading.ReadSession
+    read = session._read_table
 
-    def counting(connection: sqlite3.Connection, query: str, schema):
-        queries.append(query)
-        return read(connection, query, schema)
+    def counting(self, table: str, *, where=None, columns=None):
+        queries.append(f"FROM {table} WHERE {where}")
+        return read(self, table, where=where, columns=columns)
 
-    monkeypatch.setattr(reading, "_read_with_sqlite", counting)
-    engine = Caseloads(DatabaseChoice(demo_path, is_demo=True), Policy())
+    monkeypatch.setattr(session, "_read_table", counting)
+    engine = Caseloads(demo_database.choice(is_demo=True), Policy())
     snapshot = engine.snapshot(TODAY)
     opened = engine._reading
     assert opened is not None
     engine.with_history(snapshot)
     engine.history(snapshot)
     assert engine._reading is None  # the transaction ended once the history was read
-    big = [q for q in queries if " FROM allocations" in q and "case_id IN" not in q]
+    big = [q for q in queries if "FROM allocations" in q and "case_id IN" not in q]
     assert len(big) == 2 and "IS NOT 1" in big[1]  # the day's rows, then the rest
-    assert sum(" FROM teams" in q for q in queries) == 1
+    assert sum("FROM teams" in q for q in queries) == 1
 
-    whole = reading.load_frames(demo_path)
+    whole = reading.load_frames(demo_database.path)
     history = engine._history
     assert history is not None
     assert history.allocations.equals(whole.allocations.select(history.allocations.columns))
     assert history.cases.equals(whole.cases.select(history.cases.columns))
 
 
-def test_the_history_comes_from_the_snapshots_state_of_the_file(demo_path: Path) -> None:
+def test_the_history_comes_from_the_snapshots_state_of_the_file(sqlite_demo: Path) -> None:
     """A write that starts after the snapshot was read waits for the load's transaction."""
-    engine = Caseloads(DatabaseChoice(demo_path, is_demo=True), Policy())
+    engine = Caseloads(DatabaseChoice(sqlite_demo, is_demo=True), Policy())
     snapshot = engine.snapshot(TODAY)
-    writer = sqlite3.connect(demo_path, timeout=0.2)
+    writer = sqlite3.connect(sqlite_demo, timeout=0.2)
     try:
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             writer.execute("UPDATE workers SET fte = fte WHERE id = 1")
@@ -120,7 +119,29 @@ def test_the_history_comes_from_the_snapshots_state_of_the_file(demo_path: Path)
     assert engine._reading is None
 
 
-def test_fte_is_summed_exactly_whatever_the_order(tmp_path: Path) -> None:
+def test_on_postgresql_the_history_comes_from_the_snapshots_state(postgres) -> None:
+    """On PostgreSQL a write commits at once; the load's REPEATABLE READ transaction goes
+    on seeing the state its snapshot was read from."""
+    url = postgres.copy_of_demo("engine_state")
+    engine = Caseloads(Database(postgres.sqlite_demo, url).choice(is_demo=True), Policy())
+    snapshot = engine.snapshot(TODAY)
+    pg.execute(
+        postgres.server, "engine_state", "DELETE FROM allocations WHERE end_date IS NOT NULL"
+    )
+    history = engine.with_history(snapshot)
+    assert engine._reading is None
+    whole = reading.load_frames(postgres.sqlite_demo)
+    loaded = engine._history
+    assert loaded is not None and loaded.allocations.height == whole.allocations.height
+    assert history.workers.equals(Caseloads(DatabaseChoice(postgres.sqlite_demo, True),
+                                            Policy()).report(TODAY).workers)  # fmt: skip
+    fresh = Caseloads(Database(postgres.sqlite_demo, url).choice(), Policy())
+    fresh.with_history(fresh.snapshot(TODAY))
+    assert fresh._history is not None  # a new load sees the write
+    assert fresh._history.allocations.height < whole.allocations.height
+
+
+def test_fte_is_summed_exactly_whatever_the_order(tmp_path: Path, backend) -> None:
     """0.1 + 0.2 is 0.30000000000000004 in floats, and a sum's last digits depend on the
     order it was added in: FTE is summed in whole ten-thousandths, so a team of 0.1, 0.2
     and 0.7 FTE has exactly 1.0 FTE in post, by day and in the series alike."""
@@ -129,9 +150,9 @@ def test_fte_is_summed_exactly_whatever_the_order(tmp_path: Path) -> None:
     for team_id in teams:
         for fte in (0.1, 0.2, 0.7, 0.3):
             builder.worker(team_id, fte=fte, start_date="2024-01-01")
-    path = builder.write(tmp_path / "fte.db")
+    database = backend.database(builder.write(tmp_path / "fte.db"))
     day = dt.date(2024, 6, 3)
-    engine = Caseloads(DatabaseChoice(path, is_demo=False), Policy())
+    engine = Caseloads(database.choice(), Policy())
     snapshot = engine.report(day)
     assert snapshot.teams.get_column("fte_in_post").to_list() == [1.3, 1.3, 1.3]
     assert snapshot.teams.get_column("vacancy_fte").to_list() == [0.0, 0.0, 0.0]

@@ -1,4 +1,7 @@
-"""`cfmonitor import` on the command line: the samples, the problems table, exit codes."""
+"""`cfmonitor import` on the command line: the samples, the problems table, exit codes.
+
+Over both backends (the `backend` fixture): into PostgreSQL, the import must print what
+the same import into a file prints, and the database then give the file's report."""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_runner import run_cli
-from tests.importfiles import VALID, contents, write_file, write_valid
+from tests.importfiles import VALID, write_file, write_valid
+from tests.postgres.backends import Backend, Database, contents, holds_tables, run_cli
 
 SAMPLES = Path(__file__).resolve().parent.parent / "db" / "samples"
 TABLES = ("teams", "workers", "reductions", "cases", "allocations")
@@ -24,22 +27,24 @@ def _file_args(files: dict[str, Path]) -> list[str]:
 
 
 def test_the_sample_files_import_cleanly(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], backend: Backend
 ) -> None:
-    db = tmp_path / "samples.db"
+    db = backend.blank(tmp_path / "samples.db")
     files = {table: SAMPLES / f"{table}.csv" for table in TABLES}
-    done = run_cli(capsys, "import", "--db", str(db), *_file_args(files))
+    done = run_cli(capsys, "import", "--db", db, *_file_args(files))
     assert done.code == 0, done.out + done.err
     assert "Import problems" not in done.out
-    assert f"Created {db}; integrity_check: ok." in done.out
+    assert f"Created {db.label or db}; integrity_check: ok." in done.out
     rows = contents(db)
     assert len(rows["teams"]) >= 3 and len(rows["allocations"]) > 100
-    report = run_cli(capsys, "report", "--db", str(db), "--as-of", "2026-11-26", "--format", "json")
+    if db.on_postgres:
+        assert rows == contents(Database(db.path))  # the same rows as the file's import
+    report = run_cli(capsys, "report", "--db", db, "--as-of", "2026-11-26", "--format", "json")
     assert report.code == 0 and '"problems": []' in report.out
 
 
 def test_problems_are_shown_as_a_table_and_nothing_is_written(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], backend: Backend
 ) -> None:
     files = write_valid(
         tmp_path,
@@ -49,8 +54,8 @@ def test_problems_are_shown_as_a_table_and_nothing_is_written(
         ],
         allocations=[*VALID["allocations"], "C9,SW1,31/02/2024,"],
     )
-    db = tmp_path / "new.db"
-    done = run_cli(capsys, "import", "--db", str(db), *_file_args(files))
+    db = backend.blank(tmp_path / "new.db")
+    done = run_cli(capsys, "import", "--db", db, *_file_args(files))
     assert done.code == 2
     assert "4 problems in the import files; nothing was written." in done.err
     assert "Traceback" not in done.out + done.err
@@ -63,19 +68,17 @@ def test_problems_are_shown_as_a_table_and_nothing_is_written(
         "[@click=app.quit]x[/]",
     ):
         assert text in done.out
-    assert not db.exists()
+    assert not holds_tables(db) and not db.path.exists()
 
 
 def test_dry_run_reports_what_it_would_do(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], backend: Backend
 ) -> None:
-    db = tmp_path / "new.db"
-    done = run_cli(
-        capsys, "import", "--db", str(db), "--dry-run", *_file_args(write_valid(tmp_path))
-    )
+    db = backend.blank(tmp_path / "new.db")
+    done = run_cli(capsys, "import", "--db", db, "--dry-run", *_file_args(write_valid(tmp_path)))
     assert done.code == 0, done.err
     assert "Would change (dry run, nothing written)" in done.out
-    assert not db.exists()
+    assert not holds_tables(db) and not db.path.exists()
 
 
 def test_updating_an_existing_database_says_where_the_backup_is(

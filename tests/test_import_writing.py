@@ -1,4 +1,6 @@
-"""Writing an import: all or nothing, a backup first, WAL, owner-only, replace vs update."""
+"""Writing an import: all or nothing, a backup first, WAL, owner-only, replace vs update.
+
+How replace and update change the rows is checked over both backends (`stored_on`)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,15 @@ from cfmonitor.importing import writing
 from cfmonitor.importing.problems import ImportProblems
 from cfmonitor.importing.run import ImportModeError, run_import
 from cfmonitor.importing.writing import ImportWriteError
+from cfmonitor.importing.writing_postgres import PostgresTarget
 from cfmonitor.policy import Policy
-from tests.importfiles import VALID, contents, write_file, write_valid
+from tests.importfiles import VALID, write_file, write_valid
+from tests.postgres.backends import Backend, Database
+from tests.postgres.backends import contents as rows_of
+
+
+def contents(where: Path | Database) -> dict[str, list[tuple]]:
+    return rows_of(where if isinstance(where, Database) else Database(where))
 
 
 @pytest.fixture
@@ -23,6 +32,20 @@ def stored(tmp_path: Path) -> Path:
     db = tmp_path / "stored.db"
     run_import(db, write_valid(tmp_path / "first"), mode=None, policy=Policy(), dry_run=False)
     return db
+
+
+@pytest.fixture
+def stored_on(backend: Backend, tmp_path: Path) -> Database:
+    """`stored`, on the backend: the valid set imported into a new database."""
+    database = backend.blank(tmp_path / "stored.db")
+    files = write_valid(tmp_path / "first")
+    run_import(target(database), files, mode=None, policy=Policy(), dry_run=False)
+    return database
+
+
+def target(database: Database) -> Path | PostgresTarget:
+    """What `run_import` writes to: the file, or the PostgreSQL database."""
+    return PostgresTarget.from_url(database.url) if database.url else database.path
 
 
 def _many_cases(folder: Path, count: int) -> dict[str, Path]:
@@ -65,13 +88,14 @@ def test_an_existing_database_is_backed_up_beside_it_first(stored: Path, tmp_pat
     assert len(contents(stored)["workers"]) == 4
 
 
-def test_update_upserts_by_key_and_counts_changes(stored: Path, tmp_path: Path) -> None:
+def test_update_upserts_by_key_and_counts_changes(stored_on: Database, tmp_path: Path) -> None:
+    stored = stored_on
     workers = [
         "SW2,Bob Jones,Team B,nqsw,0.6,agency,2021-02-01,",  # changed: team and FTE
         "SW4,Dee,Team B,nqsw,1,permanent,2022-01-01,",  # added
     ]
     files = {"workers": write_file(tmp_path, "workers", workers)}
-    outcome = run_import(stored, files, mode="update", policy=Policy(), dry_run=False)
+    outcome = run_import(target(stored), files, mode="update", policy=Policy(), dry_run=False)
     change = outcome.changes["workers"]
     assert (change.added, change.changed, change.removed) == (1, 1, 0)
     rows = {row[1]: row for row in contents(stored)["workers"]}
@@ -80,49 +104,57 @@ def test_update_upserts_by_key_and_counts_changes(stored: Path, tmp_path: Path) 
     assert rows["SW4"][0] == 4 and "SW1" in rows
 
 
-def test_replace_makes_the_table_exactly_the_file(stored: Path, tmp_path: Path) -> None:
+def test_replace_makes_the_table_exactly_the_file(stored_on: Database, tmp_path: Path) -> None:
+    stored = stored_on
     files = {
         "allocations": write_file(tmp_path, "allocations", ["C1,SW1,2024-01-01,2024-06-01"]),
     }
     outcome = run_import(
-        stored, files, mode="replace", policy=Policy(), dry_run=False, allow_removals=True
+        target(stored), files, mode="replace", policy=Policy(), dry_run=False, allow_removals=True
     )
     change = outcome.changes["allocations"]
     assert (change.added, change.changed, change.removed) == (0, 1, 2)
     assert contents(stored)["allocations"] == [(1, 1, 1, "2024-01-01", "2024-06-01")]
 
 
-def test_replace_refuses_to_orphan_rows_of_tables_not_given(stored: Path, tmp_path: Path) -> None:
-    before = contents(stored)
+def test_replace_refuses_to_orphan_rows_of_tables_not_given(
+    stored_on: Database, tmp_path: Path
+) -> None:
+    before = contents(stored_on)
     files = {"workers": write_file(tmp_path, "workers", VALID["workers"][:1])}
     with pytest.raises(ImportProblems) as caught:
-        run_import(stored, files, mode="replace", policy=Policy(), dry_run=False)
+        run_import(target(stored_on), files, mode="replace", policy=Policy(), dry_run=False)
     problems = caught.value.problems
     assert set(problems.get_column("file")) == {"(database)"}
     assert "removed by --replace" in problems.get_column("message")[0]
-    assert contents(stored) == before and _backups(stored) == []
+    assert contents(stored_on) == before and _backups(stored_on.path) == []
 
 
-def test_update_reports_a_key_clashing_with_a_stored_one(stored: Path, tmp_path: Path) -> None:
+def test_update_reports_a_key_clashing_with_a_stored_one(
+    stored_on: Database, tmp_path: Path
+) -> None:
     files = {"teams": write_file(tmp_path, "teams", ["team a,Assessment,1"])}
     with pytest.raises(ImportProblems) as caught:
-        run_import(stored, files, mode="update", policy=Policy(), dry_run=False)
+        run_import(target(stored_on), files, mode="update", policy=Policy(), dry_run=False)
     assert "differs only in letter case from Team A" in caught.value.problems["message"][0]
 
 
-def test_a_stored_table_needs_replace_or_update(stored: Path, tmp_path: Path) -> None:
+def test_a_stored_table_needs_replace_or_update(stored_on: Database, tmp_path: Path) -> None:
     files = {"teams": write_file(tmp_path, "teams", VALID["teams"])}
     with pytest.raises(ImportModeError, match=r"say --replace .* or --update"):
-        run_import(stored, files, mode=None, policy=Policy(), dry_run=False)
+        run_import(target(stored_on), files, mode=None, policy=Policy(), dry_run=False)
 
 
-def test_dry_run_writes_nothing(stored: Path, tmp_path: Path) -> None:
-    before, modified = contents(stored), stored.stat().st_mtime_ns
+def test_dry_run_writes_nothing(stored_on: Database, tmp_path: Path) -> None:
+    stored = stored_on
+    before = contents(stored)
+    modified = None if stored.on_postgres else stored.path.stat().st_mtime_ns
     files = _many_cases(tmp_path / "more", 5)
-    outcome = run_import(stored, files, mode="update", policy=Policy(), dry_run=True)
+    outcome = run_import(target(stored), files, mode="update", policy=Policy(), dry_run=True)
     assert outcome.result is None and outcome.changes["cases"].added == 5
-    assert contents(stored) == before and stored.stat().st_mtime_ns == modified
-    assert _backups(stored) == []
+    assert contents(stored) == before
+    assert stored.on_postgres or stored.path.stat().st_mtime_ns == modified
+    assert _backups(stored.path) == []
     new = tmp_path / "never.db"
     run_import(new, write_valid(tmp_path / "v"), mode=None, policy=Policy(), dry_run=True)
     assert not new.exists()

@@ -2,7 +2,8 @@
 a bad move one sentence and exit 2, and the database never written.
 
 The database is tests/test_scenario.py's: SW0001 holds 19 cases (over), SW0002 9,
-SW0003 (nqsw) none; C000028 waits unallocated.
+SW0003 (nqsw) none; C000028 waits unallocated. The figures are checked over both
+backends (`on_backend`): on PostgreSQL the output must be the file's.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.cli_runner import run_cli
+from tests.postgres.backends import Backend, Database, run_cli
 from tests.test_scenario import DAY
 from tests.test_scenario import database as database  # the fixture
 
@@ -21,12 +22,19 @@ AS_OF = DAY.isoformat()
 MOVES = ("--move", "C000001:SW0003", "--move", "C000028:SW0002")
 
 
-def report(capsys, database: Path, *args: str):
-    return run_cli(capsys, "report", "--db", str(database), "--as-of", AS_OF, *args)
+@pytest.fixture
+def on_backend(database: Path, backend: Backend) -> Database:
+    """The same database on the backend."""
+    return backend.database(database)
 
 
-def test_json_has_the_moves_their_effect_and_the_figures_with_them_made(capsys, database):
-    result = report(capsys, database, *MOVES, "--format", "json")
+def report(capsys, database: Path | Database, *args: str):
+    where = database if isinstance(database, Database) else str(database)
+    return run_cli(capsys, "report", "--db", where, "--as-of", AS_OF, *args)
+
+
+def test_json_has_the_moves_their_effect_and_the_figures_with_them_made(capsys, on_backend):
+    result = report(capsys, on_backend, *MOVES, "--format", "json")
     assert result.code == 0, result.err
     document = json.loads(result.out)
     scenario = document["scenario"]
@@ -51,7 +59,8 @@ def test_json_has_the_moves_their_effect_and_the_figures_with_them_made(capsys, 
     assert (organisation["over"]["before"], organisation["over"]["after"]) == (1, 0)
 
 
-def test_the_same_moves_in_the_other_formats(capsys, database, tmp_path):
+def test_the_same_moves_in_the_other_formats(capsys, on_backend, tmp_path):
+    database = on_backend
     table = report(capsys, database, *MOVES)
     assert table.code == 0, table.err
     assert "SCENARIO: 2 moves, not made" in table.out
@@ -115,7 +124,7 @@ def test_move_and_trend_do_not_go_together(capsys, database):
     )
 
 
-def test_fail_on_judges_the_figures_with_the_moves_made(capsys, database):
-    assert report(capsys, database, "--fail-on", "over", "--format", "json").code == 1
-    moved = report(capsys, database, "--fail-on", "over", "--format", "json", *MOVES)
+def test_fail_on_judges_the_figures_with_the_moves_made(capsys, on_backend):
+    assert report(capsys, on_backend, "--fail-on", "over", "--format", "json").code == 1
+    moved = report(capsys, on_backend, "--fail-on", "over", "--format", "json", *MOVES)
     assert moved.code == 0

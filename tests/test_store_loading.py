@@ -1,7 +1,8 @@
 """How tables are loaded: only what matters on the day, by sqlite3 or connectorx alike.
 
 Small files are read with the standard library's sqlite3 (no pyarrow import), large
-ones with connectorx; both must give the same frames and the same errors.
+ones with connectorx; both must give the same frames and the same errors. The same rows
+on PostgreSQL (the `backend` fixture) give the same frames again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from cfmonitor.data import contract, reading, store
 from cfmonitor.data.demo import write_demo_database
 from cfmonitor.data.reading import load_frames
 from cfmonitor.data.store import StoreError
+from cfmonitor.database import pg_reading
+from cfmonitor.database.location import parse_postgres
 from tests.factory import DatabaseBuilder
+from tests.postgres.backends import Backend
 
 DAY = dt.date(2024, 6, 1)
 DEMO_DAY = dt.date(2026, 11, 26)
@@ -48,6 +52,34 @@ def test_sqlite3_and_connectorx_give_the_same_frames(monkeypatch, demo_db, as_of
         assert mine.schema == theirs.schema == contract.FRAME_SCHEMAS[table]
         assert mine.equals(theirs), table
         assert mine.height > 0
+
+
+@pytest.mark.parametrize("as_of", [DEMO_DAY, None])
+def test_every_backend_gives_the_files_frames(
+    backend: Backend, demo_database, tmp_path, as_of
+) -> None:
+    """The day's rows (or the whole tables) as the contract types them; on PostgreSQL
+    exactly the file's. A hand-made allocation ending before it starts is a problem the
+    day must report, so the day's rules choose it; one that ended last year they leave."""
+    builder = DatabaseBuilder()
+    team = builder.team()
+    worker = builder.worker(team)
+    (case,) = builder.cases_for(worker, team, 1)
+    builder.allocate(case, worker, start_date="2024-05-01", end_date="2024-04-01")  # broken
+    builder.allocate(case, worker, start_date="2023-01-01", end_date="2023-02-01")  # ended
+    database = backend.database(builder.write(tmp_path / "small.db"))
+    for where in (demo_database, database):
+        day = as_of if where is demo_database else (DAY if as_of else None)
+        read = load_frames(where.path, as_of=day)
+        if where.on_postgres:
+            from_file = read
+            read = pg_reading.load_frames(parse_postgres(str(where)), as_of=day)
+            for table in contract.TABLE_NAMES:
+                assert getattr(read, table).equals(getattr(from_file, table)), table
+        for table in contract.TABLE_NAMES:
+            assert getattr(read, table).schema == contract.FRAME_SCHEMAS[table]
+            assert getattr(read, table).height > 0 or table == "reductions"
+    assert read.allocations.get_column("id").to_list() == ([1, 2] if as_of else [1, 2, 3])
 
 
 def _spoil(builder: DatabaseBuilder, path: Path, table: str, column: str, literal: str) -> None:

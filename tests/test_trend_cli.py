@@ -1,37 +1,35 @@
-"""`cfmonitor report --trend`: a row for date d is the row `report --as-of d` gives."""
+"""`cfmonitor report --trend`: a row for date d is the row `report --as-of d` gives; on
+SQLite and PostgreSQL alike (the `backend` fixture: PostgreSQL's output is the file's)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
-from cfmonitor.data import demo
-from tests.cli_runner import run_cli
+from tests.postgres.backends import DEMO_DAY, Database, run_cli
 
-TODAY = dt.date(2026, 11, 26)
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    demo.write_demo_database(path, seed=7, today=TODAY)
-    return path
+TODAY = DEMO_DAY
 
 
-def trend(capsys, db: Path, *args: str):
-    return run_cli(capsys, "report", "--db", str(db), "--trend", *args)
+@pytest.fixture
+def demo_path(demo_database: Database) -> Database:
+    """The demo (seed 7, 26 Nov 2026) on the backend."""
+    return demo_database
+
+
+def trend(capsys, db: Path | Database, *args: str):
+    return run_cli(capsys, "report", "--db", db, "--trend", *args)
 
 
 def without_date(rows: list[dict], day: str) -> list[dict]:
     return [{k: v for k, v in row.items() if k != "date"} for row in rows if row["date"] == day]
 
 
-def test_each_dated_row_equals_the_report_for_that_day(capsys, demo_path: Path) -> None:
-    before = hashlib.sha256(demo_path.read_bytes()).hexdigest()
+def test_each_dated_row_equals_the_report_for_that_day(capsys, demo_path: Database) -> None:
+    before = hashlib.sha256(demo_path.path.read_bytes()).hexdigest()
     result = trend(
         capsys, demo_path, "--from", "2026-09-20", "--to", "2026-11-26", "--format", "json"
     )
@@ -47,18 +45,16 @@ def test_each_dated_row_equals_the_report_for_that_day(capsys, demo_path: Path) 
     assert days[-1] == "2026-11-26" and len(days) == 10
     assert any(row["sustained"] for row in series["workers"])
     for day in (days[0], days[4], days[-1]):
-        result = run_cli(
-            capsys, "report", "--db", str(demo_path), "--as-of", day, "--format", "json"
-        )
+        result = run_cli(capsys, "report", "--db", demo_path, "--as-of", day, "--format", "json")
         assert result.code == 0, result.err
         report = json.loads(result.out)
         assert without_date(series["organisation"], day) == [report["organisation"]]
         assert without_date(series["teams"], day) == report["teams"]
         assert without_date(series["workers"], day) == report["workers"]
-    assert hashlib.sha256(demo_path.read_bytes()).hexdigest() == before
+    assert hashlib.sha256(demo_path.path.read_bytes()).hexdigest() == before
 
 
-def test_defaults_are_two_years_weekly_to_the_as_of_date(capsys, demo_path: Path) -> None:
+def test_defaults_are_two_years_weekly_to_the_as_of_date(capsys, demo_path: Database) -> None:
     result = trend(
         capsys, demo_path, "--as-of", "2026-11-26", "--format", "json", "--team", "mash north"
     )
@@ -70,7 +66,7 @@ def test_defaults_are_two_years_weekly_to_the_as_of_date(capsys, demo_path: Path
     assert {row["team"] for row in series["workers"]} == {"MASH North"}
 
 
-def test_monthly_csv_markdown_and_table(capsys, demo_path: Path) -> None:
+def test_monthly_csv_markdown_and_table(capsys, demo_path: Database) -> None:
     common = ("--from", "2026-06-01", "--to", "2026-11-26", "--every", "month")
     csv = trend(capsys, demo_path, *common, "--format", "csv")
     assert csv.code == 0, csv.err
@@ -102,9 +98,9 @@ def test_monthly_csv_markdown_and_table(capsys, demo_path: Path) -> None:
     ],
 )
 def test_bad_trend_requests_get_one_sentence_and_exit_2(
-    capsys, demo_path: Path, args: tuple[str, ...], message: str
+    capsys, sqlite_demo: Path, args: tuple[str, ...], message: str
 ) -> None:
-    result = run_cli(capsys, "report", "--db", str(demo_path), *args, "--format", "json")
+    result = run_cli(capsys, "report", "--db", str(sqlite_demo), *args, "--format", "json")
     assert result.code == 2
     assert message in result.err
     assert "Traceback" not in result.err

@@ -15,6 +15,8 @@ SCHEMA_VERSION = 2
 """The `PRAGMA user_version` this build writes; kept in step with data/schema.py by a test."""
 READABLE_VERSIONS = (1, 2)
 """Version 1 files (no `imports` table) are still read; they just have no freshness."""
+VERSION_TABLE = "cfmonitor_schema"
+"""On PostgreSQL, which has no `PRAGMA user_version`, the version's one-row table."""
 DEMO_APPLICATION_ID = 0x43464D44
 """`PRAGMA application_id` of a database of invented demo data ("CFMD"): the label
 follows the file, so a copy opened with --db still says DEMO DATA."""

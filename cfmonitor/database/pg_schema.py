@@ -21,15 +21,13 @@ from sqlalchemy import Column, Constraint, ForeignKeyConstraint, Table
 from sqlalchemy.dialects.postgresql.base import PGDDLCompiler, PGDialect, PGTypeCompiler
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from cfmonitor.data.contract import VERSION_TABLE
 from cfmonitor.data.schema import INDEXES, METADATA_TABLES, SCHEMA_VERSION, TABLE_NAMES, Team
 from cfmonitor.database.connection import PostgresError, connect, explain
 from cfmonitor.database.location import PostgresLocation
 
 IDENTITY_COLUMNS = {("imports", "id")}
 """Ids PostgreSQL numbers itself; every other id is assigned by the import."""
-
-VERSION_TABLE = "cfmonitor_schema"
-"""One row: the schema version, and whether the data is the invented demo."""
 
 VERSION_TABLE_SQL = f"""CREATE TABLE {VERSION_TABLE} (
 \tsingle_row BOOLEAN DEFAULT TRUE NOT NULL,

@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from cfmonitor.data.contract import FRAME_SCHEMAS
+from cfmonitor.data.contract import FRAME_SCHEMAS, VERSION_TABLE
 from cfmonitor.data.freshness import LastImport, utc_stamp
 from cfmonitor.data.store import Frames, Source
 from cfmonitor.database.connection import PostgresError, connect, explain
@@ -78,8 +78,6 @@ class PostgresTarget:
         return None if row is None else row[0]
 
     def _has_schema(self) -> bool:
-        from cfmonitor.database.pg_reading import VERSION_TABLE
-
         return bool(self._one(f"SELECT to_regclass('{VERSION_TABLE}') IS NOT NULL"))
 
     def stored(self) -> tuple[Frames, bool]:

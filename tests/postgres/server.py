@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SUPERUSER = "cfadmin"
 SUPERUSER_PASSWORD = "admin-Secret-9f2"
@@ -124,7 +125,8 @@ def start(parent: Path | None = None) -> Server:
     password_file.unlink()
     options = (
         f"-c listen_addresses=127.0.0.1 -p {server.port} -k {folder} -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=40"
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=40 "
+        "-c wal_level=minimal -c max_wal_senders=0"
     )
     _run(
         run_as,
@@ -159,8 +161,8 @@ def stop(server: Server) -> None:
 
 
 @contextlib.contextmanager
-def running() -> Iterator[Server]:
-    server = start()
+def running(parent: Path | None = None) -> Iterator[Server]:
+    server = start(parent)
     try:
         yield server
     finally:
@@ -193,6 +195,50 @@ def execute(server: Server, database: str, *statements: str) -> None:
         connection.commit()
 
 
+KEYS_LAST = ("p", "u", "f")
+"""Keys made again after a bulk load: primary, unique, then the references to them."""
+
+
+def _set_keys_aside(cursor: Any) -> list[str]:
+    """Drop the keys and indexes of cfmonitor's tables (just created, still empty) and
+    return the statements that make them again, exactly as they were.
+
+    COPY into tables with indexes updates every index row by row, and a deferred
+    reference queues a check per row (two per allocation: ten million at England size,
+    the reason a load took minutes). Made after the load, an index is one sort and a
+    reference one join.
+    """
+    names = ", ".join(f"'{table}'" for table in TABLES)
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid) "
+        f"FROM pg_constraint WHERE conrelid::regclass::text IN ({names}) "
+        "AND contype IN ('p', 'u', 'f')"
+    )
+    keys = sorted(cursor.fetchall(), key=lambda row: KEYS_LAST.index(row[2]))
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        f"WHERE i.indrelid::regclass::text IN ({names}) AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+    )
+    indexes = cursor.fetchall()
+    for table, name, _, _ in reversed(keys):  # references first: they lean on the keys
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    remade = [
+        f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
+        for table, name, _, definition in keys
+        if not definition.startswith("FOREIGN")
+    ]
+    remade += [definition for _, definition in indexes]
+    remade += [
+        f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
+        for table, name, _, definition in keys
+        if definition.startswith("FOREIGN")
+    ]
+    return remade
+
+
 def copy_sqlite(server: Server, sqlite_path: Path, database: str) -> None:
     """Create cfmonitor's schema in `database` and copy every row of a SQLite file into it
     (ids, imports and the demo mark as they are), so both hold the same data. The tables
@@ -203,9 +249,9 @@ def copy_sqlite(server: Server, sqlite_path: Path, database: str) -> None:
     import adbc_driver_postgresql.dbapi as adbc
     import pyarrow as pa
 
-    from cfmonitor.data.contract import DEMO_APPLICATION_ID, TABLE_NAMES
+    from cfmonitor.data.contract import DEMO_APPLICATION_ID, TABLE_NAMES, VERSION_TABLE
     from cfmonitor.data.reading import load_frames
-    from cfmonitor.database.pg_schema import VERSION_TABLE, schema_statements
+    from cfmonitor.database.pg_schema import schema_statements
 
     frames = load_frames(sqlite_path)
     source = sqlite3.connect(sqlite_path.resolve().as_uri() + "?mode=ro", uri=True)
@@ -221,10 +267,14 @@ def copy_sqlite(server: Server, sqlite_path: Path, database: str) -> None:
         for statement in schema_statements():
             cursor.execute(statement)
         cursor.execute(f"UPDATE {VERSION_TABLE} SET demo = {'TRUE' if demo else 'FALSE'}")
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        remade = _set_keys_aside(cursor)
         for table in TABLE_NAMES:
             frame = getattr(frames, table)
             if frame.height:
                 cursor.adbc_ingest(table, frame.to_arrow(), mode="append")
+        for statement in remade:
+            cursor.execute(statement)
         if imports:
             ids, sources, extracts, stamps = zip(*imports, strict=True)
             rows = pa.table(

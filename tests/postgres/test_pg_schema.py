@@ -39,3 +39,36 @@ def test_the_schema_runs_and_fte_reads_back_exactly(postgres) -> None:
         (version,) = cursor.fetchone()
     assert exactly > 0
     assert version == 2
+
+
+CATALOG = (
+    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+    "WHERE connamespace = 'public'::regnamespace "
+    "UNION ALL SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+    "ORDER BY 1, 2, 3"
+)
+
+
+def _catalog(postgres, database: str) -> list[tuple[str, str, str]]:
+    import adbc_driver_postgresql.dbapi as adbc
+
+    url = postgres.server.socket_url(database=database)
+    with adbc.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute(CATALOG)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def test_a_bulk_copy_keeps_every_key_and_index_of_the_schema(postgres) -> None:
+    """The tests' and the bench's loader makes keys and indexes after COPY: the database
+    it leaves has exactly the keys, references and indexes `init` makes."""
+    from cfmonitor.database.location import parse_postgres
+    from cfmonitor.database.pg_schema import create_schema_in
+    from tests.postgres import server as pg
+
+    pg.create_database(postgres.server, "initialised")
+    create_schema_in(
+        parse_postgres(postgres.url("initialised", pg.SUPERUSER, pg.SUPERUSER_PASSWORD))
+    )
+    made = _catalog(postgres, "initialised")
+    assert len([row for row in made if "FOREIGN KEY" in row[2]]) == 5
+    assert _catalog(postgres, "demo") == made

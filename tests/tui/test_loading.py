@@ -1,4 +1,7 @@
-"""Loading in the worker: as-of changes, reloads when the file changes, errors as messages."""
+"""Loading in the worker: as-of changes, reloads when the file changes, errors as messages.
+
+Loading at another date and reloading run over both backends (the `backend` fixture):
+on PostgreSQL the app reads the server, and notices another program's write."""
 
 from __future__ import annotations
 
@@ -6,16 +9,38 @@ import datetime as dt
 import sqlite3
 
 import polars as pl
+import pytest
 
+from cfmonitor.policy import Policy
+from cfmonitor.tui.app import CfmonitorApp
 from cfmonitor.tui.screens.as_of import AsOfDialog
 from cfmonitor.tui.screens.error import ErrorScreen
 from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.team import TeamScreen
-from tests.tui.helpers import settle, table
+from tests.postgres.backends import Backend, Database
+from tests.tui.helpers import DEMO_DAY, settle, table
 
 
-async def test_as_of_dialog_recomputes_every_screen(demo_db, make_app):
-    app = make_app(demo_db)
+@pytest.fixture
+def demo_on_backend(backend: Backend, demo_db) -> Database:
+    """A private copy of the demo, on the backend: a test may change it."""
+    return backend.copy_of_demo(demo_db)
+
+
+def _app(make_app, database: Database, *, watch_seconds: float = 0) -> CfmonitorApp:
+    """The app on the file (`make_app`'s), or reading the PostgreSQL database itself."""
+    if not database.on_postgres:
+        return make_app(database.path, watch_seconds=watch_seconds)
+    return CfmonitorApp(
+        database.choice(is_demo=True),
+        policy=Policy(),
+        as_of=DEMO_DAY,
+        watch_seconds=watch_seconds,
+    )
+
+
+async def test_as_of_dialog_recomputes_every_screen(demo_on_backend, make_app):
+    app = _app(make_app, demo_on_backend)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -54,9 +79,20 @@ async def test_as_of_dialog_refuses_a_bad_date_and_esc_keeps_the_old_one(demo_db
         assert app.snapshot.as_of == dt.date(2026, 11, 26)
 
 
-def _add_case_for(path, staff_ref: str) -> None:
+def _add_case_for(backend: Backend, database: Database, staff_ref: str) -> None:
     """Another program writes: one more open case allocated to the worker."""
-    connection = sqlite3.connect(path, isolation_level=None)
+    if database.on_postgres:
+        backend.execute(
+            database,
+            "INSERT INTO cases (id, case_ref, team_id, case_type, complexity, opened_on) "
+            "SELECT (SELECT MAX(id) + 1 FROM cases), 'NEW-1', team_id, 'CIN', 'intense', "
+            f"DATE '2026-01-01' FROM workers WHERE staff_ref = '{staff_ref}'",
+            "INSERT INTO allocations (id, case_id, worker_id, start_date) "
+            "SELECT (SELECT MAX(id) + 1 FROM allocations), (SELECT MAX(id) FROM cases), id, "
+            f"DATE '2026-01-02' FROM workers WHERE staff_ref = '{staff_ref}'",
+        )
+        return
+    connection = sqlite3.connect(database.path, isolation_level=None)
     worker_id, team_id = connection.execute(
         "SELECT id, team_id FROM workers WHERE staff_ref = ?", (staff_ref,)
     ).fetchone()
@@ -72,8 +108,10 @@ def _add_case_for(path, staff_ref: str) -> None:
     connection.close()
 
 
-async def test_reloads_when_the_file_changes_and_keeps_the_cursor_row(demo_db, make_app):
-    app = make_app(demo_db, watch_seconds=0.05)
+async def test_reloads_when_the_file_changes_and_keeps_the_cursor_row(
+    backend, demo_on_backend, make_app
+):
+    app = _app(make_app, demo_on_backend, watch_seconds=0.05)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("enter", "down", "down", "down")
@@ -82,7 +120,7 @@ async def test_reloads_when_the_file_changes_and_keeps_the_cursor_row(demo_db, m
             0, "cases"
         )
         first = app.snapshot
-        _add_case_for(demo_db, staff_ref)
+        _add_case_for(backend, demo_on_backend, staff_ref)
         for _ in range(100):
             await pilot.pause(0.05)
             if app.snapshot is not first and not app.is_loading:
@@ -94,8 +132,8 @@ async def test_reloads_when_the_file_changes_and_keeps_the_cursor_row(demo_db, m
         assert table(pilot).cursor_key == staff_ref
 
 
-async def test_r_reloads_on_demand(demo_db, make_app):
-    app = make_app(demo_db)
+async def test_r_reloads_on_demand(demo_on_backend, make_app):
+    app = _app(make_app, demo_on_backend)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         first = app.snapshot
