@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from cfmonitor.importing.contract import FORMATS, TABLE_ORDER
+from cfmonitor.importing.matching import positions, taken
 from cfmonitor.importing.natural import ID
 from cfmonitor.importing.reading import FILE, ROW
 
@@ -24,16 +25,13 @@ def _from_database(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _keep_unmentioned(
-    new: pl.DataFrame, old: pl.DataFrame, key: list[str], absent: list[str]
+    new: pl.DataFrame, old: pl.DataFrame, found: pl.Series, absent: list[str]
 ) -> pl.DataFrame:
     """Stored values for the columns a file does not have (null for rows that are new).
 
     A workers file without `end_date` says nothing about leavers: it must not reopen them.
     """
-    stored = new.select(key).join(
-        old.select(*key, *absent), on=key, how="left", maintain_order="left"
-    )
-    return new.with_columns(stored.get_column(name) for name in absent)
+    return new.with_columns(old.get_column(name).gather(found) for name in absent)
 
 
 def merge(
@@ -67,22 +65,17 @@ def merge(
             for name in file_format.names
             if name not in (present or {}).get(table, file_format.names)
         ]
+        # Each file row's stored row, found by a hash of the key (joining millions of rows
+        # on text keys copied every key and cost gigabytes).
+        found = positions(new, old, key)
         if mode == UPDATE and absent and old.height:
-            new = _keep_unmentioned(new, old, key, absent)
-        if old.height:
-            ids = new.select(key).join(
-                old.select(ID, *key), on=key, how="left", maintain_order="left"
-            )
-            new = new.with_columns(ids.get_column(ID))
-        else:
-            new = new.with_columns(pl.lit(None, pl.Int64).alias(ID))
-        new = new.select(old.columns)
+            new = _keep_unmentioned(new, old, found, absent)
+        new = new.with_columns(old.get_column(ID).gather(found)).select(old.columns)
         kept = old.head(0)
         if mode == UPDATE and old.height:
-            # The rows the file does not mention: those whose id no file row took. Stored
-            # keys are unique, so this is the anti-join on the key, on one integer column
-            # (joining millions of rows on text keys a second time cost a gigabyte).
-            matched = new.get_column(ID).drop_nulls()
-            kept = old.filter(pl.col(ID).is_in(matched.implode()).not_())
+            # The rows the file does not mention: those no file row matched (stored keys
+            # are unique, so this is the anti-join on the key).
+            kept = old.filter(~taken(old.height, found))
+        del found
         final[table] = pl.concat([kept, new], how="vertical", rechunk=False) if kept.height else new
     return final

@@ -14,6 +14,7 @@ import polars as pl
 from cfmonitor.data.contract import FRAME_SCHEMAS
 from cfmonitor.data.store import Frames
 from cfmonitor.importing.contract import FORMATS, ID_COLUMNS, REFERENCES, TABLE_ORDER
+from cfmonitor.importing.matching import positions
 from cfmonitor.importing.natural import ID
 
 
@@ -54,12 +55,9 @@ def database_rows(final: dict[str, pl.DataFrame], stored: Frames) -> dict[str, p
     for table in TABLE_ORDER:
         frame = with_ids[table]
         for column, target in REFERENCES.get(table, {}).items():
-            key = FORMATS[target].key[0]
-            lookup = with_ids[target].select(
-                pl.col(key).alias(column), pl.col(ID).alias(ID_COLUMNS[(table, column)])
-            )
-            ids = frame.select(column).join(lookup, on=column, how="left", maintain_order="left")
-            frame = frame.with_columns(ids.get_column(ID_COLUMNS[(table, column)]))
+            found = positions(frame, with_ids[target], [column], [FORMATS[target].key[0]])
+            ids = with_ids[target].get_column(ID).gather(found)
+            frame = frame.with_columns(ids.alias(ID_COLUMNS[(table, column)]))
         schema = FRAME_SCHEMAS[table]
         rows[table] = frame.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
     return rows
