@@ -28,7 +28,7 @@ def _exact(
 ) -> pl.Series:
     """The plain join (for the few rows a hash cannot settle)."""
     renamed = right.select(
-        *(pl.col(r).alias(l) for l, r in zip(left_on, right_on, strict=True))
+        *(pl.col(theirs).alias(mine) for mine, theirs in zip(left_on, right_on, strict=True))
     ).with_row_index(_POSITION)
     return (
         left.select(left_on)

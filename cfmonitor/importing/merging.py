@@ -99,9 +99,9 @@ def merge(
             # are unique, so this is the anti-join on the key).
             unmentioned = old.filter(~taken(old.height, found))
             if unmentioned.height:
-                kept = _from_database(natural_table(table, unmentioned, stored)).select(
-                    new.columns
-                )
+                kept = _from_database(natural_table(table, unmentioned, stored)).select(new.columns)
         del found
-        final[table] = new if kept is None else pl.concat([kept, new], how="vertical", rechunk=False)
+        final[table] = (
+            new if kept is None else pl.concat([kept, new], how="vertical", rechunk=False)
+        )
     return final

@@ -48,19 +48,16 @@ def _with_ids(frame: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def database_rows(final: dict[str, pl.DataFrame], stored: Frames) -> dict[str, pl.DataFrame]:
-    """Each table as the database holds it: ids for rows and for every reference."""
-    with_ids = {table: _with_ids(final[table], getattr(stored, table)) for table in TABLE_ORDER}
-    rows: dict[str, pl.DataFrame] = {}
-    for table in TABLE_ORDER:
-        frame = with_ids[table]
-        for column, target in REFERENCES.get(table, {}).items():
-            found = positions(frame, with_ids[target], [column], [FORMATS[target].key[0]])
-            ids = with_ids[target].get_column(ID).gather(found)
-            frame = frame.with_columns(ids.alias(ID_COLUMNS[(table, column)]))
-        schema = FRAME_SCHEMAS[table]
-        rows[table] = frame.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
-    return rows
+def database_rows(table: str, with_ids: dict[str, pl.DataFrame], stored: Frames) -> pl.DataFrame:
+    """One table as the database holds it: ids for its rows and for every reference.
+    `with_ids` is every table with its row ids (`_with_ids`)."""
+    frame = with_ids[table]
+    for column, target in REFERENCES.get(table, {}).items():
+        found = positions(frame, with_ids[target], [column], [FORMATS[target].key[0]])
+        ids = with_ids[target].get_column(ID).gather(found)
+        frame = frame.with_columns(ids.alias(ID_COLUMNS[(table, column)]))
+    schema = FRAME_SCHEMAS[table]
+    return frame.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
 
 
 def diff(table: str, new: pl.DataFrame, old: pl.DataFrame) -> TableChanges:
@@ -88,10 +85,11 @@ def diff(table: str, new: pl.DataFrame, old: pl.DataFrame) -> TableChanges:
 def plan(
     final: dict[str, pl.DataFrame], stored: Frames, tables: list[str]
 ) -> dict[str, TableChanges]:
-    """The changes to each table the import was given, parents first."""
-    rows = database_rows(final, stored)
+    """The changes to each table the import was given, parents first. One table's rows
+    are made and compared at a time, so only one table is held twice over."""
+    with_ids = {table: _with_ids(final[table], getattr(stored, table)) for table in TABLE_ORDER}
     return {
-        table: diff(table, rows[table], getattr(stored, table))
+        table: diff(table, database_rows(table, with_ids, stored), getattr(stored, table))
         for table in TABLE_ORDER
         if table in tables
     }
