@@ -10,6 +10,7 @@ import polars as pl
 
 from cfmonitor.data.intervals import overlapping
 from cfmonitor.importing.contract import DATE_RANGES, FORMATS, REF, REFERENCES
+from cfmonitor.importing.matching import positions
 from cfmonitor.importing.merging import UPDATE
 from cfmonitor.importing.natural import ID
 from cfmonitor.importing.problems import ERROR, WARNING, combine, problem_rows
@@ -113,11 +114,13 @@ def unknown_references(final: dict[str, pl.DataFrame]) -> pl.DataFrame:
     for table, references in REFERENCES.items():
         for column, target in references.items():
             target_key = FORMATS[target].key[0]
-            known = final[target].select(pl.col(target_key).alias(column))
-            missing = final[table].join(known, on=column, how="anti")
-            missing = missing.filter(pl.col(column).is_not_null())
+            # By a hash of the reference (an anti-join on text copied millions of keys).
+            found = positions(final[table], final[target], [column], [target_key])
+            missing = final[table].filter(found.is_null() & pl.col(column).is_not_null())
+            del found
             if missing.height == 0:
                 continue
+            known = final[target].select(pl.col(target_key).alias(column))
             hints = known.select(
                 pl.col(column).alias("_hint"), pl.col(column).str.to_lowercase().alias("_f")
             ).unique(subset="_f", keep="first")
@@ -175,8 +178,11 @@ def ends_before_start(final: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 def double_allocations(allocations: pl.DataFrame) -> pl.DataFrame:
     """One case allocated to one worker twice over the same days (half-open ranges)."""
+    # Only a (case, worker) pair that occurs more than once can overlap: found by a hash
+    # (a collision only adds a candidate), so the exact sort on text runs on those alone.
+    pair = pl.struct("case_ref", "staff_ref").hash().is_duplicated()
     rows = overlapping(
-        allocations, ["case_ref", "staff_ref"], ROW, carry=[ROW, "start_date"]
+        allocations.filter(pair), ["case_ref", "staff_ref"], ROW, carry=[ROW, "start_date"]
     ).filter(pl.col(FILE).is_not_null())
     other = (
         pl.when(pl.col("_previous_row").is_not_null())

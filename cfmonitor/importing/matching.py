@@ -26,10 +26,15 @@ def _key_hash(frame: pl.DataFrame, key: Sequence[str]) -> pl.Series:
 def _exact(
     left: pl.DataFrame, right: pl.DataFrame, left_on: Sequence[str], right_on: Sequence[str]
 ) -> pl.Series:
-    """The plain join (for the few rows a hash cannot settle)."""
-    renamed = right.select(
-        *(pl.col(theirs).alias(mine) for mine, theirs in zip(left_on, right_on, strict=True))
-    ).with_row_index(_POSITION)
+    """The plain join (for the rows a hash cannot settle); a key `right` holds twice (a
+    file's duplicate, reported as such) matches its first row."""
+    renamed = (
+        right.select(
+            *(pl.col(theirs).alias(mine) for mine, theirs in zip(left_on, right_on, strict=True))
+        )
+        .with_row_index(_POSITION)
+        .unique(subset=list(left_on), keep="first", maintain_order=True)
+    )
     return (
         left.select(left_on)
         .join(renamed, on=list(left_on), how="left", maintain_order="left")
@@ -44,7 +49,7 @@ def positions(
     right_on: Sequence[str] | None = None,
 ) -> pl.Series:
     """For each row of `left`, the position of the `right` row with the same key (null
-    when there is none). `right`'s keys must be unique (a stored table's are)."""
+    when there is none; the first, should `right` hold a key twice)."""
     right_on = list(right_on or left_on)
     left_on = list(left_on)
     if left.height == 0 or right.height == 0:
