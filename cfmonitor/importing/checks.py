@@ -18,6 +18,8 @@ from cfmonitor.importing.reading import FILE, ROW
 from cfmonitor.policy import Policy
 
 DATABASE = "(database)"
+HASH_ROWS = 500_000
+"""Rows whose folded keys are made and hashed at once (bounds the copies of the keys)."""
 _FOLD = "_fold"
 
 
@@ -37,10 +39,14 @@ def duplicate_keys(table: str, frame: pl.DataFrame, raw_prefix: str) -> pl.DataF
     key = list(FORMATS[table].key)
     folded = [_FOLD + name for name in key]
     # Repeated keys by hash first (light on memory; a collision only adds a candidate,
-    # the grouping below is exact), then copy just those rows.
+    # the grouping below is exact), then copy just those rows. The folded keys are
+    # hashed a slice at a time, so millions of them are never held in lower case at once.
+    hashed = pl.concat(
+        frame.slice(offset, HASH_ROWS).select(pl.struct(_folded(table, key)).hash()).to_series()
+        for offset in range(0, max(frame.height, 1), HASH_ROWS)
+    )
     repeated = frame.select(
-        pl.all_horizontal(pl.col(name).is_not_null() for name in key)
-        & pl.struct(_folded(table, key)).hash().is_duplicated()
+        pl.all_horizontal(pl.col(name).is_not_null() for name in key) & hashed.is_duplicated()
     ).to_series()
     rows = frame.filter(repeated).with_columns(_folded(table, key)).sort(ROW)
     raw = pl.coalesce(raw_prefix + key[0], key[0])
@@ -89,13 +95,15 @@ def clashes_with_database(
     if mode != UPDATE or len(key) != 1:
         return pl.DataFrame()
     (name,) = key
-    stored = existing.select(
-        pl.col(name).alias("_stored"), pl.col(name).str.to_lowercase().alias("_f")
-    )
     rows = final.filter(pl.col(FILE).is_not_null() & pl.col(ID).is_null())
-    rows = rows.with_columns(pl.col(name).str.to_lowercase().alias("_f")).join(
-        stored, on="_f", how="inner"
+    if rows.height == 0:  # no new key: nothing to compare (and no stored key folded)
+        return pl.DataFrame()
+    rows = rows.with_columns(pl.col(name).str.to_lowercase().alias("_f"))
+    folded = pl.col(name).str.to_lowercase()
+    stored = existing.filter(folded.is_in(rows.get_column("_f").implode())).select(
+        pl.col(name).alias("_stored"), folded.alias("_f")
     )
+    rows = rows.join(stored, on="_f", how="inner")
     return problem_rows(
         rows,
         severity=ERROR,
