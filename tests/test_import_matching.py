@@ -38,10 +38,7 @@ def test_a_null_key_matches_nothing_not_even_a_stored_null() -> None:
     assert positions(rows, stored(), ["ref", "start"]).to_list() == [None]
 
 
-@pytest.mark.parametrize("slice_rows", [2, 500_000])
-def test_colliding_hashes_never_make_a_false_match(
-    monkeypatch: pytest.MonkeyPatch, slice_rows: int
-) -> None:
+def test_colliding_hashes_never_make_a_false_match(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every key hashing alike: the stored side then has one hash many times, so the
     match is made exactly; with a single stored row, the value check catches it."""
 
@@ -51,7 +48,6 @@ def test_colliding_hashes_never_make_a_false_match(
         return frame.select(hashed).to_series()
 
     monkeypatch.setattr(matching, "_key_hash", collide)
-    monkeypatch.setattr(matching, "CHECK_ROWS", slice_rows)
     assert positions(file_rows(), stored(), ["ref", "start"]).to_list() == [1, None, None, 0, None]
     only_c1 = stored().head(1)
     assert positions(file_rows(), only_c1, ["ref", "start"]).to_list() == [

@@ -14,8 +14,6 @@ import polars as pl
 
 _KEY = "_key_hash"
 _POSITION = "_position"
-CHECK_ROWS = 500_000
-"""Matched pairs whose keys are compared at once."""
 
 
 def _key_hash(frame: pl.DataFrame, key: Sequence[str]) -> pl.Series:
@@ -66,36 +64,18 @@ def positions(
     except pl.exceptions.ComputeError:  # two different stored keys share a hash
         return _exact(left, right, left_on, right_on)
     del right_hash
-    wrong = _differing(left, right, left_on, right_on, found)
-    if wrong.len() == 0:
+    matched = found.is_not_null()
+    at = found.drop_nulls()
+    same = pl.repeat(True, at.len(), dtype=pl.Boolean, eager=True)
+    for mine, theirs in zip(left_on, right_on, strict=True):
+        # One column at a time: only it is gathered, and freed before the next.
+        same = same & (left.get_column(mine).filter(matched) == right.get_column(theirs).gather(at))
+    if same.all():
         return found
     # A hash collision: the left key is new but hashes like a stored one. Settle exactly.
+    wrong = matched.arg_true().filter(~same)
     exact = _exact(left[wrong], right, left_on, right_on)
     return found.scatter(wrong, exact)
-
-
-def _differing(
-    left: pl.DataFrame,
-    right: pl.DataFrame,
-    left_on: Sequence[str],
-    right_on: Sequence[str],
-    found: pl.Series,
-) -> pl.Series:
-    """The rows of `left` whose found `right` row has a different key (a collision).
-
-    Compared a slice at a time, so the keys gathered for comparing are never millions."""
-    wrong = []
-    for offset in range(0, found.len(), CHECK_ROWS):
-        part = found.slice(offset, CHECK_ROWS)
-        matched = part.is_not_null()
-        at = part.drop_nulls()
-        same = pl.repeat(True, at.len(), dtype=pl.Boolean, eager=True)
-        for mine, theirs in zip(left_on, right_on, strict=True):
-            mine_values = left.get_column(mine).slice(offset, CHECK_ROWS).filter(matched)
-            same = same & (mine_values == right.get_column(theirs).gather(at))
-        if not same.all():
-            wrong.append(matched.arg_true().filter(~same) + offset)
-    return pl.concat(wrong) if wrong else pl.Series(dtype=pl.UInt32)
 
 
 def taken(count: int, found: pl.Series) -> pl.Series:

@@ -91,9 +91,8 @@ def merge(
             # reopen them. The stored values for the columns a file does not have.
             matched = natural_table(table, old.select(pl.all().gather(found)), stored)
             new = new.with_columns(matched.get_column(name) for name in absent)
-        # Put in front, in place: selecting the columns again copied the text of millions
-        # of rows (`new` already has them in file order).
-        new.insert_column(0, old.get_column(ID).gather(found))
+        new = new.with_columns(old.get_column(ID).gather(found))
+        new = new.select(ID, *file_format.names, FILE, ROW)
         kept: pl.DataFrame | None = None
         if mode == UPDATE and old.height:
             # The rows the file does not mention: those no file row matched (stored keys

@@ -52,13 +52,12 @@ def database_rows(table: str, with_ids: dict[str, pl.DataFrame], stored: Frames)
     """One table as the database holds it: ids for its rows and for every reference.
     `with_ids` is every table with its row ids (`_with_ids`)."""
     frame = with_ids[table]
-    columns = {name: frame.get_column(name) for name in frame.columns}
     for column, target in REFERENCES.get(table, {}).items():
         found = positions(frame, with_ids[target], [column], [FORMATS[target].key[0]])
         ids = with_ids[target].get_column(ID).gather(found)
-        columns[ID_COLUMNS[(table, column)]] = ids.alias(ID_COLUMNS[(table, column)])
-    # A frame of the columns as they are (`with_columns` then `select` copied the text).
-    return pl.DataFrame([columns[name].cast(dtype) for name, dtype in FRAME_SCHEMAS[table].items()])
+        frame = frame.with_columns(ids.alias(ID_COLUMNS[(table, column)]))
+    schema = FRAME_SCHEMAS[table]
+    return frame.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
 
 
 def diff(table: str, new: pl.DataFrame, old: pl.DataFrame) -> TableChanges:
