@@ -10,6 +10,7 @@ import polars as pl
 
 from cfmonitor.data.intervals import overlapping
 from cfmonitor.importing.contract import DATE_RANGES, FORMATS, REF, REFERENCES
+from cfmonitor.importing.matching import positions
 from cfmonitor.importing.merging import UPDATE
 from cfmonitor.importing.natural import ID
 from cfmonitor.importing.problems import ERROR, WARNING, combine, problem_rows
@@ -17,6 +18,8 @@ from cfmonitor.importing.reading import FILE, ROW
 from cfmonitor.policy import Policy
 
 DATABASE = "(database)"
+HASH_ROWS = 500_000
+"""Rows whose folded keys are made and hashed at once (bounds the copies of the keys)."""
 _FOLD = "_fold"
 
 
@@ -36,10 +39,14 @@ def duplicate_keys(table: str, frame: pl.DataFrame, raw_prefix: str) -> pl.DataF
     key = list(FORMATS[table].key)
     folded = [_FOLD + name for name in key]
     # Repeated keys by hash first (light on memory; a collision only adds a candidate,
-    # the grouping below is exact), then copy just those rows.
+    # the grouping below is exact), then copy just those rows. The folded keys are
+    # hashed a slice at a time, so millions of them are never held in lower case at once.
+    hashed = pl.concat(
+        frame.slice(offset, HASH_ROWS).select(pl.struct(_folded(table, key)).hash()).to_series()
+        for offset in range(0, max(frame.height, 1), HASH_ROWS)
+    )
     repeated = frame.select(
-        pl.all_horizontal(pl.col(name).is_not_null() for name in key)
-        & pl.struct(_folded(table, key)).hash().is_duplicated()
+        pl.all_horizontal(pl.col(name).is_not_null() for name in key) & hashed.is_duplicated()
     ).to_series()
     rows = frame.filter(repeated).with_columns(_folded(table, key)).sort(ROW)
     raw = pl.coalesce(raw_prefix + key[0], key[0])
@@ -88,13 +95,15 @@ def clashes_with_database(
     if mode != UPDATE or len(key) != 1:
         return pl.DataFrame()
     (name,) = key
-    stored = existing.select(
-        pl.col(name).alias("_stored"), pl.col(name).str.to_lowercase().alias("_f")
-    )
     rows = final.filter(pl.col(FILE).is_not_null() & pl.col(ID).is_null())
-    rows = rows.with_columns(pl.col(name).str.to_lowercase().alias("_f")).join(
-        stored, on="_f", how="inner"
+    if rows.height == 0:  # no new key: nothing to compare (and no stored key folded)
+        return pl.DataFrame()
+    rows = rows.with_columns(pl.col(name).str.to_lowercase().alias("_f"))
+    folded = pl.col(name).str.to_lowercase()
+    stored = existing.filter(folded.is_in(rows.get_column("_f").implode())).select(
+        pl.col(name).alias("_stored"), folded.alias("_f")
     )
+    rows = rows.join(stored, on="_f", how="inner")
     return problem_rows(
         rows,
         severity=ERROR,
@@ -113,11 +122,13 @@ def unknown_references(final: dict[str, pl.DataFrame]) -> pl.DataFrame:
     for table, references in REFERENCES.items():
         for column, target in references.items():
             target_key = FORMATS[target].key[0]
-            known = final[target].select(pl.col(target_key).alias(column))
-            missing = final[table].join(known, on=column, how="anti")
-            missing = missing.filter(pl.col(column).is_not_null())
+            # By a hash of the reference (an anti-join on text copied millions of keys).
+            found = positions(final[table], final[target], [column], [target_key])
+            missing = final[table].filter(found.is_null() & pl.col(column).is_not_null())
+            del found
             if missing.height == 0:
                 continue
+            known = final[target].select(pl.col(target_key).alias(column))
             hints = known.select(
                 pl.col(column).alias("_hint"), pl.col(column).str.to_lowercase().alias("_f")
             ).unique(subset="_f", keep="first")
@@ -175,8 +186,11 @@ def ends_before_start(final: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 def double_allocations(allocations: pl.DataFrame) -> pl.DataFrame:
     """One case allocated to one worker twice over the same days (half-open ranges)."""
+    # Only a (case, worker) pair that occurs more than once can overlap: found by a hash
+    # (a collision only adds a candidate), so the exact sort on text runs on those alone.
+    pair = pl.struct("case_ref", "staff_ref").hash().is_duplicated()
     rows = overlapping(
-        allocations, ["case_ref", "staff_ref"], ROW, carry=[ROW, "start_date"]
+        allocations.filter(pair), ["case_ref", "staff_ref"], ROW, carry=[ROW, "start_date"]
     ).filter(pl.col(FILE).is_not_null())
     other = (
         pl.when(pl.col("_previous_row").is_not_null())

@@ -26,23 +26,36 @@ def _named(frame: pl.DataFrame, id_column: str, names: pl.DataFrame) -> pl.Serie
     )
 
 
+def natural_table(table: str, frame: pl.DataFrame, stored: Frames) -> pl.DataFrame:
+    """`frame` (some of `stored`'s rows of `table`) in file format, keeping the row `id`.
+
+    The references are looked up in `stored`, so an import can turn into text only the
+    rows it needs as text (those no file mentions), not millions it only compares.
+    """
+    lookups = {
+        "team_id": _lookup(stored.teams, "team_id", "name", "team"),
+        "worker_id": _lookup(stored.workers, "worker_id", "staff_ref", "staff_ref"),
+        "case_id": _lookup(stored.cases, "case_id", "case_ref", "case_ref"),
+    }
+    wanted = {
+        "workers": ["team_id"],
+        "reductions": ["worker_id"],
+        "cases": ["team_id"],
+        "allocations": ["case_id", "worker_id"],
+    }.get(table, [])
+    named = frame.with_columns(_named(frame, column, lookups[column]) for column in wanted)
+    return named.select(ID, *FORMATS[table].names)
+
+
+def _lookup(frame: pl.DataFrame, id_column: str, key: str, name: str) -> pl.DataFrame:
+    """(id as `id_column`, natural key as `name`): what a reference is looked up in."""
+    return frame.select(pl.col(ID).alias(id_column), pl.col(key).alias(name))
+
+
 def to_natural(frames: Frames) -> dict[str, pl.DataFrame]:
     """Each table in file format (natural keys, typed dates), keeping the row `id`."""
-    team_names = frames.teams.select(pl.col(ID).alias("team_id"), pl.col("name").alias("team"))
-    staff = frames.workers.select(pl.col(ID).alias("worker_id"), "staff_ref")
-    case_refs = frames.cases.select(pl.col(ID).alias("case_id"), "case_ref")
-    named = {
-        "teams": frames.teams,
-        "workers": frames.workers.with_columns(_named(frames.workers, "team_id", team_names)),
-        "reductions": frames.reductions.with_columns(_named(frames.reductions, "worker_id", staff)),
-        "cases": frames.cases.with_columns(_named(frames.cases, "team_id", team_names)),
-        "allocations": frames.allocations.with_columns(
-            _named(frames.allocations, "case_id", case_refs),
-            _named(frames.allocations, "worker_id", staff),
-        ),
-    }
     # The store reads every table ORDER BY id already: no sort (a sort copies the table).
-    return {table: named[table].select(ID, *FORMATS[table].names) for table in TABLE_ORDER}
+    return {table: natural_table(table, getattr(frames, table), frames) for table in TABLE_ORDER}
 
 
 def empty_natural() -> dict[str, pl.DataFrame]:

@@ -14,6 +14,7 @@ import polars as pl
 from cfmonitor.data.contract import FRAME_SCHEMAS
 from cfmonitor.data.store import Frames
 from cfmonitor.importing.contract import FORMATS, ID_COLUMNS, REFERENCES, TABLE_ORDER
+from cfmonitor.importing.matching import positions
 from cfmonitor.importing.natural import ID
 
 
@@ -47,22 +48,16 @@ def _with_ids(frame: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def database_rows(final: dict[str, pl.DataFrame], stored: Frames) -> dict[str, pl.DataFrame]:
-    """Each table as the database holds it: ids for rows and for every reference."""
-    with_ids = {table: _with_ids(final[table], getattr(stored, table)) for table in TABLE_ORDER}
-    rows: dict[str, pl.DataFrame] = {}
-    for table in TABLE_ORDER:
-        frame = with_ids[table]
-        for column, target in REFERENCES.get(table, {}).items():
-            key = FORMATS[target].key[0]
-            lookup = with_ids[target].select(
-                pl.col(key).alias(column), pl.col(ID).alias(ID_COLUMNS[(table, column)])
-            )
-            ids = frame.select(column).join(lookup, on=column, how="left", maintain_order="left")
-            frame = frame.with_columns(ids.get_column(ID_COLUMNS[(table, column)]))
-        schema = FRAME_SCHEMAS[table]
-        rows[table] = frame.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
-    return rows
+def database_rows(table: str, with_ids: dict[str, pl.DataFrame], stored: Frames) -> pl.DataFrame:
+    """One table as the database holds it: ids for its rows and for every reference.
+    `with_ids` is every table with its row ids (`_with_ids`)."""
+    frame = with_ids[table]
+    for column, target in REFERENCES.get(table, {}).items():
+        found = positions(frame, with_ids[target], [column], [FORMATS[target].key[0]])
+        ids = with_ids[target].get_column(ID).gather(found)
+        frame = frame.with_columns(ids.alias(ID_COLUMNS[(table, column)]))
+    schema = FRAME_SCHEMAS[table]
+    return frame.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
 
 
 def diff(table: str, new: pl.DataFrame, old: pl.DataFrame) -> TableChanges:
@@ -90,10 +85,11 @@ def diff(table: str, new: pl.DataFrame, old: pl.DataFrame) -> TableChanges:
 def plan(
     final: dict[str, pl.DataFrame], stored: Frames, tables: list[str]
 ) -> dict[str, TableChanges]:
-    """The changes to each table the import was given, parents first."""
-    rows = database_rows(final, stored)
+    """The changes to each table the import was given, parents first. One table's rows
+    are made and compared at a time, so only one table is held twice over."""
+    with_ids = {table: _with_ids(final[table], getattr(stored, table)) for table in TABLE_ORDER}
     return {
-        table: diff(table, rows[table], getattr(stored, table))
+        table: diff(table, database_rows(table, with_ids, stored), getattr(stored, table))
         for table in TABLE_ORDER
         if table in tables
     }

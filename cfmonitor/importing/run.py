@@ -17,7 +17,6 @@ from cfmonitor.importing.casting import RAW_PREFIX, cast_table
 from cfmonitor.importing.checks import check_state
 from cfmonitor.importing.contract import FORMATS, TABLE_ORDER
 from cfmonitor.importing.merging import REPLACE, UPDATE, merge
-from cfmonitor.importing.natural import to_natural
 from cfmonitor.importing.planning import TableChanges, plan
 from cfmonitor.importing.problems import ImportProblems, combine, has_errors
 from cfmonitor.importing.provenance import Provenance
@@ -150,9 +149,11 @@ def _prepare(
         typed[table] = frame
         problems.append(found)
     step("Checking")
-    existing = to_natural(stored)
-    final = merge(existing, typed, chosen_mode, present)
+    final = merge(stored, typed, chosen_mode, present)
+    # The stored tables as they are: the checks compare the files' keys with theirs.
+    existing = {table: getattr(stored, table) for table in TABLE_ORDER}
     problems.append(check_state(final, typed, existing, chosen_mode, policy, RAW_PREFIX))
+    del existing
     found = combine(problems)
     if has_errors(found):
         raise ImportProblems(found)
