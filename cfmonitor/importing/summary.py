@@ -43,7 +43,7 @@ def print_outcome(outcome: ImportOutcome, db_label: str, console: Console) -> No
     if result.backup is not None:
         console.print(Text(f"Backup of the database as it was: {visible(result.backup)}"))
     verb = "Created" if result.created else "Updated"
-    console.print(Text(f"{verb} {visible(db_label)}; integrity_check: ok."))
+    console.print(Text(f"{verb} {visible(db_label)}; {result.checked}."))
     print_recorded(result.recorded, result.upgraded_from, db_label, console)
     if result.wal:
         console.print(

@@ -53,6 +53,9 @@ class WriteResult:
     """The schema version the file had before this import upgraded it (None: no upgrade)."""
     recorded: Provenance | None = None
     """What the `imports` row says (None when nothing was written)."""
+    checked: str = "integrity_check: ok"
+    """What was checked before the commit, as the summary says it (SQLite's own check, or
+    the PostgreSQL server's keys and references)."""
 
 
 def connect(path: Path) -> sqlite3.Connection:

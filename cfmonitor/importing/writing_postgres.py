@@ -163,7 +163,13 @@ class PostgresTarget:
                     connection.cursor().execute("ROLLBACK")
             with contextlib.suppress(Exception):
                 connection.close()
-        return WriteResult(backup=None, created=create, wal=False, recorded=provenance)
+        return WriteResult(
+            backup=None,
+            created=create,
+            wal=False,
+            recorded=provenance,
+            checked="keys and references checked by the server",
+        )
 
 
 def _explain(location: PostgresLocation, error: BaseException) -> ImportWriteError:
