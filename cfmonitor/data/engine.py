@@ -165,12 +165,17 @@ def default_range(as_of: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _add_weeks_over(snapshot: Snapshot, session: ReadSession) -> Snapshot:
-    """The snapshot with weeks over and sustained: the history is read (the rest of it,
-    in the session's transaction) only when somebody is over."""
+    """The snapshot with weeks over and sustained: the history is read (in the session's
+    transaction) only when somebody is over, and from SQLite only the year or so that
+    weeks over looks back over (`ReadSession.since`)."""
     from cfmonitor.data.sustained import add_history
 
     anyone_over = (snapshot.workers.get_column("status") == STATUS_OVER).any()
-    return add_history(snapshot, session.load_history() if anyone_over else None)
+    if not anyone_over:
+        return add_history(snapshot, None)
+    if isinstance(session, ReadSession):
+        return add_history(snapshot, session.since)
+    return add_history(snapshot, session.load_history())
 
 
 class Caseloads:

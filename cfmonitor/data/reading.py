@@ -65,6 +65,16 @@ def _where(table: str, day: dt.date | None, *, rest: bool = False) -> str | None
     return f"({condition}) IS NOT 1" if rest else condition
 
 
+WINDOW_ROWS = {
+    # Rows the day's condition did not choose that can still count on a date from
+    # `{since}` (exclusive of ends on or before it) up to the day: ended after `since`.
+    "allocations": "start_date <= '{day}' AND end_date > '{since}' AND end_date <= '{until}'",
+    "cases": "opened_on <= '{day}' AND closed_on > '{since}' AND closed_on <= '{until}'",
+}
+"""A band of the rest of the history, by end date: what weeks over looks back over.
+Bands for successive `since` dates are disjoint (`until` is the last band's `since`)."""
+
+
 def _select(table: str, columns: Sequence[str], where: str | None) -> str:
     sql = f"SELECT {', '.join(columns)} FROM {table}"
     return sql + (f" WHERE {where}" if where else "") + " ORDER BY id"
@@ -210,6 +220,10 @@ class ReadSession:
     before and after and the load is made again if it changed.
     """
 
+    _window: Frames | None = None
+    """The day's rows and the bands read so far (`since`), from `_window_since` on."""
+    _window_since: dt.date | None = None
+
     def __init__(self, path: Path, *, is_demo: bool = False) -> None:
         self.path = path
         self.connection, source = open_transaction(path)
@@ -314,6 +328,39 @@ class ReadSession:
         self._check_unchanged()
         self._history = Frames(source=self.source, **frames)
         return self._history
+
+    def since(self, since: dt.date) -> Frames:
+        """After `load_day`: the day's rows and every other row of the big tables that
+        can count on a date from `since` to the day (in `HISTORY_COLUMNS`), so weeks over
+        reads the year it looks back over, not the whole history. Asked again for an
+        earlier date, it reads only the band between; without a day, the whole history."""
+        if self._history is not None:
+            return self._history
+        day, day_frames = self._day, self._day_frames
+        if day is None or day_frames is None:
+            return self.load_history()
+        if self._window is not None and self._window_since is not None:
+            if since >= self._window_since:
+                return self._window
+            base, until = self._window, self._window_since
+        else:
+            base, until = day_frames, day
+        frames = {table: getattr(base, table) for table in TABLE_NAMES}
+        for table, columns in HISTORY_COLUMNS.items():
+            band = WINDOW_ROWS[table].format(
+                day=day.isoformat(), since=since.isoformat(), until=until.isoformat()
+            )
+            where = f"{_where(table, day, rest=True)} AND {band}"
+            rows = self._read_table(table, where=where, columns=columns)
+            have = frames[table].select(columns)
+            # The day's load already holds a few ended rows (a waiting case's last
+            # allocation, a closed case a loaded allocation names): keep each row once.
+            rows = rows.join(have.select("id"), on="id", how="anti")
+            frames[table] = pl.concat([have, rows]).sort("id")
+        self._check_unchanged()
+        self._window = Frames(source=self.source, **frames)
+        self._window_since = since
+        return self._window
 
     def _with_waiting_history(self, frames: dict[str, pl.DataFrame], day: dt.date) -> pl.DataFrame:
         """Add the ended allocations of the cases open on `day` with nobody in post allocated:
