@@ -166,16 +166,15 @@ def default_range(as_of: dt.date) -> tuple[dt.date, dt.date]:
 
 def _add_weeks_over(snapshot: Snapshot, session: ReadSession) -> Snapshot:
     """The snapshot with weeks over and sustained: the history is read (in the session's
-    transaction) only when somebody is over, and from SQLite only the year or so that
-    weeks over looks back over (`ReadSession.since`)."""
+    transaction) only when somebody is over, and then only the over workers' history
+    (`ReadSession.for_workers`)."""
     from cfmonitor.data.sustained import add_history
 
     anyone_over = (snapshot.workers.get_column("status") == STATUS_OVER).any()
     if not anyone_over:
         return add_history(snapshot, None)
-    if isinstance(session, ReadSession):
-        return add_history(snapshot, session.since)
-    return add_history(snapshot, session.load_history())
+    over = snapshot.workers.filter(pl.col("status") == STATUS_OVER).get_column("worker_id")
+    return add_history(snapshot, session.for_workers(over))
 
 
 class Caseloads:

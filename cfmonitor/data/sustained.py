@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 
 import polars as pl
 
@@ -18,15 +17,6 @@ from cfmonitor.data.rules import STATUS_OVER
 from cfmonitor.data.store import Frames
 from cfmonitor.data.weekly import over_at
 from cfmonitor.policy import Policy
-
-History = Frames | Callable[[dt.date], Frames]
-"""The history weeks over reads: the whole of it, or a function giving (at least) every
-row that matters to the dates from a given day up to the snapshot's (`ReadSession.since`),
-so a day's report reads only the window it looks back over."""
-
-
-def _frames(history: History, since: dt.date) -> Frames:
-    return history if isinstance(history, Frames) else history(since)
 
 
 def lookback(targets: pl.Series, weeks: int) -> pl.Series:
@@ -67,7 +57,7 @@ def _runs(over: pl.DataFrame) -> pl.DataFrame:
 
 
 def weeks_over_runs(
-    history: History,
+    frames: Frames,
     policy: Policy,
     over: pl.DataFrame,
     points: pl.Series,
@@ -80,7 +70,7 @@ def weeks_over_runs(
     back, only for those workers, until every run is broken (or nobody was in post).
     """
     runs = _runs(over).filter(pl.col("date").is_in(targets.implode()))
-    earliest = _frames(history, points.min()).workers.get_column("start_date").min()
+    earliest = frames.workers.get_column("start_date").min()
     carry_from = (pl.col("run_from") - pl.duration(weeks=1)).alias("carry_from")
     runs = runs.with_columns(carry_from)
     pending = runs.filter(
@@ -89,7 +79,7 @@ def weeks_over_runs(
     if pending.is_empty():
         return runs.drop("run_from", "carry_from")
     # Few runs get this far, and those that do tend to be long: look a year back at once.
-    carried = weeks_over_at(history, policy, pending.unique(), max(weeks * 4, 52)).rename(
+    carried = weeks_over_at(frames, policy, pending.unique(), max(weeks * 4, 52)).rename(
         {"date": "carry_from", "weeks_over": "carried"}
     )
     return (
@@ -100,21 +90,21 @@ def weeks_over_runs(
 
 
 def weeks_over_at(
-    history: History, policy: Policy, pairs: pl.DataFrame, weeks: int | None = None
+    frames: Frames, policy: Policy, pairs: pl.DataFrame, weeks: int | None = None
 ) -> pl.DataFrame:
     """`weeks_over` for (worker_id, date) pairs: consecutive weekly points over, to date.
 
-    `history` holds the whole history, or reads the rows from a day on (`History`).
-    Pairs whose worker is not over on the date are left out (their `weeks_over` is 0).
+    `frames` holds the history of (at least) the pairs' workers: every allocation of
+    theirs, the cases those name, and every worker and reduction. Pairs whose worker is
+    not over on the date are left out (their `weeks_over` is 0).
     """
     weeks = weeks or max(policy.sustained_weeks, 4)
     if pairs.is_empty():
         return pl.DataFrame(schema={"worker_id": pl.Int64, "date": pl.Date, "weeks_over": pl.Int64})
     targets = pairs.get_column("date").unique().sort()
     points = lookback(targets, weeks)
-    frames = _frames(history, points.min())
     over = over_at(frames, policy, points, pairs.get_column("worker_id").unique())
-    result = weeks_over_runs(history, policy, over, points, targets, weeks)
+    result = weeks_over_runs(frames, policy, over, points, targets, weeks)
     return result.join(
         pairs.select("worker_id", "date"), on=["worker_id", "date"], how="semi"
     ).select("worker_id", "date", "weeks_over")
@@ -124,11 +114,11 @@ def _sustained_counts(workers: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     return workers.group_by(keys).agg(pl.col("sustained").sum().cast(pl.Int64).alias("sustained"))
 
 
-def add_history(snapshot: Snapshot, frames: History | None) -> Snapshot:
+def add_history(snapshot: Snapshot, frames: Frames | None) -> Snapshot:
     """The snapshot with `weeks_over` and `sustained` on workers, and a `sustained` count
     on teams, service areas and the organisation. `frames` holds the whole history
-    (`load_history`) or reads it from a day on (`History`); it may be None when nobody
-    is over."""
+    (`load_history`), or at least the over workers' (`ReadSession.for_workers`); it may
+    be None when nobody is over."""
     policy = snapshot.policy
     over = snapshot.workers.filter(pl.col("status") == STATUS_OVER).select(
         "worker_id", pl.lit(snapshot.as_of, dtype=pl.Date).alias("date")
