@@ -86,6 +86,7 @@ def test_a_load_reads_each_row_once_in_one_transaction(demo_path: Path, monkeypa
         return read(connection, query, schema)
 
     monkeypatch.setattr(reading, "_read_with_sqlite", counting)
+    monkeypatch.setattr(reading, "SMALL_DATABASE_BYTES", 2**62)  # every read through sqlite3
     engine = Caseloads(DatabaseChoice(demo_path, is_demo=True), Policy())
     snapshot = engine.snapshot(TODAY)
     opened = engine._reading
