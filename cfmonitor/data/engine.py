@@ -32,17 +32,8 @@ from cfmonitor.data.caseload import (
     Snapshot,
     compute_snapshot,
 )
-from cfmonitor.data.comparison import Comparison, compare, compare_scenario, proposal
 from cfmonitor.data.contract import SCHEMA_VERSION
 from cfmonitor.data.freshness import DataAge, LastImport, data_age
-from cfmonitor.data.picker import candidates, if_given
-from cfmonitor.data.questions import (
-    co_workers,
-    family_note,
-    family_siblings,
-    recent_intake,
-    worker_dates,
-)
 from cfmonitor.data.reading import (
     READ_ATTEMPTS,
     ChangedWhileReading,
@@ -59,15 +50,23 @@ from cfmonitor.data.rules import (
     STATUS_UNKNOWN_COHORT,
     STATUSES,
 )
-from cfmonitor.data.scenario import UNALLOCATED, Move, Scenario, ScenarioError
 from cfmonitor.data.store import Frames, Source, StoreError, inspect
 
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Callable, Sequence
 
+    from cfmonitor.data.comparison import Comparison, compare, compare_scenario, proposal
     from cfmonitor.data.direction import Direction
-    from cfmonitor.data.scenario import Directory
+    from cfmonitor.data.picker import candidates, if_given
+    from cfmonitor.data.questions import (
+        co_workers,
+        family_note,
+        family_siblings,
+        recent_intake,
+        worker_dates,
+    )
+    from cfmonitor.data.scenario import UNALLOCATED, Directory, Move, Scenario, ScenarioError
     from cfmonitor.data.series import Trend
     from cfmonitor.locate import DatabaseChoice
     from cfmonitor.policy import Policy
@@ -76,17 +75,32 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 
+_ON_FIRST_USE = {
+    "Direction": "cfmonitor.data.direction",
+    "Trend": "cfmonitor.data.series",
+    **dict.fromkeys(("Comparison", "compare", "compare_scenario", "proposal"), "comparison"),
+    **dict.fromkeys(("candidates", "if_given"), "picker"),
+    **dict.fromkeys(
+        ("co_workers", "family_note", "family_siblings", "recent_intake", "worker_dates"),
+        "questions",
+    ),
+    **dict.fromkeys(("UNALLOCATED", "Move", "Scenario", "ScenarioError"), "scenario"),
+}
+"""Names imported on first use: the series brings NumPy, and a day's report needs
+neither the what-ifs nor the questions the TUI asks (module names under data/)."""
+
+
 def __getattr__(name: str) -> object:
-    """`Direction` and `Trend` on first use: the series module brings NumPy with it."""
-    if name == "Direction":
-        from cfmonitor.data.direction import Direction
+    module = _ON_FIRST_USE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-        return Direction
-    if name == "Trend":
-        from cfmonitor.data.series import Trend
-
-        return Trend
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    found = getattr(
+        importlib.import_module(module if "." in module else f"cfmonitor.data.{module}"), name
+    )
+    globals()[name] = found
+    return found
 
 
 __all__ = [
@@ -340,7 +354,7 @@ class Caseloads:
     def scenario(self, snapshot: Snapshot, moves: Sequence[str] = ()) -> Scenario:
         """A what-if on `snapshot`: the moves (`CASE:STAFF`, `CASE:unallocated`) made in
         memory by the same judgement, never written. A bad move raises ScenarioError."""
-        from cfmonitor.data.scenario import parse_move
+        from cfmonitor.data.scenario import Scenario, parse_move
 
         return Scenario(snapshot, directory=self._directory()).add_all(
             [parse_move(move) for move in moves]
