@@ -187,6 +187,8 @@ def _add_weeks_over(snapshot: Snapshot, session: ReadSession) -> Snapshot:
     anyone_over = (snapshot.workers.get_column("status") == STATUS_OVER).any()
     if not anyone_over:
         return add_history(snapshot, None)
+    if type(session) is not ReadSession:  # PostgreSQL: no temporary table on a read role
+        return add_history(snapshot, session.load_history())
     over = snapshot.workers.filter(pl.col("status") == STATUS_OVER).get_column("worker_id")
     return add_history(snapshot, session.for_workers(over))
 
