@@ -222,8 +222,6 @@ def report(
     redact_names: str | None = None,
 ) -> None:
     """Who is over their threshold? Caseloads by worker and team, without the TUI."""
-    from rich.console import Console
-
     from cfmonitor import report as reports
     from cfmonitor.data.engine import Caseloads
     from cfmonitor.locate import choose_database
@@ -272,8 +270,12 @@ def report(
         click.echo(f"Wrote the {fmt} report to {visible(written)}")
     elif fmt == "xlsx":
         raise reports.ReportError("--format xlsx needs --output FILE.")
-    else:
-        reports.render(chosen, fmt, Console(soft_wrap=fmt != "table", highlight=False))
+    elif fmt == "table":
+        from rich.console import Console
+
+        reports.render(chosen, fmt, Console(soft_wrap=False, highlight=False))
+    else:  # text formats go straight to stdout: Rich is loaded for the table only
+        reports.write_text(chosen, fmt, sys.stdout)
     if fail_on is not None and reports.fails(chosen, fail_on):
         sys.exit(EXIT_PROBLEMS)
 

@@ -11,13 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from dataclasses import fields as fields_of
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import polars as pl
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.table import Table
-from rich.text import Text
 
 from cfmonitor import selection
 from cfmonitor.column_text import json_document
@@ -50,7 +46,11 @@ from cfmonitor.presentation import (
 from cfmonitor.safe_text import visible
 from cfmonitor.scalars import as_date
 
-if TYPE_CHECKING:  # the trend engine (and numpy) are imported only by those who use them
+if TYPE_CHECKING:  # the trend engine, and Rich (the table form only), on first use
+    from rich.console import Console, RenderableType
+    from rich.table import Table
+    from rich.text import Text
+
     from cfmonitor.data.engine import DataAge, Direction, Trend
     from cfmonitor.export import Sheet
 
@@ -323,18 +323,27 @@ def as_markdown(snapshot: Snapshot) -> str:
 
 def _cell(value: object, style: str = "") -> Text:
     """Data for a Rich table cell: literal text that folds rather than being cut off."""
+    from rich.text import Text
+
     return Text(visible(value), style=style, overflow="fold")
 
 
 def status_text(status: str | None) -> Text:
+    from rich.text import Text
+
     return Text(status_label(status), style=STATUS_STYLES.get(status or "", ""))
 
 
 def _right(value: str) -> Text:
+    from rich.text import Text
+
     return Text(value, justify="right")
 
 
 def _headline(snapshot: Snapshot) -> Table:
+    from rich import box
+    from rich.table import Table
+
     row = headline_row(snapshot)
     table = Table(
         title=subject(snapshot), box=box.SIMPLE_HEAD, show_header=False, pad_edge=False,
@@ -359,6 +368,10 @@ def _headline(snapshot: Snapshot) -> Table:
 
 
 def _teams_table(snapshot: Snapshot) -> Table:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title="Teams", box=box.SIMPLE_HEAD, title_justify="left")
     for name in ("Team", "Service area"):
         table.add_column(name, overflow="fold")
@@ -391,6 +404,9 @@ def _teams_table(snapshot: Snapshot) -> Table:
 
 
 def _workers_table(snapshot: Snapshot) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(title="Workers", box=box.SIMPLE_HEAD, title_justify="left")
     for name in ("Staff ref", "Name", "Team", "Cohort"):
         table.add_column(name, overflow="fold")
@@ -420,6 +436,8 @@ def _workers_table(snapshot: Snapshot) -> Table:
 
 def _weeks_over_text(row: dict[str, Any]) -> Text:
     """Weeks over; sustained overload is said in words, not only by style."""
+    from rich.text import Text
+
     if not row["weeks_over"]:
         return _right("")
     label = f"{row['weeks_over']} sustained" if row["sustained"] else str(row["weeks_over"])
@@ -427,6 +445,9 @@ def _weeks_over_text(row: dict[str, Any]) -> Text:
 
 
 def _problems_table(problems: pl.DataFrame) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(title=f"Problems ({problems.height})", box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("Kind")
     table.add_column("Detail", overflow="fold")
@@ -436,6 +457,9 @@ def _problems_table(problems: pl.DataFrame) -> Table:
 
 
 def _unallocated_table(cases: pl.DataFrame) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         title=f"Unallocated cases ({cases.height:,}), longest waiting first",
         box=box.SIMPLE_HEAD,
@@ -460,6 +484,9 @@ def _unallocated_table(cases: pl.DataFrame) -> Table:
 
 
 def as_rich(snapshot: Snapshot) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
     age = snapshot.data_age
     heading = Text(title(snapshot), "bold yellow" if age.stale else "bold")
     if snapshot.source is not None and not snapshot.source.is_demo:
@@ -487,8 +514,13 @@ def render(snapshot: Snapshot, fmt: str, console: Console) -> None:
             console.width = max(console.width, 180)
         console.print(as_rich(snapshot))
         return
+    write_text(snapshot, fmt, console.file)
+
+
+def write_text(snapshot: Snapshot, fmt: str, stream: IO[str]) -> None:
+    """Write the report as CSV, JSON or Markdown to `stream`, ending with a newline."""
     text = {"csv": as_csv, "json": as_json, "markdown": as_markdown}[fmt](snapshot)
-    console.file.write(text if text.endswith("\n") else text + "\n")
+    stream.write(text if text.endswith("\n") else text + "\n")
 
 
 # --- Trend (report --trend) -------------------------------------------------------------
@@ -595,6 +627,9 @@ def trend_heading(trend: Trend, organisation: pl.DataFrame) -> str:
 
 
 def _direction_table(direction: Direction) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         title=f"Direction of travel to {direction.as_of.isoformat()}",
         box=box.SIMPLE_HEAD,
@@ -623,6 +658,9 @@ def _direction_table(direction: Direction) -> Table:
 
 
 def _series_table(organisation: pl.DataFrame, title: str) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("Date", no_wrap=True, min_width=10)
     for name in ("FTE", "Vacancy", "Agency", "Open", "Unalloc.", "Avg", "Over", "Near"):
@@ -645,6 +683,9 @@ def _series_table(organisation: pl.DataFrame, title: str) -> Table:
 
 
 def _sustained_table(workers: pl.DataFrame, day: object) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         title=f"Workers in sustained overload on {day}", box=box.SIMPLE_HEAD, title_justify="left"
     )
@@ -674,6 +715,9 @@ def trend_rich(
 ) -> RenderableType:
     """The organisation's (or one team's) series, the direction of travel, and who is in
     sustained overload at the end of the range. Every figure is also in --format json."""
+    from rich.console import Group
+    from rich.text import Text
+
     organisation, teams, workers = trend_rows(trend, team, only)
     series = organisation
     title = "Organisation"

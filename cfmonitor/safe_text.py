@@ -10,9 +10,11 @@ character with a visible escape such as `\\x1b` or `\\u202e`.
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
-from rich.style import StyleType
-from rich.text import Text
+if TYPE_CHECKING:  # Rich on first use: a JSON report never draws a Rich Text
+    from rich.style import StyleType
+    from rich.text import Text
 
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
@@ -36,4 +38,6 @@ def visible(value: object) -> str:
 
 def safe_text(value: object, style: StyleType = "") -> Text:
     """A Rich `Text` that shows `value` literally: markup is never interpreted."""
+    from rich.text import Text
+
     return Text(visible(value), style=style, no_wrap=True, overflow="ellipsis")

@@ -32,17 +32,8 @@ from cfmonitor.data.caseload import (
     Snapshot,
     compute_snapshot,
 )
-from cfmonitor.data.comparison import Comparison, compare, compare_scenario, proposal
 from cfmonitor.data.contract import SCHEMA_VERSION
 from cfmonitor.data.freshness import DataAge, LastImport, data_age
-from cfmonitor.data.picker import candidates, if_given
-from cfmonitor.data.questions import (
-    co_workers,
-    family_note,
-    family_siblings,
-    recent_intake,
-    worker_dates,
-)
 from cfmonitor.data.reading import (
     READ_ATTEMPTS,
     ChangedWhileReading,
@@ -60,15 +51,23 @@ from cfmonitor.data.rules import (
     STATUSES,
     roll_up,
 )
-from cfmonitor.data.scenario import UNALLOCATED, Move, Scenario, ScenarioError
 from cfmonitor.data.store import Frames, Source, StoreError, inspect
 
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Callable, Sequence
 
+    from cfmonitor.data.comparison import Comparison, compare, compare_scenario, proposal
     from cfmonitor.data.direction import Direction
-    from cfmonitor.data.scenario import Directory
+    from cfmonitor.data.picker import candidates, if_given
+    from cfmonitor.data.questions import (
+        co_workers,
+        family_note,
+        family_siblings,
+        recent_intake,
+        worker_dates,
+    )
+    from cfmonitor.data.scenario import UNALLOCATED, Directory, Move, Scenario, ScenarioError
     from cfmonitor.data.series import Trend
     from cfmonitor.locate import DatabaseChoice
     from cfmonitor.policy import Policy
@@ -77,17 +76,32 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 
+_ON_FIRST_USE = {
+    "Direction": "cfmonitor.data.direction",
+    "Trend": "cfmonitor.data.series",
+    **dict.fromkeys(("Comparison", "compare", "compare_scenario", "proposal"), "comparison"),
+    **dict.fromkeys(("candidates", "if_given"), "picker"),
+    **dict.fromkeys(
+        ("co_workers", "family_note", "family_siblings", "recent_intake", "worker_dates"),
+        "questions",
+    ),
+    **dict.fromkeys(("UNALLOCATED", "Move", "Scenario", "ScenarioError"), "scenario"),
+}
+"""Names imported on first use: the series brings NumPy, and a day's report needs
+neither the what-ifs nor the questions the TUI asks (module names under data/)."""
+
+
 def __getattr__(name: str) -> object:
-    """`Direction` and `Trend` on first use: the series module brings NumPy with it."""
-    if name == "Direction":
-        from cfmonitor.data.direction import Direction
+    module = _ON_FIRST_USE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-        return Direction
-    if name == "Trend":
-        from cfmonitor.data.series import Trend
-
-        return Trend
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    found = getattr(
+        importlib.import_module(module if "." in module else f"cfmonitor.data.{module}"), name
+    )
+    globals()[name] = found
+    return found
 
 
 __all__ = [
@@ -167,12 +181,18 @@ def default_range(as_of: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _add_weeks_over(snapshot: Snapshot, session: ReadSession) -> Snapshot:
-    """The snapshot with weeks over and sustained: the history is read (the rest of it,
-    in the session's transaction) only when somebody is over."""
+    """The snapshot with weeks over and sustained: the history is read (in the session's
+    transaction) only when somebody is over, and then only the over workers' history
+    (`ReadSession.for_workers`)."""
     from cfmonitor.data.sustained import add_history
 
     anyone_over = (snapshot.workers.get_column("status") == STATUS_OVER).any()
-    return add_history(snapshot, session.load_history() if anyone_over else None)
+    if not anyone_over:
+        return add_history(snapshot, None)
+    if type(session) is not ReadSession:  # PostgreSQL: no temporary table on a read role
+        return add_history(snapshot, session.load_history())
+    over = snapshot.workers.filter(pl.col("status") == STATUS_OVER).get_column("worker_id")
+    return add_history(snapshot, session.for_workers(over))
 
 
 class Caseloads:
@@ -338,7 +358,7 @@ class Caseloads:
     def scenario(self, snapshot: Snapshot, moves: Sequence[str] = ()) -> Scenario:
         """A what-if on `snapshot`: the moves (`CASE:STAFF`, `CASE:unallocated`) made in
         memory by the same judgement, never written. A bad move raises ScenarioError."""
-        from cfmonitor.data.scenario import parse_move
+        from cfmonitor.data.scenario import Scenario, parse_move
 
         return Scenario(snapshot, directory=self._directory()).add_all(
             [parse_move(move) for move in moves]

@@ -9,10 +9,10 @@ mode, is noticed and the load made again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import os
+import json
 import sqlite3
-import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,9 +33,6 @@ from cfmonitor.data.store import (
     reading_uri,
 )
 from cfmonitor.safe_text import visible
-
-# connectorx logs connection errors (with the file's path) from Rust unless told not to.
-os.environ["RUST_LOG"] = "off"
 
 _T = TypeVar("_T")
 
@@ -121,10 +118,10 @@ def _diagnose(connection: sqlite3.Connection, path: Path, table: str) -> StoreEr
     return None
 
 
-SMALL_DATABASE_BYTES = 32 * 2**20
-"""Up to this size, tables are read with the standard library's sqlite3. connectorx
-hands Polars its rows through pyarrow, and importing pyarrow and numpy (~0.2 s) costs
-more than reading a council's rows takes; on a region's database connectorx wins."""
+SMALL_DATABASE_BYTES = 4 * 2**20
+"""Up to this size, tables are read with the standard library's sqlite3 (strict, and
+nothing more to import); above it, by ADBC's SQLite driver into Arrow (`_ArrowReader`):
+importing it costs ~10 ms, and it reads a council's history several times faster."""
 
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
@@ -133,7 +130,7 @@ def _checked_dates(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.Da
     """Dates exactly as the contract stores them (`YYYY-MM-DD`), whichever reader read them.
 
     Polars' own string-to-date cast accepts `2019-1-1` and `+2019-11-11`; the check is
-    made here, once, so a large database (connectorx) refuses what a small one refuses.
+    made here, once, so a large database (the Arrow reader) refuses what a small one refuses.
     """
     for name, dtype in schema.items():
         if dtype != pl.Date() or name not in frame.columns:
@@ -152,7 +149,7 @@ def _checked_dates(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.Da
 def _read_with_sqlite(
     connection: sqlite3.Connection, query: str, schema: dict[str, pl.DataType]
 ) -> pl.DataFrame:
-    """Rows through sqlite3, typed as strictly as connectorx types them (or an error)."""
+    """Rows through sqlite3, typed strictly by the contract (or an error)."""
     rows = connection.execute(query).fetchall()
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     series = []
@@ -163,13 +160,12 @@ def _read_with_sqlite(
 
 
 def _as_text(column: str) -> str:
-    """A date column as connectorx is to read it: the stored text, '' for NULL, and 'x'
-    for anything that is not text (or is empty), so `_checked_dates` refuses it.
+    """A date column as the Arrow reader is to read it: the stored text, '' for NULL, and
+    'x' for anything that is not text (or is empty), so `_checked_dates` refuses it.
 
-    connectorx parses a column declared DATE itself and accepts `2019-1-1`, `+2019-11-11`;
-    read as text, the contract's rule is asked once, by `_checked_dates`, for both
-    readers, without another scan of the table. (An expression never NULL keeps
-    connectorx's type guess, made from the first row, a string.)"""
+    Read as text, the contract's rule is asked once, by `_checked_dates`, for both
+    readers, without another scan of the table. (An expression never NULL keeps the
+    driver's type guess, made from the first rows, a string.)"""
     return (
         f"CASE WHEN {column} IS NULL THEN '' WHEN typeof({column}) = 'text' AND {column} <> '' "
         f"THEN {column} ELSE 'x' END AS {column}"
@@ -184,15 +180,55 @@ def _dates_from_text(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.
     )
 
 
-def _read_with_connectorx(path: Path, query: str) -> pl.DataFrame:
-    import connectorx
+class _ArrowReader:
+    """SQLite's rows straight into Polars as Arrow, through ADBC's SQLite driver.
 
-    url = "sqlite://" + urllib.parse.quote(reading_uri(path), safe="")
-    return connectorx.read_sql(url, query, return_type="polars")
+    Polars takes the driver's stream through the Arrow PyCapsule interface, so neither
+    pyarrow nor NumPy is imported (connectorx needed both, ~0.3 s before reading a row).
+    One connection per load, opened on first use, read-only like the load's own."""
+
+    def __init__(self, path: Path) -> None:
+        import adbc_driver_sqlite
+        from adbc_driver_manager import _lib
+
+        self._lib = _lib
+        self._database = _lib.AdbcDatabase(
+            driver=adbc_driver_sqlite._driver_path(), uri=reading_uri(path)
+        )
+        self._connection = _lib.AdbcConnection(self._database)
+
+    def read(self, query: str) -> pl.DataFrame:
+        statement = self._lib.AdbcStatement(self._connection)
+        try:
+            statement.set_sql_query(query)
+            stream, _ = statement.execute_query()
+            return pl.DataFrame(stream)
+        finally:
+            statement.close()
+
+    def run(self, sql: str, parameters: pl.DataFrame | None = None) -> None:
+        """A statement that returns no rows (on this connection's temporary tables)."""
+        statement = self._lib.AdbcStatement(self._connection)
+        try:
+            statement.set_sql_query(sql)
+            if parameters is not None:
+                statement.bind_stream(parameters)
+            statement.execute_update()
+        finally:
+            statement.close()
+
+    def close(self) -> None:
+        for handle in (self._connection, self._database):
+            with contextlib.suppress(Exception):
+                handle.close()
+
+
+def _typed(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    return frame.select(pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items())
 
 
 class ChangedWhileReading(Exception):
-    """A WAL database changed between connectorx's reads: read it all again."""
+    """A WAL database changed between the Arrow reader's reads: read it all again."""
 
 
 READ_ATTEMPTS = 3
@@ -204,7 +240,7 @@ class ReadSession:
     Tables read one by one through their own connections can mix two states of a
     database that an import is committing (names from before, allocations from after).
     Here every table, and the history, comes from one snapshot: SQLite's read
-    transaction holds it. Large databases are read by connectorx, which opens its own
+    transaction holds it. Large databases are read by ADBC's driver, which opens its own
     connections; in rollback-journal mode (what `import` leaves) the held read lock
     keeps a writer from committing meanwhile, and in WAL mode the file is compared
     before and after and the load is made again if it changed.
@@ -222,9 +258,19 @@ class ReadSession:
         self._day_frames: Frames | None = None
         self._history: Frames | None = None
 
+    _arrow: _ArrowReader | None = None
+
     def close(self) -> None:
         """End the read transaction (what was read stays readable)."""
+        arrow, self._arrow = self._arrow, None
+        if arrow is not None:
+            arrow.close()
         close_transaction(self.connection)
+
+    def _arrow_reader(self) -> _ArrowReader:
+        if self._arrow is None:
+            self._arrow = _ArrowReader(self.path)
+        return self._arrow
 
     def _read_table(
         self,
@@ -240,23 +286,21 @@ class ReadSession:
             for name, dtype in FRAME_SCHEMAS[table].items()
             if columns is None or name in columns
         }
+        strict = _select(table, list(schema), where)
         try:
             if self._large:
-                selected = [
-                    _as_text(name) if dtype == pl.Date() else name for name, dtype in schema.items()
-                ]
-                frame = _read_with_connectorx(self.path, _select(table, selected, where))
-                frame = _dates_from_text(frame, schema)
-            else:
-                frame = _read_with_sqlite(
-                    self.connection, _select(table, list(schema), where), schema
-                )
+                try:
+                    return self._read_arrow(table, schema, where)
+                except StoreError:
+                    raise
+                except Exception:
+                    # The driver guesses each column's type from its first rows and
+                    # refuses a column that changes type further on; sqlite3 is the judge.
+                    pass
+            frame = _read_with_sqlite(self.connection, strict, schema)
             if frame.is_empty():
                 return pl.DataFrame(schema=schema)
-            frame = _checked_dates(frame, schema)
-            return frame.select(
-                pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items()
-            )
+            return _typed(_checked_dates(frame, schema), schema)
         except StoreError:
             raise
         except Exception as error:
@@ -265,6 +309,23 @@ class ReadSession:
             except sqlite3.Error as sqlite_error:
                 raise explain(self.path, sqlite_error) from None
             raise (diagnosis or explain(self.path, error)) from None
+
+    def _read_arrow(
+        self, table: str, schema: dict[str, pl.DataType], where: str | None
+    ) -> pl.DataFrame:
+        selected = [
+            _as_text(name) if dtype == pl.Date() else name for name, dtype in schema.items()
+        ]
+        frame = self._arrow_reader().read(_select(table, selected, where))
+        if frame.is_empty():
+            return pl.DataFrame(schema=schema)
+        for name, dtype in schema.items():
+            got = frame.schema[name]
+            wanted = pl.String() if dtype == pl.Date() else dtype
+            if got not in (wanted, pl.Null()) and not (dtype == pl.Float64() and got == pl.Int64()):
+                raise TypeError(f"column {name} came back as {got}")  # sqlite3 says where
+        frame = _dates_from_text(frame, schema)
+        return _typed(_checked_dates(frame, schema), schema)
 
     def _check_unchanged(self) -> None:
         if self._large and file_signature(self.path) != self._signature and is_wal(self.path):
@@ -314,6 +375,59 @@ class ReadSession:
         self._check_unchanged()
         self._history = Frames(source=self.source, **frames)
         return self._history
+
+    def for_workers(self, worker_ids: pl.Series) -> Frames:
+        """After `load_day`: the day's rows plus the rest of the history of `worker_ids`
+        (their allocations and the cases those name, in `HISTORY_COLUMNS`): what weeks
+        over looks back over, a fraction of the file. The ids go into a temporary table
+        of this connection (in memory), so the query names no list of them and stays in
+        the load's transaction. Without a day's load, or when a large file is read by
+        the Arrow reader (its connection cannot see the table), the whole history."""
+        if self._history is not None:
+            return self._history
+        day, day_frames = self._day, self._day_frames
+        if day is None or day_frames is None:
+            return self.load_history()
+        self._keep_workers(worker_ids)
+        # `+` keeps SQLite from the worker index: when many are over, a lookup per
+        # worker's rows costs several times one pass over the table (measured, England).
+        theirs = "+worker_id IN (SELECT id FROM temp.cfm_workers)"
+        named = f"id IN (SELECT case_id FROM allocations WHERE {theirs})"
+        chosen = {"allocations": theirs, "cases": named}
+        frames = {table: getattr(day_frames, table) for table in TABLE_NAMES}
+        for table, columns in HISTORY_COLUMNS.items():
+            where = f"{_where(table, day, rest=True)} AND {chosen[table]}"
+            rows = self._read_table(table, where=where, columns=columns)
+            have = frames[table].select(columns)
+            # The day's load already holds a few ended rows (a waiting case's last
+            # allocation, a closed case a loaded allocation names): keep each row once.
+            rows = rows.join(have.select("id"), on="id", how="anti")
+            frames[table] = pl.concat([have, rows]).sort("id")
+        return Frames(source=self.source, **frames)
+
+    def _keep_workers(self, worker_ids: pl.Series) -> None:
+        """`worker_ids` as the temporary table `cfm_workers`, on the transaction's own
+        connection (and the Arrow reader's, when it reads): held in memory, never on disk."""
+        ids = [int(worker_id) for worker_id in worker_ids.drop_nulls().unique()]
+        statements = (
+            "PRAGMA temp_store = MEMORY",
+            "CREATE TEMP TABLE IF NOT EXISTS cfm_workers (id INTEGER PRIMARY KEY)",
+            "DELETE FROM temp.cfm_workers",
+        )
+        try:
+            for sql in statements:
+                self.connection.execute(sql)
+            self.connection.executemany(
+                "INSERT INTO temp.cfm_workers VALUES (?)", [(i,) for i in ids]
+            )
+            if self._large:
+                arrow = self._arrow_reader()
+                for sql in statements:
+                    arrow.run(sql)
+                listed = pl.DataFrame({"ids": [json.dumps(ids)]})
+                arrow.run("INSERT INTO temp.cfm_workers SELECT value FROM json_each(?)", listed)
+        except Exception as error:
+            raise explain(self.path, error) from None
 
     def _with_waiting_history(self, frames: dict[str, pl.DataFrame], day: dt.date) -> pl.DataFrame:
         """Add the ended allocations of the cases open on `day` with nobody in post allocated:

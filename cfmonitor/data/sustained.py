@@ -14,8 +14,8 @@ import polars as pl
 
 from cfmonitor.data.caseload import Snapshot
 from cfmonitor.data.rules import STATUS_OVER
-from cfmonitor.data.series import judged_workers
 from cfmonitor.data.store import Frames
+from cfmonitor.data.weekly import over_at
 from cfmonitor.policy import Policy
 
 
@@ -94,18 +94,16 @@ def weeks_over_at(
 ) -> pl.DataFrame:
     """`weeks_over` for (worker_id, date) pairs: consecutive weekly points over, to date.
 
-    `frames` must hold the whole history (`load_frames(as_of=None)`). Pairs whose worker
-    is not over on the date are left out (their `weeks_over` is 0).
+    `frames` holds the history of (at least) the pairs' workers: every allocation of
+    theirs, the cases those name, and every worker and reduction. Pairs whose worker is
+    not over on the date are left out (their `weeks_over` is 0).
     """
     weeks = weeks or max(policy.sustained_weeks, 4)
     if pairs.is_empty():
         return pl.DataFrame(schema={"worker_id": pl.Int64, "date": pl.Date, "weeks_over": pl.Int64})
     targets = pairs.get_column("date").unique().sort()
     points = lookback(targets, weeks)
-    judged, _, _ = judged_workers(
-        frames, policy, points, worker_ids=pairs.get_column("worker_id").unique()
-    )
-    over = judged.filter(pl.col("status") == STATUS_OVER).select("worker_id", "date")
+    over = over_at(frames, policy, points, pairs.get_column("worker_id").unique())
     result = weeks_over_runs(frames, policy, over, points, targets, weeks)
     return result.join(
         pairs.select("worker_id", "date"), on=["worker_id", "date"], how="semi"
@@ -118,8 +116,9 @@ def _sustained_counts(workers: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
 
 def add_history(snapshot: Snapshot, frames: Frames | None) -> Snapshot:
     """The snapshot with `weeks_over` and `sustained` on workers, and a `sustained` count
-    on teams, service areas and the organisation. `frames` must hold the whole history
-    (`load_history`); it may be None when nobody is over."""
+    on teams, service areas and the organisation. `frames` holds the whole history
+    (`load_history`), or at least the over workers' (`ReadSession.for_workers`); it may
+    be None when nobody is over."""
     policy = snapshot.policy
     over = snapshot.workers.filter(pl.col("status") == STATUS_OVER).select(
         "worker_id", pl.lit(snapshot.as_of, dtype=pl.Date).alias("date")
