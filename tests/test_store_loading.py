@@ -121,7 +121,7 @@ def test_bad_values_give_the_same_sentence_either_way(
 
 @pytest.mark.parametrize("literal", ["'2024-1-5'", "' 2024-01-05'", "'+2024-01-05'"])
 def test_small_files_hold_dates_to_the_contract(builder, db_path, literal) -> None:
-    """YYYY-MM-DD exactly, as `_diagnose` defines it (connectorx alone is laxer)."""
+    """YYYY-MM-DD exactly, as `table_reads.diagnose` defines it (connectorx alone is laxer)."""
     _spoil(builder, db_path, "cases", "opened_on", literal)
     with pytest.raises(StoreError, match=r"table cases, row id 1, column opened_on: .* ISO date"):
         load_frames(db_path, as_of=None)
