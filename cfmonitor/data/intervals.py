@@ -29,26 +29,21 @@ def whole_number(value: object) -> int:
     return number
 
 
-def positions_of(points: pl.Series, days: pl.Series) -> np.ndarray:
+def positions_of(points: pl.Series, days: pl.Series) -> pl.Series:
     """Position of the first sample date on or after each day (null days: past the end)."""
-    import numpy as np
-
-    numbers = days.fill_null(FAR_FUTURE).cast(pl.Int32).to_numpy()
-    return np.searchsorted(points.cast(pl.Int32).to_numpy(), numbers, side="left")
+    return points.search_sorted(days.fill_null(FAR_FUTURE), side="left").cast(pl.Int64)
 
 
 def covered(frame: pl.DataFrame, points: pl.Series, start: pl.Expr, end: pl.Expr) -> pl.DataFrame:
     """Give each row the sample dates [lo, hi) its half-open range [start, end) covers;
-    rows that cover none are left out. Positions are found in NumPy, so the frame is
-    copied once, filtered."""
-    import numpy as np
-
+    rows that cover none are left out. In Polars alone, so a day's weeks over (which
+    imports no NumPy) and the series find their ranges the same way."""
     bounds = frame.select(start.alias("start"), end.alias("end"))
     lo = positions_of(points, bounds.get_column("start"))
     hi = positions_of(points, bounds.get_column("end"))
     covers = lo < hi
-    return frame.filter(pl.Series(covers)).with_columns(
-        pl.Series("lo", lo[covers].astype(np.int64)), pl.Series("hi", hi[covers].astype(np.int64))
+    return frame.filter(covers).with_columns(
+        lo.filter(covers).alias("lo"), hi.filter(covers).alias("hi")
     )
 
 

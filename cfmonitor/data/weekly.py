@@ -17,26 +17,12 @@ from __future__ import annotations
 import polars as pl
 
 from cfmonitor.data.contract import COMPLEXITY_LEVELS, FAR_FUTURE
-from cfmonitor.data.intervals import merge_overlaps
+from cfmonitor.data.intervals import covered, merge_overlaps
 from cfmonitor.data.rules import REDUCTION_ORDER, STATUS_OVER, judge_workers, reduction_totals
 from cfmonitor.data.store import Frames
 from cfmonitor.policy import Policy
 
 _INDICATORS = ["cases", *(f"{level}_cases" for level in COMPLEXITY_LEVELS)]
-
-
-def _positions(points: pl.Series, days: pl.Series) -> pl.Series:
-    """Position of the first sample date on or after each day (null days: past the end)."""
-    return points.search_sorted(days.fill_null(FAR_FUTURE), side="left").cast(pl.Int64)
-
-
-def _covered(frame: pl.DataFrame, points: pl.Series, start: str, end: str) -> pl.DataFrame:
-    """Each row with the sample dates [lo, hi) its range [start, end) covers; rows that
-    cover none are left out."""
-    return frame.with_columns(
-        _positions(points, frame.get_column(start)).alias("lo"),
-        _positions(points, frame.get_column(end)).alias("hi"),
-    ).filter(pl.col("lo") < pl.col("hi"))
 
 
 def _held(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl.DataFrame:
@@ -80,7 +66,7 @@ def _held(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl.DataFr
             pl.col("in_post_until").fill_null(far),
         ).alias("_until"),
     )
-    held = _covered(ranges, points, "_from", "_until").drop("_from", "_until")
+    held = covered(ranges, points, pl.col("_from"), pl.col("_until")).drop("_from", "_until")
     twice = held.select(pl.struct("worker_id", "case_id").is_duplicated()).to_series()
     if twice.any():
         held = pl.concat(
@@ -97,7 +83,7 @@ def judged_at(
     workers = frames.workers.filter(pl.col("id").is_in(worker_ids.implode())).unique(
         "id", keep="last", maintain_order=True
     )
-    spans = _covered(workers, points, "start_date", "end_date")
+    spans = covered(workers, points, pl.col("start_date"), pl.col("end_date"))
     grid = (
         spans.select(pl.col("id").alias("worker_id"), pl.int_ranges("lo", "hi").alias("i"))
         .explode("i")
@@ -124,13 +110,13 @@ def judged_at(
         .sort("worker_id", "i")
         .with_columns(pl.col(_INDICATORS).cum_sum().over("worker_id"))
     )
-    reductions = _covered(
+    reductions = covered(
         frames.reductions.filter(pl.col("worker_id").is_in(worker_ids.implode())).sort(
             REDUCTION_ORDER
         ),
         points,
-        "start_date",
-        "end_date",
+        pl.col("start_date"),
+        pl.col("end_date"),
     )
     reduced = reduction_totals(
         reductions.with_columns(pl.int_ranges("lo", "hi").alias("i"))
