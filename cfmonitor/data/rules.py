@@ -201,6 +201,25 @@ WORKER_ORDER_DESCENDING = [False, False, True, True, False]
 """Most urgent first within each team."""
 
 
+def complexity_level() -> pl.Expr:
+    """`complexity` as its place in `COMPLEXITY_LEVELS` (null for any other word), so the
+    series and weeks over count a held case per level by number."""
+    levels = {level: index for index, level in enumerate(COMPLEXITY_LEVELS)}
+    return (
+        pl.col("complexity")
+        .replace_strict(levels, default=None, return_dtype=pl.Int8)
+        .alias("level")
+    )
+
+
+def level_indicators(dtype: type[pl.DataType]) -> list[pl.Expr]:
+    """`<level>_cases`: 1 where a held row's `level` is that level, else 0."""
+    return [
+        (pl.col("level") == index).cast(dtype).alias(f"{level}_cases")
+        for index, level in enumerate(COMPLEXITY_LEVELS)
+    ]
+
+
 def weighted_load(policy: Policy) -> pl.Expr:
     """Sum of complexity weights, from the per-level case counts (exact for any history)."""
     terms = [pl.col(f"{level}_cases") * policy.weights[level] for level in COMPLEXITY_LEVELS]

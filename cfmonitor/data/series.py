@@ -33,7 +33,9 @@ from cfmonitor.data.rules import (
     WORKER_ORDER,
     WORKER_ORDER_DESCENDING,
     WORKER_TOTALS,
+    complexity_level,
     judge_workers,
+    level_indicators,
     reduction_totals,
     roll_up,
     summarise_teams,
@@ -130,12 +132,9 @@ def _held_ranges(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl
     worker_rows = rows_of(workers.get_column("id"), allocations.get_column("worker_id"))
     case_rows = rows_of(frames.cases.get_column("id"), allocations.get_column("case_id"))
     known = (worker_rows >= 0) & (case_rows >= 0)
-    levels = {level: index for index, level in enumerate(COMPLEXITY_LEVELS)}
     cases = frames.cases.select(
         pl.col("team_id").alias("case_team_id"),
-        pl.col("complexity")
-        .replace_strict(levels, default=None, return_dtype=pl.Int8)
-        .alias("level"),
+        complexity_level(),
         "opened_on",
         "closed_on",
     )
@@ -199,10 +198,7 @@ def _judge_points(
     indicators = ["cases", *(f"{level}_cases" for level in COMPLEXITY_LEVELS)]
     held_counts = held.with_columns(
         pl.lit(1, dtype=pl.Int8).alias("cases"),
-        *[
-            (pl.col("level") == index).cast(pl.Int8).alias(f"{level}_cases")
-            for index, level in enumerate(COMPLEXITY_LEVELS)
-        ],
+        *level_indicators(pl.Int8),
     )
     counts = running_totals(spans, held_counts, "worker_id", indicators)
 

@@ -18,7 +18,14 @@ import polars as pl
 
 from cfmonitor.data.contract import COMPLEXITY_LEVELS, FAR_FUTURE
 from cfmonitor.data.intervals import covered, merge_overlaps
-from cfmonitor.data.rules import REDUCTION_ORDER, STATUS_OVER, judge_workers, reduction_totals
+from cfmonitor.data.rules import (
+    REDUCTION_ORDER,
+    STATUS_OVER,
+    complexity_level,
+    judge_workers,
+    level_indicators,
+    reduction_totals,
+)
 from cfmonitor.data.store import Frames
 from cfmonitor.policy import Policy
 
@@ -30,7 +37,6 @@ def _held(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl.DataFr
     worker, and the worker in post; each pair once however many allocations overlap."""
     first, last = points.min(), points.max()
     far = pl.lit(FAR_FUTURE, dtype=pl.Date)
-    levels = {level: index for index, level in enumerate(COMPLEXITY_LEVELS)}
     allocations = frames.allocations.select("case_id", "worker_id", "start_date", "end_date")
     allocations = allocations.filter(
         pl.col("worker_id").is_in(workers.get_column("id").implode())
@@ -39,9 +45,7 @@ def _held(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl.DataFr
     )
     cases = frames.cases.select(
         pl.col("id").alias("case_id"),
-        pl.col("complexity")
-        .replace_strict(levels, default=None, return_dtype=pl.Int8)
-        .alias("level"),
+        complexity_level(),
         "opened_on",
         "closed_on",
     )
@@ -90,11 +94,9 @@ def judged_at(
         .with_columns(pl.col("i").cast(pl.Int64))
     )
     held = _held(frames, points, workers)
-    level_counts = [
-        (pl.col("level") == index).cast(pl.Int64).alias(f"{level}_cases")
-        for index, level in enumerate(COMPLEXITY_LEVELS)
-    ]
-    marked = held.with_columns(pl.lit(1, dtype=pl.Int64).alias("cases"), *level_counts)
+    marked = held.with_columns(
+        pl.lit(1, dtype=pl.Int64).alias("cases"), *level_indicators(pl.Int64)
+    )
     # +1 where a range starts, −1 where it ends; a running sum per worker gives the count
     # at every date (ranges lie within their worker's employment, so within the grid).
     events = pl.concat(
