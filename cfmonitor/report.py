@@ -118,11 +118,6 @@ def at_least(status: str) -> list[str]:
     return [name for name, value in STATUS_RANK.items() if value <= rank]
 
 
-def team_name(names: list[str], team: str) -> str:
-    """The team called `team` (ignoring case), or an error naming what was asked."""
-    return selection.team_name(names, team)
-
-
 @dataclass(frozen=True)
 class Chosen(Snapshot):
     """A snapshot narrowed to several teams (`--team A --team B`, `--service-area`): the
@@ -161,7 +156,7 @@ def select(
     one_team: str | None = None
     chosen: tuple[list[str], list[str]] | None = None
     if len(teams_asked) == 1 and not areas:
-        one_team = team_name(snapshot.teams.get_column("team").to_list(), teams_asked[0])
+        one_team = selection.team_name(snapshot.teams.get_column("team").to_list(), teams_asked[0])
         names = [one_team]
     elif teams_asked or areas:
         chosen = selection.chosen_teams(snapshot.teams, teams_asked, areas)
@@ -535,7 +530,7 @@ def trend_rows(
     """
     workers, teams = trend.workers, trend.teams
     if team is not None:
-        team = team_name(teams.get_column("team").unique().to_list(), team)
+        team = selection.team_name(teams.get_column("team").unique().to_list(), team)
         members = trend.worker_details.filter(pl.col("team") == team).get_column("worker_id")
         workers = workers.filter(pl.col("worker_id").is_in(members.implode()))
         teams = teams.filter(pl.col("team") == team)
