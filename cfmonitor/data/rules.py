@@ -11,7 +11,7 @@ import datetime as dt
 
 import polars as pl
 
-from cfmonitor.data.contract import COMPLEXITY_LEVELS
+from cfmonitor.data.contract import COMPLEXITY_LEVELS, FAR_FUTURE
 from cfmonitor.policy import Policy
 
 TOLERANCE = 1e-9
@@ -199,6 +199,21 @@ WORKER_ORDER = ["team", "status_rank", "utilisation", "weighted_load", "staff_re
 
 WORKER_ORDER_DESCENDING = [False, False, True, True, False]
 """Most urgent first within each team."""
+
+
+def held_range() -> list[pl.Expr]:
+    """`_from`, `_until`: when an allocated case counts on a worker's load — from the
+    latest of the allocation's start, the case's opening and the worker's start in post,
+    until the earliest of their ends (an open end as FAR_FUTURE)."""
+    far = pl.lit(FAR_FUTURE, dtype=pl.Date)
+    return [
+        pl.max_horizontal("start_date", "opened_on", "in_post_from").alias("_from"),
+        pl.min_horizontal(
+            pl.col("end_date").fill_null(far),
+            pl.col("closed_on").fill_null(far),
+            pl.col("in_post_until").fill_null(far),
+        ).alias("_until"),
+    ]
 
 
 def complexity_level() -> pl.Expr:

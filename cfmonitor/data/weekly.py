@@ -22,6 +22,7 @@ from cfmonitor.data.rules import (
     REDUCTION_ORDER,
     STATUS_OVER,
     complexity_level,
+    held_range,
     judge_workers,
     level_indicators,
     reduction_totals,
@@ -63,12 +64,7 @@ def _held(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl.DataFr
         "worker_id",
         "case_id",
         "level",
-        pl.max_horizontal("start_date", "opened_on", "in_post_from").alias("_from"),
-        pl.min_horizontal(
-            pl.col("end_date").fill_null(far),
-            pl.col("closed_on").fill_null(far),
-            pl.col("in_post_until").fill_null(far),
-        ).alias("_until"),
+        *held_range(),
     )
     held = covered(ranges, points, pl.col("_from"), pl.col("_until")).drop("_from", "_until")
     twice = held.select(pl.struct("worker_id", "case_id").is_duplicated()).to_series()
