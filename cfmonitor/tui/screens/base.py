@@ -186,13 +186,13 @@ class SnapshotScreen(Screen[None]):
         if not self._ready:
             return
         banner = self.query_one("#scenario-banner", Static)
-        if banner.display != (view.moves > 0):
-            banner.display = view.moves > 0
+        banner.set_class(view.moves > 0, "-on")
+        text = Text()
         if view.moves:
             plural = "s" if view.moves != 1 else ""
             text = Text(f" SCENARIO · {view.moves} move{plural}, not made ", "bold reverse")
             text.append(" before → after · l list · z undo · X discard", "bold")
-            banner.update(text, layout=False)  # one line whatever it says: no new layout
+        banner.update(text, layout=False)  # one line whatever it says: no new layout
         if self._presenting_shown is not view.presenting:
             self._presenting_shown = view.presenting
             self.query_one(TopBar).show_presenting(view.presenting)

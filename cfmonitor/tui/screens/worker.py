@@ -36,6 +36,7 @@ from cfmonitor.tui.widgets.cells import (
     utilisation_percent,
     weeks_over_text,
 )
+from cfmonitor.tui.widgets.in_place import update_in_place
 from cfmonitor.tui.widgets.table import Column, text_cell
 
 COMPLEXITIES = ("standard", "complex", "intense")
@@ -174,7 +175,7 @@ class WorkerScreen(TableScreen):
                 "dim",
             )
             grid.add_row(Text("Reductions" if index == 0 else ""), line)
-        panel.update(grid)
+        update_in_place(panel, grid)
 
     @staticmethod
     def _judged(row: dict[str, Any], styles: dict[str, str], *, bar: bool = True) -> Text:

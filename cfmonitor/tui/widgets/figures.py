@@ -36,8 +36,12 @@ class Figures(Widget):
         self._figures: list[Figure] = []
 
     def show(self, figures: list[Figure]) -> None:
+        """Show `figures`; a new layout of the screen only when they take other lines."""
+        width = self.content_size.width
+        lines_before = self.get_content_height(self.size, self.size, width)
         self._figures = figures
-        self.refresh(layout=True)
+        lines_after = self.get_content_height(self.size, self.size, width)
+        self.refresh(layout=not width or lines_after != lines_before)
 
     @property
     def figures(self) -> list[Figure]:

@@ -67,7 +67,7 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
     def _bindings_changed(self, _screen: object) -> None:
-        self.refresh(layout=True)
+        self.refresh()  # always one line: new keys need no new layout of the screen
 
     def bindings(self) -> list[tuple[str, Binding]]:
         """(key as shown, binding) for each distinct shown binding, palette last."""

@@ -534,7 +534,21 @@ class CaseloadTable(ScrollView, can_focus=True):
         layout = self._current_layout()
         width = sum(cell_width for _, cell_width in layout) + COLUMN_GAP * max(0, len(layout) - 1)
         height = HEADER_HEIGHT + max(1, len(self._rows))
-        self.virtual_size = Size(width, height)
+        size = Size(width, height)
+        if size == self.virtual_size:
+            return
+        if self._fits(size) and self._fits(self.virtual_size):
+            # No scrollbar comes or goes (a move's rows in a table that holds them all):
+            # repainting is enough, and spares the whole screen a new layout.
+            self.set_reactive(CaseloadTable.virtual_size, size)
+            self.refresh()
+        else:
+            self.virtual_size = size
+
+    def _fits(self, size: Size) -> bool:
+        """True when `size` fits the table's region, so it needs no scrollbar."""
+        region = self.scrollable_content_region
+        return bool(region.area) and size.width <= region.width and size.height <= region.height
 
     def _named_style(self, name: str) -> Style:
         style = self._named_styles.get(name)
