@@ -7,8 +7,9 @@ Run by hand, never by CI; England-sized databases under `flock /tmp/bench.lock`.
 
 Each database is read once per tree, outside the timing, and the app is handed the
 figures ready (`CfmonitorApp(engine=ReadyFigures(...))`), so nothing timed reads the
-database. In a headless `app.run_test` (120×36) the app goes overview → third team →
-its first worker, then times, in CPU seconds (`time.process_time`, every thread):
+database. In a headless `app.run_test` (120×36, notifications on: a move's toast is part
+of what the user sees redrawn) the app goes overview → third team → its first worker,
+then times, in CPU seconds (`time.process_time`, every thread):
 
 - move+redraw (worker): `app.add_move` of the worker's first case to a colleague, with
   overview, team and worker screens on the stack, until `pilot.pause()` has let every
@@ -91,7 +92,7 @@ async def _measure(path: Path, day: dt.date, is_demo: bool, moves: int, profile:
     def table() -> CaseloadTable:
         return app.screen.query_one("#table", CaseloadTable)
 
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await pilot.pause()
         while app.is_loading or app.view.history is None:
             await pilot.pause(0.05)

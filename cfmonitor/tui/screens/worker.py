@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
 from rich.table import Table
@@ -38,6 +38,9 @@ from cfmonitor.tui.widgets.cells import (
 )
 from cfmonitor.tui.widgets.in_place import update_in_place
 from cfmonitor.tui.widgets.table import Column, text_cell
+
+if TYPE_CHECKING:
+    from cfmonitor.data.engine import Trend
 
 COMPLEXITIES = ("standard", "complex", "intense")
 
@@ -94,6 +97,8 @@ class WorkerScreen(TableScreen):
         self._worker_name = ""
         self._team = ""
         self._own_kept: tuple[Snapshot, int, Snapshot] | None = None
+        self._dates_kept: tuple[pl.DataFrame, int, Text] | None = None
+        self._series_kept: tuple[Trend, int, list[float | None]] | None = None
 
     @property
     def staff_ref(self) -> str:
@@ -213,7 +218,11 @@ class WorkerScreen(TableScreen):
         return dataclasses.replace(snapshot, worker_cases=related)
 
     def _dates_text(self, snapshot: Snapshot, row: dict[str, Any]) -> Text:
-        """` · in post since 2021-03-01 · ASYE`."""
+        """` · in post since 2021-03-01 · ASYE`. A move changes neither the worker's dates
+        nor their reductions, so the line is kept while those frames are the same."""
+        kept = self._dates_kept
+        if kept is not None and kept[0] is snapshot.reductions and kept[1] == row["worker_id"]:
+            return kept[2].copy()
         dates = worker_dates(
             dataclasses.replace(
                 snapshot, workers=snapshot.workers.filter(pl.col("worker_id") == row["worker_id"])
@@ -226,6 +235,7 @@ class WorkerScreen(TableScreen):
                 text.append(f" · in post since {found['start_date'].isoformat()}", "dim")
             if found["asye"]:
                 text.append(" · ASYE (newly qualified)", "bold")
+        self._dates_kept = (snapshot.reductions, row["worker_id"], text.copy())
         return text
 
     def _intake_text(self, snapshot: Snapshot, row: dict[str, Any]) -> Text:
@@ -256,17 +266,27 @@ class WorkerScreen(TableScreen):
             f" (over {weeks}+ weeks in a row)" if row["sustained"] else f" (sustained at {weeks})",
             "dim",
         )
-        series = (
-            history.trend.workers.filter(pl.col("worker_id") == row["worker_id"])
-            .sort("date")
-            .get_column("utilisation")
-            .to_list()
-        )
+        series = self._utilisation_series(history.trend, row["worker_id"])
         if series:
             line.append("  ")
             line.append(sparkline(series, 10 if self.narrow else 24, low=0.0, high=1.2))
             line.append(" utilisation, 2 years", "dim")
         return line
+
+    def _utilisation_series(self, trend: Trend, worker_id: int) -> list[float | None]:
+        """The worker's weekly utilisation, oldest first: the history's, which no move
+        changes (kept while the trend is the same)."""
+        kept = self._series_kept
+        if kept is not None and kept[0] is trend and kept[1] == worker_id:
+            return kept[2]
+        series = (
+            trend.workers.filter(pl.col("worker_id") == worker_id)
+            .sort("date")
+            .get_column("utilisation")
+            .to_list()
+        )
+        self._series_kept = (trend, worker_id, series)
+        return series
 
     def rows(self, snapshot: Snapshot) -> pl.DataFrame:
         row = self._worker_row(snapshot)

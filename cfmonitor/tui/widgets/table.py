@@ -28,7 +28,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -236,6 +236,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         self._layout_for: tuple[int, int] = (-1, -1)
         self._line_cache: LRUCache[tuple[int, int, int], list[Segment]] = LRUCache(2048)
         self._named_styles: dict[str, Style] = {}
+        self._pass_style: Style | None = None
         self._sort_to_come: tuple[str | None, bool | None] | None = None
 
     # ---- data ---------------------------------------------------------------------------
@@ -562,10 +563,19 @@ class CaseloadTable(ScrollView, can_focus=True):
             self._named_styles[name] = style
         return style
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The table's style is worked out from its ancestors': once for all the lines
+        drawn together, not once a line."""
+        self._pass_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = self.scroll_offset
-        base = self.rich_style
+        base = self._pass_style or self.rich_style
         layout = self._current_layout()
         if y < HEADER_HEIGHT:
             line = self._header_line(layout)
