@@ -83,6 +83,11 @@ class Redactor:
         found = (ref for ref, shown in self._stand_ins[kind].items() if shown == stand_in)
         return next(found, stand_in)
 
+    def stand_in(self, ref: str, kind: str = "case") -> str:
+        """What is shown for `ref` (numbered now, when it had no stand-in yet)."""
+        self.learn(kind, [ref])
+        return self._stand_ins[kind][ref]
+
     def learn(self, kind: str, refs: Iterable[str | None]) -> None:
         """Number `refs` (in sorted order, after those already numbered)."""
         table = self._stand_ins[kind]

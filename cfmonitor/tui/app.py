@@ -17,7 +17,6 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-import polars as pl
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -31,7 +30,7 @@ from cfmonitor.data.engine import Caseloads, History, Move, Scenario, ScenarioEr
 from cfmonitor.errors import CfmonitorError
 from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy
-from cfmonitor.redact import Redactor, shown_name
+from cfmonitor.redact import Redactor
 from cfmonitor.safe_text import visible
 from cfmonitor.tui import requests, whatif
 from cfmonitor.tui.commands import NavigationProvider
@@ -613,16 +612,17 @@ class CfmonitorApp(App[None]):
         def chosen(staff_ref: str | None) -> None:
             if staff_ref is not None:
                 to = None if staff_ref == LEAVE_UNALLOCATED else staff_ref
-                self.add_move(Move(message.case_ref, to, message.from_staff_ref), message.shown)
+                self.add_move(Move(message.case_ref, to, message.from_staff_ref))
 
         picker = MovePicker(
             message.shown, found, styles, can_leave=message.from_staff_ref is not None
         )
         self.push_screen(picker, chosen)
 
-    def add_move(self, move: Move, shown: str | None = None) -> bool:
-        """Add `move` to the scenario (every screen then shows its figures); a move that
-        cannot be made is said in one sentence and changes nothing."""
+    def add_move(self, move: Move) -> bool:
+        """Add `move` to the scenario (every screen then shows its figures, and the SCENARIO
+        banner says which case went where); a move that cannot be made is said in one
+        sentence and changes nothing."""
         view = self.view
         if view.snapshot is None:
             return False
@@ -633,22 +633,7 @@ class CfmonitorApp(App[None]):
             self.notify(whatif.error_sentence(error), title="Not moved", severity="warning")
             return False
         self.view = dataclasses.replace(view, scenario=scenario)
-        to = self._worker_shown(move.to_staff_ref) if move.to_staff_ref else "nobody"
-        self.notify(
-            f"What if: {shown or move.case_ref} to {to}. Not made anywhere; z undoes it.",
-            timeout=4,
-        )
         return True
-
-    def _worker_shown(self, staff_ref: str) -> str:
-        """A worker as a toast names them: their name, or while presenting their initials
-        and staff ref (unless they are the one in the room)."""
-        snapshot = self.view.snapshot
-        rows = snapshot.workers.filter(pl.col("staff_ref") == staff_ref) if snapshot else None
-        name = str(rows.item(0, "name")) if rows is not None and rows.height else staff_ref
-        if self.view.presenting and staff_ref != self.view.named:
-            return shown_name(name, staff_ref)
-        return name
 
     def action_undo_move(self) -> None:
         scenario = self.view.scenario

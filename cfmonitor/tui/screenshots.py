@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 DEMO_DAY = dt.date(2026, 11, 26)
 DEMO_SEED = 7
@@ -90,6 +91,8 @@ async def flagged_filtered(pilot: Pilot[None]) -> None:
 async def palette(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("ctrl+p", *"arun")
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False  # the cursor drawn steadily: the same picture every run
     await pilot.pause(0.4)
 
 

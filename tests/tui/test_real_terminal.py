@@ -160,7 +160,7 @@ def walk_supervision_keys(term: Terminal) -> None:
     term.press("w")
     term.wait_for("utilisation now → after the move")
     term.press("enter")
-    term.wait_for("SCENARIO · 1 move, not made", "What if:")
+    term.wait_for("SCENARIO · 1 move, not made  DEMO-C", "z undo · l list · X discard")
     term.press("l")
     term.wait_for("Moves tried (nothing is written anywhere)")
     term.press("e")

@@ -173,7 +173,10 @@ async def test_a_move_shows_before_and_after_on_the_list(demo_db, make_app):
         assert isinstance(picker, MovePicker)
         chosen = picker.choices.item(0, "staff_ref")  # the first row, where enter chooses
         await pilot.press("enter")
-        assert await shows_toast(pilot, "What if:")
+        await pilot.pause()
+        assert "SCENARIO · 1 move, not made" in str(
+            app.screen.query_one("#scenario-banner").render()
+        )
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, TeamsScreen)

@@ -31,6 +31,7 @@ from cfmonitor.tui.bindings import (
 )
 from cfmonitor.tui.changes import with_before
 from cfmonitor.tui.requests import Export, ExportRequest, Open, Subject
+from cfmonitor.tui.scenario_line import scenario_line
 from cfmonitor.tui.table_view import FLAG_COLUMN, TableView
 from cfmonitor.tui.view import View
 from cfmonitor.tui.widgets.cells import status_styles
@@ -187,12 +188,7 @@ class SnapshotScreen(Screen[None]):
             return
         banner = self.query_one("#scenario-banner", Static)
         banner.set_class(view.moves > 0, "-on")
-        text = Text()
-        if view.moves:
-            plural = "s" if view.moves != 1 else ""
-            text = Text(f" SCENARIO · {view.moves} move{plural}, not made ", "bold reverse")
-            text.append(" before → after · l list · z undo · X discard", "bold")
-        banner.update(text, layout=False)  # one line whatever it says: no new layout
+        banner.update(scenario_line(view), layout=False)  # one line: no new layout
         if self._presenting_shown is not view.presenting:
             self._presenting_shown = view.presenting
             self.query_one(TopBar).show_presenting(view.presenting)
