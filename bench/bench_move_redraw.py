@@ -7,9 +7,9 @@ Run by hand, never by CI; England-sized databases under `flock /tmp/bench.lock`.
 
 Each database is read once per tree, outside the timing, and the app is handed the
 figures ready (`CfmonitorApp(engine=ReadyFigures(...))`), so nothing timed reads the
-database. In a headless `app.run_test` (120×36, notifications on: a move's toast is part
-of what the user sees redrawn) the app goes overview → third team → its first worker,
-then times, in CPU seconds (`time.process_time`, every thread):
+database. In a headless `app.run_test` (120×36, notifications on as a user has them: a
+toast a step shows is part of its redraw) the app goes overview → third team → its
+first worker, then times, in CPU seconds (`time.process_time`, every thread):
 
 - move+redraw (worker): `app.add_move` of the worker's first case to a colleague, with
   overview, team and worker screens on the stack, until `pilot.pause()` has let every
