@@ -73,12 +73,20 @@ def insert_sorted(
     return pl.concat([frame.slice(0, position), row, frame.slice(position)])
 
 
+def _block_bounds(worker_cases: pl.DataFrame, worker_id: int) -> tuple[int, int]:
+    """Where one worker's rows start and end in `worker_cases` (sorted by worker id): one
+    binary search for both ends, as ids are whole numbers (the end of `w` is where `w + 1`
+    would start)."""
+    ids = worker_cases.get_column("worker_id")
+    bounds = ids.search_sorted(pl.Series([worker_id, worker_id + 1], dtype=ids.dtype), side="left")
+    start, end = bounds.to_list()
+    return int(start), int(end)
+
+
 def worker_block(worker_cases: pl.DataFrame, worker_id: int) -> pl.DataFrame:
     """One worker's rows of `worker_cases` (sorted by worker id): a binary search and a
     slice, not a scan of every allocation."""
-    ids = worker_cases.get_column("worker_id")
-    start = int(ids.search_sorted(worker_id, side="left"))
-    end = int(ids.search_sorted(worker_id, side="right"))
+    start, end = _block_bounds(worker_cases, worker_id)
     return worker_cases.slice(start, end - start)
 
 
@@ -91,9 +99,7 @@ def edit_block(
 ) -> pl.DataFrame:
     """One worker's rows of `worker_cases` with a case taken out or put in: the block is
     found by binary search on the sorted worker ids, re-sorted alone, and put back."""
-    ids = worker_cases.get_column("worker_id")
-    start = int(ids.search_sorted(worker_id, side="left"))
-    end = int(ids.search_sorted(worker_id, side="right"))
+    start, end = _block_bounds(worker_cases, worker_id)
     block = worker_cases.slice(start, end - start)
     if remove_case is not None:
         block = block.filter(pl.col("case_id") != remove_case)

@@ -203,8 +203,16 @@ def _case_not_open(case_ref: str, day: dt.date, directory: Directory) -> Scenari
     return ScenarioError(f"--move: no case {ref!r} is open on {day.isoformat()}.")
 
 
-def _staff_ref_of(workers: pl.DataFrame, worker_id: int) -> str:
-    return str(workers.filter(pl.col("worker_id") == worker_id).get_column("staff_ref").item())
+def _worker_ids(
+    workers: pl.DataFrame, worker_ids: list[int], staff_refs: list[str | None]
+) -> dict[str, int]:
+    """Staff ref → worker id of the workers in post among `worker_ids` and `staff_refs`
+    (one scan of the workers for every look-up a move makes)."""
+    named = [ref for ref in staff_refs if ref is not None]
+    found = workers.filter(
+        pl.col("worker_id").is_in(worker_ids) | pl.col("staff_ref").is_in(named)
+    ).select("staff_ref", "worker_id")
+    return {str(ref): int(worker_id) for ref, worker_id in found.iter_rows()}
 
 
 def _holdings(snapshot: Snapshot, move: Move) -> pl.DataFrame:
@@ -240,19 +248,20 @@ def apply_move(
     if held.is_empty() and waiting.is_empty():
         raise _case_not_open(move.case_ref, day, directory)
     holder_ids = held.get_column("worker_id").to_list()
-    holders = sorted(_staff_ref_of(workers, worker_id) for worker_id in holder_ids)
+    id_of = _worker_ids(workers, holder_ids, [move.from_staff_ref, move.to_staff_ref])
+    ref_of = {worker_id: ref for ref, worker_id in id_of.items()}
+    holders = sorted(ref_of[worker_id] for worker_id in holder_ids)
     case = visible(move.case_ref)
 
     target_id: int | None = None
     if move.to_staff_ref is not None:
-        target = workers.filter(pl.col("staff_ref") == move.to_staff_ref)
-        if target.is_empty():
+        if move.to_staff_ref not in id_of:
             raise _worker_not_in_post(move.to_staff_ref, day, directory)
-        target_id = int(target.get_column("worker_id").item())
+        target_id = id_of[move.to_staff_ref]
 
     if move.from_staff_ref is not None:
         if move.from_staff_ref not in holders:
-            if workers.filter(pl.col("staff_ref") == move.from_staff_ref).is_empty():
+            if move.from_staff_ref not in id_of:
                 raise _worker_not_in_post(move.from_staff_ref, day, directory)
             now = f"it is held by {_sentence_list(holders)}" if holders else "it is unallocated"
             raise ScenarioError(
@@ -278,9 +287,7 @@ def apply_move(
     source_id: int | None = None
     ended: Released | None = None
     if source is not None:
-        source_id = int(
-            workers.filter(pl.col("staff_ref") == source).get_column("worker_id").item()
-        )
+        source_id = id_of[source]
         mine = held.filter(pl.col("worker_id") == source_id).row(0, named=True)
         ended = Released(int(mine["case_id"]), source, mine["allocated_since"])
     case_id = int((held if waiting.is_empty() else waiting).get_column("case_id")[0])

@@ -640,8 +640,8 @@ class CfmonitorApp(App[None]):
         if scenario is None or not len(scenario):
             self.notify("No moves to undo.", timeout=2)
             return
+        # Said by the banner, as a move is: its count and last move, or no banner at all.
         self.view = dataclasses.replace(self.view, scenario=scenario.undo())
-        self.notify(f"Last move undone; {len(scenario) - 1} left.", timeout=3)
 
     def action_discard_scenario(self) -> None:
         if self.view.scenario is None or not self.view.moves:

@@ -1,9 +1,10 @@
 """The SCENARIO banner's words: how many moves, the last one, and the keys that undo them.
 
-The banner is the move's confirmation, not a toast: it stays while the room reads it,
-and it redraws in place (a toast mounts a widget, which lays the whole screen out
-again, the larger part of a move's redraw). While presenting it names nobody and no
-case: initials and staff ref, and the case's stand-in, as the list of moves does.
+The banner, not a toast, confirms a move or an undo: it stays while the room reads it,
+and it redraws in place (a toast mounts a widget, which lays the whole screen out again:
+the larger part of a move's redraw; discarding every move still says so in a toast).
+While presenting it names nobody and no case: initials and staff ref, and the case's
+stand-in, as the list of moves does.
 """
 
 from __future__ import annotations

@@ -170,7 +170,7 @@ def walk_supervision_keys(term: Terminal) -> None:
     term.press("l")
     term.wait_for("Moves tried")
     term.press("z")
-    term.wait_for("Last move undone; 0 left.", absent=["Moves tried"])
+    term.wait_for("Capacity", absent=["Moves tried", "SCENARIO ·"])  # undone: no banner
     term.press("w")
     term.wait_for("utilisation now → after the move")
     term.press("enter")
@@ -184,7 +184,7 @@ def walk_supervision_keys(term: Terminal) -> None:
     term.press("enter")
     term.wait_for("SCENARIO · 1 move")
     term.press("z")
-    term.wait_for("Last move undone", absent=["SCENARIO"])
+    term.wait_for("Capacity", absent=["SCENARIO"])
     term.press("w")
     term.wait_for("utilisation now → after the move")
     term.press("enter")

@@ -99,6 +99,7 @@ class WorkerScreen(TableScreen):
         self._own_kept: tuple[Snapshot, int, Snapshot] | None = None
         self._dates_kept: tuple[pl.DataFrame, int, Text] | None = None
         self._series_kept: tuple[Trend, int, list[float | None]] | None = None
+        self._rows_kept: list[tuple[tuple[pl.DataFrame, str], dict[str, Any] | None]] = []
 
     @property
     def staff_ref(self) -> str:
@@ -127,8 +128,16 @@ class WorkerScreen(TableScreen):
         yield Static(id="supervision")
 
     def _worker_row(self, snapshot: Snapshot) -> dict[str, Any] | None:
+        """The open worker's row of `snapshot` (kept for the two Snapshots drawn last: a
+        move's draw asks for it four times, of the figures and of those before)."""
+        key = (snapshot.workers, self.staff_ref)
+        for kept_key, kept_row in self._rows_kept:
+            if kept_key[0] is key[0] and kept_key[1] == key[1]:
+                return kept_row
         rows = snapshot.workers.filter(pl.col("staff_ref") == self.staff_ref)
-        return rows.row(0, named=True) if rows.height else None
+        row = rows.row(0, named=True) if rows.height else None
+        self._rows_kept = [(key, row), *self._rows_kept[:1]]
+        return row
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         row = self._worker_row(snapshot)
