@@ -83,4 +83,8 @@ CREATE INDEX ix_workers_team ON workers (team_id);
 
 CREATE INDEX ix_cases_team ON cases (team_id);
 
+CREATE INDEX ix_cases_opened ON cases (opened_on);
+
+CREATE INDEX ix_cases_closed ON cases (closed_on);
+
 CREATE INDEX ix_reductions_worker ON reductions (worker_id);

@@ -74,6 +74,20 @@ FRAME_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 """Each table's columns, in the database's order, as the read path types them."""
 TABLE_NAMES = tuple(FRAME_SCHEMAS)
 
+INDEXED_COLUMNS = (
+    ("ix_allocations_worker", "allocations", "worker_id"),
+    ("ix_allocations_case", "allocations", "case_id"),
+    ("ix_workers_team", "workers", "team_id"),
+    ("ix_cases_team", "cases", "team_id"),
+    ("ix_cases_opened", "cases", "opened_on"),
+    ("ix_cases_closed", "cases", "closed_on"),
+    ("ix_reductions_worker", "reductions", "worker_id"),
+)
+"""(index, table, column): what the computation and the integrity checks lean on. The
+cases' dates give the span of the data every read begins with: indexed, its earliest and
+latest are looked up, not scanned for (England's cases are millions of rows). An import
+adds any a file made by an earlier build lacks."""
+
 HISTORY_COLUMNS: dict[str, tuple[str, ...]] = {
     "cases": ("id", "team_id", "complexity", "opened_on", "closed_on"),
     "allocations": ("id", "case_id", "worker_id", "start_date", "end_date"),

@@ -17,6 +17,8 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import Field, SQLModel
 
+from cfmonitor.data.contract import INDEXED_COLUMNS
+
 SCHEMA_VERSION = 2
 """Stored in `PRAGMA user_version`; bump it whenever the tables change shape.
 
@@ -128,14 +130,10 @@ class ImportRun(_Base, table=True):
     """When the import ran, UTC, ISO 8601 (`2026-12-02T01:36:27Z`)."""
 
 
-# Indexes the computation and the integrity checks lean on.
-INDEXES = (
-    Index("ix_allocations_worker", _metadata.tables["allocations"].c.worker_id),
-    Index("ix_allocations_case", _metadata.tables["allocations"].c.case_id),
-    Index("ix_workers_team", _metadata.tables["workers"].c.team_id),
-    Index("ix_cases_team", _metadata.tables["cases"].c.team_id),
-    Index("ix_reductions_worker", _metadata.tables["reductions"].c.worker_id),
+INDEXES = tuple(
+    Index(name, _metadata.tables[table].c[column]) for name, table, column in INDEXED_COLUMNS
 )
+"""The contract's indexes (`contract.INDEXED_COLUMNS`), for the DDL."""
 
 
 def _create_table(name: str) -> str:

@@ -276,10 +276,7 @@ def _date_span(connection: sqlite3.Connection) -> tuple[dt.date | None, dt.date 
     lasts: list[str] = []
     for table in SPAN_TABLES:
         dates = [name for name, dtype in FRAME_SCHEMAS[table].items() if dtype == pl.Date()]
-        ends = ", ".join(f"MIN({name}), MAX({name})" for name in dates)
-        row = connection.execute(f"SELECT {ends} FROM {table}").fetchone()
-        for index, name in enumerate(dates):
-            low, high = row[2 * index], row[2 * index + 1]
+        for name, (low, high) in _date_ends(connection, table, dates).items():
             firsts += [low] if isinstance(low, str) else []
             if (table, name) not in PLANNED_DATES and isinstance(high, str):
                 lasts.append(high)
@@ -291,6 +288,34 @@ def _date_span(connection: sqlite3.Connection) -> tuple[dt.date | None, dt.date 
             return None
 
     return (day(min(firsts, default=None)), day(max(lasts, default=None)))
+
+
+def _date_ends(
+    connection: sqlite3.Connection, table: str, dates: list[str]
+) -> dict[str, tuple[object, object]]:
+    """MIN and MAX of each date column of `table`. An indexed column's are two look-ups
+    (SQLite reads the index's ends when a query asks for one MIN or MAX alone); the
+    others come from one scan together. A database made before the index still scans."""
+    indexed = {
+        str(row[0])
+        for row in connection.execute(
+            "SELECT info.name FROM pragma_index_list(?) AS list,"
+            " pragma_index_info(list.name) AS info WHERE info.seqno = 0",
+            (table,),
+        )
+    }
+    ends: dict[str, tuple[object, object]] = {}
+    for name in (name for name in dates if name in indexed):
+        low = connection.execute(f"SELECT MIN({name}) FROM {table}").fetchone()[0]
+        high = connection.execute(f"SELECT MAX({name}) FROM {table}").fetchone()[0]
+        ends[name] = (low, high)
+    scanned = [name for name in dates if name not in indexed]
+    if scanned:
+        both = ", ".join(f"MIN({name}), MAX({name})" for name in scanned)
+        row = connection.execute(f"SELECT {both} FROM {table}").fetchone()
+        for index, name in enumerate(scanned):
+            ends[name] = (row[2 * index], row[2 * index + 1])
+    return {name: ends[name] for name in dates}
 
 
 def open_transaction(path: Path) -> tuple[sqlite3.Connection, Source]:

@@ -1,7 +1,7 @@
 """Record an import in the database it wrote, so screens can say how fresh the data is.
 
-Runs inside the writer's transaction: the upgrade of a version-1 file, the new rows and
-the record commit together or not at all.
+Runs inside the writer's transaction: the upgrade of an older file (version 1, or one
+missing an index), the new rows and the record commit together or not at all.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from cfmonitor.data.contract import SCHEMA_VERSION
+from cfmonitor.data.contract import INDEXED_COLUMNS, SCHEMA_VERSION
 from cfmonitor.data.freshness import utc_stamp
 from cfmonitor.importing.provenance import Provenance
 
@@ -32,9 +32,21 @@ def record_import(
         for statement in upgrade_statements(version):
             connection.execute(statement)
         upgraded_from = version
+    add_missing_indexes(connection)
     extract = provenance.extract_date.isoformat() if provenance.extract_date else None
     connection.execute(
         "INSERT INTO imports (source, extract_date, imported_at) VALUES (?, ?, ?)",
         (provenance.source, extract, utc_stamp(now)),
     )
     return upgraded_from
+
+
+def add_missing_indexes(connection: sqlite3.Connection) -> None:
+    """Create the contract's indexes a file made by an earlier build lacks (inside the
+    import's transaction: a failed import takes them back with everything else)."""
+    present = {
+        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
+    for name, table, column in INDEXED_COLUMNS:
+        if name not in present:
+            connection.execute(f"CREATE INDEX {name} ON {table} ({column})")
