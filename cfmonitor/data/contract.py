@@ -86,7 +86,7 @@ INDEXED_COLUMNS = (
 """(index, table, column): what the computation and the integrity checks lean on. The
 cases' dates give the span of the data every read begins with: indexed, its earliest and
 latest are looked up, not scanned for (England's cases are millions of rows). An import
-adds any a file made by an earlier build lacks."""
+that writes adds any a file made by an earlier build lacks."""
 
 HISTORY_COLUMNS: dict[str, tuple[str, ...]] = {
     "cases": ("id", "team_id", "complexity", "opened_on", "closed_on"),
