@@ -55,5 +55,5 @@ def _name(view: View, staff_ref: str) -> str | None:
     workers = view.snapshot.workers if view.snapshot is not None else None
     if workers is None:
         return None
-    found = workers.filter(pl.col("staff_ref") == staff_ref)
-    return str(found.item(0, "name")) if found.height and found.item(0, "name") else None
+    names = workers.filter(pl.col("staff_ref") == staff_ref).get_column("name")
+    return str(names[0]) if names.len() and names[0] else None

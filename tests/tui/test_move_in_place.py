@@ -35,11 +35,10 @@ def count_layouts(monkeypatch) -> list[int]:
 async def test_a_move_and_its_undo_redraw_the_worker_screen_without_a_layout(
     demo_db, make_app, monkeypatch
 ):
-    """Without notifications: a toast mounts a widget, and mounting one always lays the
-    screen out (bench/bench_move_redraw.py times moves with their toast); this counts
-    the layouts the figures cause."""
+    """With notifications on, as a user has them: the banner, not a toast, says what
+    was moved and undone (mounting a toast would lay the screen out)."""
     app = make_app(demo_db)
-    async with app.run_test(size=(120, 36), notifications=False) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("down", "down", "enter")
         await pilot.pause()
@@ -81,7 +80,7 @@ class _Panels(App[None]):
 
 async def test_a_panel_redrawn_in_place_still_grows_and_shrinks_with_its_lines():
     app = _Panels()
-    async with app.run_test(size=(60, 20)) as pilot:
+    async with app.run_test(size=(60, 20), notifications=True) as pilot:
         panel = app.query_one("#panel", Static)
         update_in_place(panel, Text("first\nsecond\nthird"))
         await pilot.pause()
@@ -97,7 +96,7 @@ async def test_a_panel_redrawn_in_place_still_grows_and_shrinks_with_its_lines()
 
 async def test_figures_that_take_more_lines_are_given_them():
     app = _Panels()
-    async with app.run_test(size=(60, 20)) as pilot:
+    async with app.run_test(size=(60, 20), notifications=True) as pilot:
         figures = app.query_one(Figures)
         figures.show([Figure("Open cases", Text("10"))])
         await pilot.pause()

@@ -9,6 +9,8 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
+from cfmonitor.tui.widgets.in_place import refresh_in_place
+
 TILE_WIDTH = 19
 """Wide enough for `FTE in post` and `1,234.5 / 1,300.0`."""
 INLINE_BELOW = 100
@@ -37,11 +39,8 @@ class Figures(Widget):
 
     def show(self, figures: list[Figure]) -> None:
         """Show `figures`; a new layout of the screen only when they take other lines."""
-        width = self.content_size.width
-        lines_before = self.get_content_height(self.size, self.size, width)
         self._figures = figures
-        lines_after = self.get_content_height(self.size, self.size, width)
-        self.refresh(layout=not width or lines_after != lines_before)
+        refresh_in_place(self)
 
     @property
     def figures(self) -> list[Figure]:
