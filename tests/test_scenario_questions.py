@@ -61,49 +61,58 @@ def by_staff(frame: pl.DataFrame, snapshot: Snapshot) -> dict[str, dict]:
 
 
 def test_recent_intake_counts_the_last_7_and_30_days_today_included(snapshot):
-    rows = by_staff(questions.recent_intake(snapshot), snapshot)
+    rows = by_staff(questions.intake_counts(snapshot.worker_cases), snapshot)
     assert (rows["SW0001"]["intake_7_days"], rows["SW0001"]["intake_30_days"]) == (2, 4)
     assert (rows["SW0002"]["intake_7_days"], rows["SW0002"]["intake_30_days"]) == (0, 0)
-    assert (rows["SW0003"]["intake_7_days"], rows["SW0003"]["intake_30_days"]) == (0, 0)
+    assert "SW0003" not in rows  # holds nothing: no row, an intake of 0
+    for staff_ref, (last_7, last_30) in (("SW0001", (2, 4)), ("SW0003", (0, 0))):
+        held = snapshot.worker_cases.filter(pl.col("worker_id") == worker_id(snapshot, staff_ref))
+        assert questions.intake_of(held) == {"intake_7_days": last_7, "intake_30_days": last_30}
+
+
+def worker_id(snapshot: Snapshot, staff_ref: str) -> int:
+    return snapshot.workers.filter(pl.col("staff_ref") == staff_ref).item(0, "worker_id")
+
+
+def case_id(snapshot: Snapshot, case_ref: str) -> int:
+    return snapshot.worker_cases.filter(pl.col("case_ref") == case_ref).item(0, "case_id")
 
 
 def test_co_workers_are_named_on_each_side(snapshot):
-    frame = questions.co_workers(snapshot)
-    shared = frame.filter(pl.col("case_ref") == "C000006")
-    rows = by_staff(shared, snapshot)
-    assert rows["SW0001"]["co_workers"] == ["SW0002"]
-    assert rows["SW0002"]["co_workers"] == ["SW0001"]
-    alone = frame.filter(pl.col("case_ref") == "C000001").to_dicts()
-    assert [(row["co_worked"], row["co_workers"]) for row in alone] == [(False, [])]
-    assert frame.height == snapshot.worker_cases.height
+    first = questions.shared_work(snapshot, worker_id(snapshot, "SW0001"))
+    second = questions.shared_work(snapshot, worker_id(snapshot, "SW0002"))
+    shared, only_child = case_id(snapshot, "C000006"), case_id(snapshot, "C000011")
+    assert first.co_workers == {shared: ("SW0002",), only_child: ("SW0002",)}
+    assert second.co_workers == {shared: ("SW0001",), only_child: ("SW0001",)}
+    assert case_id(snapshot, "C000001") not in first.co_workers  # held alone
 
 
 def test_siblings_held_elsewhere_and_waiting(snapshot):
-    family = questions.family_siblings(snapshot).filter(pl.col("family_ref") == "FAM-1")
-    rows = by_staff(family, snapshot)
-    first, second = rows["SW0001"], rows["SW0002"]
-    assert (first["family_cases"], first["siblings_elsewhere"]) == (2, 1)
-    assert first["sibling_holders"] == ["SW0002"]
-    assert (second["family_cases"], second["siblings_elsewhere"]) == (1, 2)
-    assert first["siblings_unallocated"] == 1
-    assert questions.family_note(first) == "◆ 2 — 1 more with SW0002; 1 unallocated"
-    assert questions.family_note({"family_cases": 3}) == "◆ 3"
-    assert "SW0003" not in rows
+    first = questions.shared_work(snapshot, worker_id(snapshot, "SW0001")).families["FAM-1"]
+    second = questions.shared_work(snapshot, worker_id(snapshot, "SW0002")).families["FAM-1"]
+    assert first == questions.Family(
+        family_cases=2, siblings_elsewhere=1, sibling_holders=("SW0002",), siblings_unallocated=1
+    )
+    assert (second.family_cases, second.siblings_elsewhere) == (1, 2)
+    assert second.sibling_holders == ("SW0001",)
+    assert first.note() == "◆ 2 — 1 more with SW0002; 1 unallocated"
+    assert questions.Family(family_cases=3).note() == "◆ 3"
+    assert questions.shared_work(snapshot, worker_id(snapshot, "SW0003")).families == {}
 
 
 def test_a_co_worked_sibling_is_not_elsewhere(snapshot):
-    frame = questions.family_siblings(snapshot).filter(pl.col("family_ref") == "FAM-2")
-    rows = by_staff(frame, snapshot)
-    assert [(r["family_cases"], r["siblings_elsewhere"]) for r in rows.values()] == [(1, 0)] * 2
-    assert questions.family_note(rows["SW0001"]) == "◆ 1"
+    for staff_ref in ("SW0001", "SW0002"):
+        family = questions.shared_work(snapshot, worker_id(snapshot, staff_ref)).families["FAM-2"]
+        assert (family.family_cases, family.siblings_elsewhere) == (1, 0)
+        assert family.note() == ""  # one case, held here: nothing to say
 
 
 def test_the_questions_follow_a_scenario(snapshot):
     moved = Scenario(snapshot).add(Move("C000009", "SW0001")).snapshot
-    rows = by_staff(questions.family_siblings(moved).filter(pl.col("family_ref") == "FAM-1"), moved)
-    assert list(rows) == ["SW0001"]
-    assert (rows["SW0001"]["family_cases"], rows["SW0001"]["siblings_elsewhere"]) == (3, 0)
-    intake = by_staff(questions.recent_intake(moved), moved)
+    first = questions.shared_work(moved, worker_id(moved, "SW0001")).families["FAM-1"]
+    assert (first.family_cases, first.siblings_elsewhere) == (3, 0)
+    assert "FAM-1" not in questions.shared_work(moved, worker_id(moved, "SW0002")).families
+    intake = by_staff(questions.intake_counts(moved.worker_cases), moved)
     assert intake["SW0001"]["intake_7_days"] == 3  # given today
 
 

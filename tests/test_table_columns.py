@@ -55,3 +55,22 @@ def test_a_name_keeps_its_width_until_nothing_of_lower_priority_is_left():
     assert fit_columns(columns, 40) == ((name, 30), (status, 8))  # cases gave way first
     assert fit_columns(columns, 25) == ((name, 16), (status, 8))  # only now is it cut
     assert fit_columns(columns, 21) == ((name, 12), (status, 8))
+
+
+def test_a_name_shrinks_only_as_far_as_it_still_tells_rows_apart() -> None:
+    import polars as pl
+
+    from cfmonitor.tui.columns import distinct_width
+
+    def width(names: list[str | None], least: int = 4, most: int = 40) -> int:
+        return distinct_width(
+            pl.DataFrame({"name": names}, schema={"name": pl.String}), "name", least, most
+        )
+
+    # In 11 cells both are "Alexandra …"; in 12, "Alexandra S…" and "Alexandra J…".
+    assert width(["Alexandra Smith", "Alexandra Jones", "Bo"]) == 12
+    assert width(["Alexandra Smith", "Alexandra Smyth"]) == 14  # "…Smi…", "…Smy…"
+    assert width(["Alexandra Smith", "Alexandra Smyth"], most=12) == 12  # never wider
+    assert width(["Ann Lee", "Ann Lea"]) == 7  # only in full
+    assert width(["Al", None]) == 4  # never narrower than asked
+    assert width([]) == 4

@@ -61,10 +61,9 @@ if TYPE_CHECKING:
     from cfmonitor.data.direction import Direction
     from cfmonitor.data.picker import candidates, if_given
     from cfmonitor.data.questions import (
-        co_workers,
-        family_note,
-        family_siblings,
-        recent_intake,
+        intake_counts,
+        intake_of,
+        shared_work,
         worker_dates,
     )
     from cfmonitor.data.scenario import UNALLOCATED, Directory, Move, Scenario, ScenarioError
@@ -82,7 +81,12 @@ _ON_FIRST_USE = {
     **dict.fromkeys(("Comparison", "compare", "compare_scenario", "proposal"), "comparison"),
     **dict.fromkeys(("candidates", "if_given"), "picker"),
     **dict.fromkeys(
-        ("co_workers", "family_note", "family_siblings", "recent_intake", "worker_dates"),
+        (
+            "intake_counts",
+            "intake_of",
+            "shared_work",
+            "worker_dates",
+        ),
         "questions",
     ),
     **dict.fromkeys(("UNALLOCATED", "Move", "Scenario", "ScenarioError"), "scenario"),
@@ -133,20 +137,19 @@ __all__ = [
     "StoreError",
     "Trend",
     "candidates",
-    "co_workers",
     "compare",
     "compare_scenario",
     "create_schema",
     "data_age",
     "default_range",
-    "family_note",
-    "family_siblings",
     "if_given",
     "inspect",
+    "intake_counts",
+    "intake_of",
     "proposal",
-    "recent_intake",
     "roll_back_interrupted_write",
     "roll_up",
+    "shared_work",
     "worker_dates",
     "write_demo_database",
 ]

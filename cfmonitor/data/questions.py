@@ -3,8 +3,10 @@
 Who else holds this case? Which of this family's children are with someone else? How
 many cases has this worker been given lately? How old is the case, how long has the
 worker been in post, are they in their ASYE year, when does their protected time end?
-Each function takes a Snapshot (or a scenario's) and returns a frame keyed by
-`worker_id` (and `case_id` or `family_ref`), to join onto what a screen shows.
+Each function takes a Snapshot (or a scenario's, or its `worker_cases`) and returns a
+frame keyed by `worker_id` (and `case_id`), to join onto what a screen shows; what one
+worker's cases share with colleagues, and their intake, are answered for that worker
+alone (`shared_work`, `intake_of`).
 
 What a Snapshot cannot say, and so these do not: intake counts only the cases a worker
 still holds (a case allocated on Monday and closed or moved on by Friday is not in the
@@ -12,6 +14,9 @@ day's figures); the ASYE year is read from the cohort (`nqsw`), as the policy na
 """
 
 from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -22,95 +27,118 @@ ASYE_COHORT = "nqsw"
 """The cohort of newly qualified social workers in their Assessed and Supported Year."""
 
 
-def _staff(snapshot: Snapshot) -> pl.DataFrame:
-    return snapshot.workers.select("worker_id", "staff_ref")
+def _intake_counts(days: tuple[int, ...]) -> list[pl.Expr]:
+    return [(pl.col("days_held") < n).sum().cast(pl.Int64).alias(f"intake_{n}_days") for n in days]
 
 
-def recent_intake(snapshot: Snapshot, days: tuple[int, ...] = INTAKE_DAYS) -> pl.DataFrame:
-    """Per worker in post: `intake_<n>_days`, the cases they hold that were allocated to
-    them in the last n days, the as-of day included (held fewer than n days)."""
-    counts = snapshot.worker_cases.group_by("worker_id").agg(
-        (pl.col("days_held") < n).sum().cast(pl.Int64).alias(f"intake_{n}_days") for n in days
-    )
-    return (
-        _staff(snapshot)
-        .join(counts, on="worker_id", how="left", maintain_order="left")
-        .with_columns(pl.col(f"intake_{n}_days").fill_null(0) for n in days)
-    )
+def intake_counts(worker_cases: pl.DataFrame, days: tuple[int, ...] = INTAKE_DAYS) -> pl.DataFrame:
+    """Per worker holding any of `worker_cases`: `intake_<n>_days`, the cases they hold
+    that were allocated to them in the last n days, the as-of day included (held fewer
+    than n days). A worker holding none has no row: their intake is 0."""
+    return worker_cases.group_by("worker_id").agg(_intake_counts(days))
 
 
-def co_workers(snapshot: Snapshot) -> pl.DataFrame:
-    """Per (worker, case) held: `co_worked` and `co_workers`, the staff refs of the others
-    holding the same case (sorted; empty when the worker holds it alone)."""
-    holders = snapshot.worker_cases.select("worker_id", "case_id").join(
-        _staff(snapshot), on="worker_id"
-    )
-    pairs = holders.join(holders, on="case_id", suffix="_other").filter(
-        pl.col("worker_id") != pl.col("worker_id_other")
-    )
-    others = pairs.group_by("worker_id", "case_id").agg(
-        pl.col("staff_ref_other").sort().alias("co_workers")
-    )
-    return (
-        snapshot.worker_cases.select("worker_id", "case_id", "case_ref")
-        .join(others, on=["worker_id", "case_id"], how="left", maintain_order="left")
-        .with_columns(pl.col("co_workers").fill_null(pl.lit([], dtype=pl.List(pl.String))))
-        .with_columns((pl.col("co_workers").list.len() > 0).alias("co_worked"))
-    )
+def intake_of(held: pl.DataFrame, days: tuple[int, ...] = INTAKE_DAYS) -> dict[str, int]:
+    """`intake_counts` for one worker, from their own rows of `worker_cases` (one pass,
+    for the worker screen's figure; 0 when they hold nothing)."""
+    return held.select(_intake_counts(days)).row(0, named=True)
 
 
-def family_siblings(snapshot: Snapshot) -> pl.DataFrame:
-    """Per (worker, family) the worker holds a case of: `family_cases` (theirs),
-    `siblings_elsewhere` (the family's cases other workers hold and this one does not),
-    `sibling_holders` (those workers' staff refs, sorted) and `siblings_unallocated`."""
-    held = snapshot.worker_cases.filter(pl.col("family_ref").is_not_null()).select(
-        "worker_id", "case_id", "family_ref"
+@dataclass(frozen=True)
+class Family:
+    """One family as a worker sees it: how many of its cases they hold, how many other
+    workers hold (and who), and how many are waiting for a worker."""
+
+    family_cases: int
+    siblings_elsewhere: int = 0
+    sibling_holders: tuple[str, ...] = ()
+    siblings_unallocated: int = 0
+
+    def note(self) -> str:
+        """`◆ 3 — 1 more with DEMO-SW0412`; empty for a family of one case held alone,
+        which needs no note."""
+        rest = []
+        if self.siblings_elsewhere:
+            rest.append(f"{self.siblings_elsewhere} more with {', '.join(self.sibling_holders)}")
+        if self.siblings_unallocated:
+            rest.append(f"{self.siblings_unallocated} unallocated")
+        if not rest and self.family_cases <= 1:
+            return ""
+        mark = f"◆ {self.family_cases}"
+        return f"{mark} — {'; '.join(rest)}" if rest else mark
+
+
+@dataclass(frozen=True)
+class SharedWork:
+    """What one worker's cases share with colleagues: `co_workers[case_id]`, the staff
+    refs of the others holding that case (sorted; a case held alone is absent), and
+    `families[family_ref]` for each family the worker holds a case of."""
+
+    co_workers: dict[int, tuple[str, ...]]
+    families: dict[str, Family]
+
+
+def shared_work(snapshot: Snapshot, worker_id: int) -> SharedWork:
+    """Who else holds this worker's cases, and where their families' other cases are.
+    One worker's cases are a handful, so after four look-ups the rest is counted in
+    Python (a move redraws this: at the demo size each frame operation costs more than
+    the counting). A sibling this worker co-works is theirs too, not "with someone
+    else"."""
+    cases = snapshot.worker_cases
+    mine = cases.filter(pl.col("worker_id") == worker_id)
+    my_cases = set(mine.get_column("case_id").to_list())
+    held = Counter(ref for ref in mine.get_column("family_ref").to_list() if ref is not None)
+    related = cases.filter(
+        (pl.col("worker_id") != worker_id)
+        & (pl.col("case_id").is_in(list(my_cases)) | pl.col("family_ref").is_in(list(held)))
     )
-    mine = held.group_by("worker_id", "family_ref").agg(
-        pl.len().cast(pl.Int64).alias("family_cases")
-    )
-    everyone = held.join(_staff(snapshot), on="worker_id")
-    elsewhere = (
-        mine.select("worker_id", "family_ref")
-        .join(everyone, on="family_ref", suffix="_other")
-        .filter(pl.col("worker_id") != pl.col("worker_id_other"))
-        # A sibling this worker co-works is theirs too, not "with someone else".
-        .join(held, on=["worker_id", "case_id"], how="anti")
-        .group_by("worker_id", "family_ref")
-        .agg(
-            pl.col("case_id").n_unique().cast(pl.Int64).alias("siblings_elsewhere"),
-            pl.col("staff_ref").unique().sort().alias("sibling_holders"),
+    others = list(
+        zip(
+            *(
+                related.get_column(name).to_list()
+                for name in ("worker_id", "case_id", "family_ref")
+            ),
+            strict=True,
         )
     )
-    waiting = (
-        snapshot.unallocated_cases.filter(pl.col("family_ref").is_not_null())
-        .group_by("family_ref")
-        .agg(pl.len().cast(pl.Int64).alias("siblings_unallocated"))
+    colleagues = snapshot.workers.filter(
+        pl.col("worker_id").is_in(related.get_column("worker_id").to_list())
     )
-    return (
-        mine.join(elsewhere, on=["worker_id", "family_ref"], how="left")
-        .join(waiting, on="family_ref", how="left")
-        .with_columns(
-            pl.col("siblings_elsewhere", "siblings_unallocated").fill_null(0),
-            pl.col("sibling_holders").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+    staff = dict(
+        zip(
+            colleagues.get_column("worker_id").to_list(),
+            colleagues.get_column("staff_ref").to_list(),
+            strict=True,
         )
-        .sort("worker_id", "family_ref")
     )
-
-
-def family_note(row: dict[str, object]) -> str:
-    """`◆ 3 — 1 more with DEMO-SW0412`: this worker's cases of the family, and where the
-    rest are (a row of `family_siblings`)."""
-    rest = []
-    elsewhere = row.get("siblings_elsewhere") or 0
-    holders = row.get("sibling_holders") or []
-    if elsewhere and isinstance(holders, list):
-        rest.append(f"{elsewhere} more with {', '.join(str(ref) for ref in holders)}")
-    waiting = row.get("siblings_unallocated") or 0
-    if waiting:
-        rest.append(f"{waiting} unallocated")
-    mark = f"◆ {row['family_cases']}"
-    return f"{mark} — {'; '.join(rest)}" if rest else mark
+    waiting = Counter(
+        snapshot.unallocated_cases.filter(pl.col("family_ref").is_in(list(held)))
+        .get_column("family_ref")
+        .to_list()
+    )
+    with_whom: dict[int, set[str]] = defaultdict(set)
+    elsewhere: dict[str, set[int]] = defaultdict(set)
+    holders: dict[str, set[str]] = defaultdict(set)
+    for other, case_id, family_ref in others:
+        if other not in staff:  # held by nobody in post: not a colleague to name
+            continue
+        if case_id in my_cases:
+            with_whom[case_id].add(staff[other])
+        elif family_ref in held:
+            elsewhere[family_ref].add(case_id)
+            holders[family_ref].add(staff[other])
+    return SharedWork(
+        co_workers={case_id: tuple(sorted(refs)) for case_id, refs in with_whom.items()},
+        families={
+            family_ref: Family(
+                family_cases=count,
+                siblings_elsewhere=len(elsewhere[family_ref]),
+                sibling_holders=tuple(sorted(holders[family_ref])),
+                siblings_unallocated=waiting[family_ref],
+            )
+            for family_ref, count in held.items()
+        },
+    )
 
 
 def case_dates(snapshot: Snapshot) -> pl.DataFrame:

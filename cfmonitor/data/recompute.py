@@ -96,9 +96,10 @@ def edit_block(
     *,
     remove_case: int | None = None,
     add_row: pl.DataFrame | None = None,
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One worker's rows of `worker_cases` with a case taken out or put in: the block is
-    found by binary search on the sorted worker ids, re-sorted alone, and put back."""
+    found by binary search on the sorted worker ids, re-sorted alone, and put back.
+    Returns the new `worker_cases` and the worker's new rows (which `rejudge` counts)."""
     start, end = _block_bounds(worker_cases, worker_id)
     block = worker_cases.slice(start, end - start)
     if remove_case is not None:
@@ -112,18 +113,24 @@ def edit_block(
         .cast(pl.Int64)
         .alias("family_cases")
     ).sort(WORKER_CASE_ORDER, nulls_last=True)
-    return pl.concat([worker_cases.slice(0, start), block, worker_cases.slice(end)])
+    return pl.concat([worker_cases.slice(0, start), block, worker_cases.slice(end)]), block
 
 
 # --- the engine's functions on the rows that changed --------------------------------------
 
 
-def rejudge(snapshot: Snapshot, worker_cases: pl.DataFrame, changed: list[int]) -> pl.DataFrame:
+def rejudge(
+    snapshot: Snapshot, blocks: dict[int, pl.DataFrame]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The workers frame with the changed workers' counts, load and status worked out again
-    by `judge_workers`, and their team's block re-sorted as `compute_snapshot` sorts it."""
+    by `judge_workers` from `blocks` (worker id → their rows of `worker_cases` after the
+    move), and their team's block re-sorted as `compute_snapshot` sorts it; and the
+    changed workers' new rows. At the demo size a frame operation costs more
+    than the rows it reads, so the flags a move keeps are read into Python once and
+    every override is one pass."""
     workers = snapshot.workers
-    ids = pl.Series("worker_id", changed, dtype=pl.Int64)
-    own = pl.concat([worker_block(worker_cases, worker_id) for worker_id in changed])
+    changed = list(blocks)
+    own = pl.concat(blocks.values())
     counts = own.group_by("worker_id").agg(
         pl.len().cast(pl.Int64).alias("cases"),
         *[
@@ -131,20 +138,20 @@ def rejudge(snapshot: Snapshot, worker_cases: pl.DataFrame, changed: list[int]) 
             for level in COMPLEXITY_LEVELS
         ],
     )
-    count_names = ["cases", *(f"{level}_cases" for level in COMPLEXITY_LEVELS)]
-    rows = workers.filter(pl.col("worker_id").is_in(ids.implode()))
-    before = rows.select(
-        "worker_id",
-        (pl.col("status") == STATUS_UNKNOWN).alias("_was_unknown"),
-        (pl.col("status") == STATUS_OVER).alias("_was_over"),
+    count_names = {"cases", *(f"{level}_cases" for level in COMPLEXITY_LEVELS)}
+    rows = workers.filter(pl.col("worker_id").is_in(changed))
+    ids = rows.get_column("worker_id").to_list()
+    status_of = dict(zip(ids, rows.get_column("status").to_list(), strict=True))
+    unknown = [worker_id for worker_id, status in status_of.items() if status == STATUS_UNKNOWN]
+    over = [worker_id for worker_id, status in status_of.items() if status == STATUS_OVER]
+    rows = rows.select(name for name in workers.columns if name not in count_names).join(
+        counts, on="worker_id", how="left"
     )
-    rows = rows.drop(count_names).join(counts, on="worker_id", how="left")
-    rows = judge_workers(rows.select(workers.columns), snapshot.policy)
-    rows = rows.join(before, on="worker_id", how="left")
-    was_unknown, was_over = pl.col("_was_unknown"), pl.col("_was_over")
+    rows = judge_workers(rows, snapshot.policy)
     # A worker judged `unknown` rests on a value outside the contract (compute_snapshot's
     # `_unknown_where_unjudgeable`); a move does not make them judgeable.
-    rows = rows.with_columns(
+    was_unknown = pl.col("worker_id").is_in(unknown)
+    overrides = [
         pl.when(was_unknown).then(pl.lit(STATUS_UNKNOWN)).otherwise("status").alias("status"),
         pl.when(was_unknown)
         .then(pl.lit(STATUS_RANK[STATUS_UNKNOWN], pl.Int8))
@@ -154,10 +161,13 @@ def rejudge(snapshot: Snapshot, worker_cases: pl.DataFrame, changed: list[int]) 
             pl.when(was_unknown).then(None).otherwise(name).alias(name)
             for name in ("capacity", "utilisation")
         ],
-    )
+    ]
     if "weeks_over" in rows.columns:
-        is_over = pl.col("status") == STATUS_OVER
-        rows = rows.with_columns(
+        # Weeks over is history: kept for a worker over before and after, 0 for one no
+        # longer over, unknown for one the move put over.
+        is_over = (pl.col("status") == STATUS_OVER) & ~was_unknown
+        was_over = pl.col("worker_id").is_in(over)
+        overrides += [
             pl.when(~is_over)
             .then(0)
             .when(was_over)
@@ -165,18 +175,17 @@ def rejudge(snapshot: Snapshot, worker_cases: pl.DataFrame, changed: list[int]) 
             .otherwise(None)
             .cast(workers.schema["weeks_over"])
             .alias("weeks_over"),
-        ).with_columns(
             pl.when(~is_over)
             .then(False)
             .when(was_over)
             .then("sustained")
             .otherwise(None)
             .alias("sustained"),
-        )
-    rows = conform(rows, workers.schema)
-    for team in rows.get_column("team").unique(maintain_order=True).to_list():
+        ]
+    rows = conform(rows.with_columns(overrides), workers.schema)
+    for team in dict.fromkeys(rows.get_column("team").to_list()):
         workers = replace_team_block(workers, rows, team)
-    return workers
+    return workers, rows
 
 
 def replace_team_block(workers: pl.DataFrame, rows: pl.DataFrame, team: str | None):
@@ -185,11 +194,14 @@ def replace_team_block(workers: pl.DataFrame, rows: pl.DataFrame, team: str | No
     in_team = pl.col("team").eq_missing(pl.lit(team, dtype=pl.String))
     positions = workers.select(pl.arg_where(in_team)).to_series().to_list()
     start, end = positions[0], positions[-1] + 1
-    changed = rows.filter(in_team).get_column("worker_id").implode()
+    if rows.get_column("team").n_unique() > 1:
+        rows = rows.filter(in_team)
     block = pl.concat(
         [
-            workers.slice(start, end - start).filter(~pl.col("worker_id").is_in(changed)),
-            rows.filter(in_team),
+            workers.slice(start, end - start).filter(
+                ~pl.col("worker_id").is_in(rows.get_column("worker_id").to_list())
+            ),
+            rows,
         ]
     ).sort(WORKER_ORDER, descending=WORKER_ORDER_DESCENDING, nulls_last=True)
     return pl.concat([workers.slice(0, start), block, workers.slice(end)])
@@ -198,27 +210,28 @@ def replace_team_block(workers: pl.DataFrame, rows: pl.DataFrame, team: str | No
 def resummarise(
     snapshot: Snapshot,
     workers: pl.DataFrame,
-    changed: list[int],
+    changed_rows: pl.DataFrame,
     case_team_id: int | None,
     allocated_change: int,
 ) -> pl.DataFrame:
     """The team rows, with those of the changed workers' teams (and of the case's team,
     when it became allocated or unallocated) worked out again by `summarise_teams`."""
     teams = snapshot.teams
-    team_ids = (
-        snapshot.workers.filter(pl.col("worker_id").is_in(changed)).get_column("team_id").to_list()
-    )
+    team_ids = changed_rows.get_column("team_id").to_list()
     if allocated_change and case_team_id is not None:
         team_ids.append(case_team_id)
-    touched = teams.filter(pl.col("team_id").is_in(team_ids))
+    touched = teams.with_row_index("_position").filter(pl.col("team_id").is_in(team_ids))
     if touched.is_empty():
         return teams
+    positions = touched.get_column("_position").to_list()
     base = touched.select("team_id", "team", "service_area", "establishment_fte")
+    totals = WORKER_TOTALS
+    if "sustained" in teams.columns:
+        totals = [*totals, pl.col("sustained").sum().cast(pl.Int64).alias("sustained")]
     worker_totals = (
         workers.filter(pl.col("team_id").is_in(touched.get_column("team_id").implode()))
-        .sort("worker_id")
         .group_by("team_id")
-        .agg(WORKER_TOTALS)
+        .agg(totals)
     )
     case_totals = touched.select(
         "team_id",
@@ -229,19 +242,14 @@ def resummarise(
         ).alias("allocated_cases"),
     )
     rows = summarise_teams(base, worker_totals, case_totals, on=["team_id"])
-    if "sustained" in teams.columns:
-        sustained = (
-            workers.filter(pl.col("team_id").is_in(touched.get_column("team_id").implode()))
-            .group_by("team_id")
-            .agg(pl.col("sustained").sum().cast(pl.Int64).alias("sustained"))
-        )
-        rows = rows.join(sustained, on="team_id", how="left").with_columns(
-            pl.col("sustained").fill_null(0)
-        )
-    rows = conform(rows, teams.schema)
-    for team_id in rows.get_column("team_id").to_list():
-        position = int(teams.select(pl.arg_where(pl.col("team_id") == team_id)).item())
-        new_row = rows.filter(pl.col("team_id") == team_id)
+    rows = rows.select(
+        # A team the case alone touched may have nobody in post: none of them sustained.
+        (pl.col(name).fill_null(0) if name == "sustained" else pl.col(name)).cast(dtype)
+        for name, dtype in teams.schema.items()
+    )
+    row_of = {team_id: index for index, team_id in enumerate(rows.get_column("team_id").to_list())}
+    for team_id, position in zip(touched.get_column("team_id").to_list(), positions, strict=True):
+        new_row = rows.slice(row_of[team_id], 1)
         teams = pl.concat([teams.slice(0, position), new_row, teams.slice(position + 1)])
     return teams
 
@@ -257,6 +265,6 @@ def with_sustained_totals(
     service_areas = service_areas.join(
         by_area, on="service_area", how="left", maintain_order="left"
     )
-    total = int(workers.get_column("sustained").fill_null(False).sum())
+    total = int(workers.get_column("sustained").sum())  # a null (unknown) is not counted
     organisation = organisation.with_columns(pl.lit(total, dtype=pl.Int64).alias("sustained"))
     return service_areas, organisation

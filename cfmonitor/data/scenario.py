@@ -313,15 +313,16 @@ def _moved(
     case_row = _case_as_held(waiting, day) if held.is_empty() else held.head(1)
     case_id = int(case_row.get_column("case_id").item())
     worker_cases = snapshot.worker_cases
+    blocks: dict[int, pl.DataFrame] = {}
     if source_id is not None:
-        worker_cases = edit_block(worker_cases, source_id, remove_case=case_id)
+        worker_cases, blocks[source_id] = edit_block(worker_cases, source_id, remove_case=case_id)
     if target_id is not None:
         new_row = case_row.with_columns(
             pl.lit(target_id, dtype=pl.Int64).alias("worker_id"),
             pl.lit(day, dtype=pl.Date).alias("allocated_since"),
             pl.lit(0, dtype=pl.Int64).alias("days_held"),
         )
-        worker_cases = edit_block(worker_cases, target_id, add_row=new_row)
+        worker_cases, blocks[target_id] = edit_block(worker_cases, target_id, add_row=new_row)
 
     remaining_holders = held.height - (source_id is not None) + (target_id is not None)
     was_allocated = not held.is_empty()
@@ -336,11 +337,10 @@ def _moved(
     elif is_allocated and not was_allocated:
         unallocated = remove_rows(unallocated, pl.col("case_id") == case_id)
 
-    changed_ids = [worker_id for worker_id in (source_id, target_id) if worker_id is not None]
-    workers = rejudge(snapshot, worker_cases, changed_ids)
+    workers, changed_rows = rejudge(snapshot, blocks)
     case_team_id = case_row.get_column("case_team_id").item()
     allocated_change = int(is_allocated) - int(was_allocated)
-    teams = resummarise(snapshot, workers, changed_ids, case_team_id, allocated_change)
+    teams = resummarise(snapshot, workers, changed_rows, case_team_id, allocated_change)
     service_areas = roll_up(teams, ["service_area"]).sort("service_area")
     organisation = roll_up(teams, [])
     if "sustained" in snapshot.teams.columns:

@@ -47,19 +47,17 @@ def text_width(frame: pl.DataFrame, column: str, least: int, most: int) -> int:
 
 def distinct_width(frame: pl.DataFrame, column: str, least: int, most: int) -> int:
     """The fewest cells (from `least`, at most `most`) in which a name column, cut with an
-    ellipsis, still tells every row apart: the width a name may shrink to, and no less."""
+    ellipsis, still tells every row apart: the width a name may shrink to, and no less.
+    Counted in Python: a screen's names are a few dozen, and each width tried as a frame
+    operation cost more than all of them (a move redraws this)."""
     if frame.is_empty():
         return least
-    names = frame.get_column(column).cast(pl.String).fill_null("")
-    longest = min(most, as_int(names.str.len_chars().max()) or 0)
-    distinct = names.n_unique()
+    names = ["" if name is None else str(name) for name in frame.get_column(column).to_list()]
+    longest = min(most, max(len(name) for name in names))
+    distinct = len(set(names))
     for width in range(least, longest):
-        cut = pl.select(
-            pl.when(names.str.len_chars() <= width)
-            .then(names)
-            .otherwise(names.str.slice(0, width - 1) + "…")
-        ).to_series()
-        if cut.n_unique() == distinct:
+        cut = {name if len(name) <= width else name[: width - 1] + "…" for name in names}
+        if len(cut) == distinct:
             return width
     return max(least, longest)
 

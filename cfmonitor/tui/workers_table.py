@@ -8,12 +8,10 @@ It lives beside the screens rather than among them: a screen imports no sibling 
 
 from __future__ import annotations
 
-import dataclasses
-
 import polars as pl
 from rich.text import Text
 
-from cfmonitor.data.engine import Snapshot, recent_intake
+from cfmonitor.data.engine import History, Snapshot, intake_counts
 from cfmonitor.scalars import as_float, as_floats, as_str
 from cfmonitor.tui import requests
 from cfmonitor.tui.columns import (
@@ -41,6 +39,8 @@ class WorkersScreen(TableScreen):
         exported_as={"status_rank": "status"},
     )
 
+    _series_kept: tuple[History | None, frozenset[int], pl.DataFrame] | None = None
+
     def team_names(self) -> list[str]:
         """The teams whose workers are listed."""
         raise NotImplementedError
@@ -53,19 +53,11 @@ class WorkersScreen(TableScreen):
                 pl.lit(None, pl.Boolean).alias("sustained"),
             )
         ids = workers.get_column("worker_id")
-        own = dataclasses.replace(
-            snapshot,
-            workers=workers,
-            worker_cases=snapshot.worker_cases.filter(pl.col("worker_id").is_in(ids.implode())),
+        intake = intake_counts(
+            snapshot.worker_cases.filter(pl.col("worker_id").is_in(ids.implode()))
         )
-        intake = recent_intake(own).drop("staff_ref")
         return (
-            workers.join(
-                utilisation_series(self.history, ids),
-                on="worker_id",
-                how="left",
-                maintain_order="left",
-            )
+            workers.join(self._series(ids), on="worker_id", how="left", maintain_order="left")
             .join(intake, on="worker_id", how="left", maintain_order="left")
             .select(
                 "staff_ref",
@@ -86,10 +78,20 @@ class WorkersScreen(TableScreen):
                 "sustained",
                 "utilisation_series",
                 pl.col("utilisation").alias("utilisation_spark"),
-                "intake_7_days",
-                "intake_30_days",
+                pl.col("intake_7_days", "intake_30_days").fill_null(0),
             )
         )
+
+    def _series(self, ids: pl.Series) -> pl.DataFrame:
+        """The workers' two-year utilisation. A move changes neither the history nor who
+        is in the teams, so it is kept while both are the same."""
+        key = frozenset(ids.to_list())
+        kept = self._series_kept
+        if kept is not None and kept[0] is self.history and kept[1] == key:
+            return kept[2]
+        series = utilisation_series(self.history, ids)
+        self._series_kept = (self.history, key, series)
+        return series
 
     def columns(self, frame: pl.DataFrame) -> list[Column]:
         styles = self.status_styles()

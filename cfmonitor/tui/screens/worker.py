@@ -12,14 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
-from cfmonitor.data.engine import (
-    Snapshot,
-    co_workers,
-    family_note,
-    family_siblings,
-    recent_intake,
-    worker_dates,
-)
+from cfmonitor.data.engine import Snapshot, intake_of, shared_work, worker_dates
 from cfmonitor.presentation import format_count, format_number
 from cfmonitor.redact import Redactor, shown_name
 from cfmonitor.safe_text import safe_text, visible
@@ -43,6 +36,23 @@ if TYPE_CHECKING:
     from cfmonitor.data.engine import Trend
 
 COMPLEXITIES = ("standard", "complex", "intense")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Own:
+    """What one worker's screen reads of a Snapshot: the snapshot narrowed to the cases
+    that touch theirs, and their own rows of it."""
+
+    snapshot: Snapshot
+    mine: pl.DataFrame
+
+
+@dataclasses.dataclass(frozen=True)
+class _Dates:
+    """The worker's dates line and their reductions open on the day (one dict each)."""
+
+    line: Text
+    reductions: list[dict[str, Any]]
 
 
 def capacity_line(row: dict[str, Any]) -> Text:
@@ -96,8 +106,8 @@ class WorkerScreen(TableScreen):
         self.subject = staff_ref
         self._worker_name = ""
         self._team = ""
-        self._own_kept: tuple[Snapshot, int, Snapshot] | None = None
-        self._dates_kept: tuple[pl.DataFrame, int, Text] | None = None
+        self._own_kept: tuple[Snapshot, int, _Own] | None = None
+        self._dates_kept: tuple[pl.DataFrame, int, _Dates] | None = None
         self._series_kept: tuple[Trend, int, list[float | None]] | None = None
         self._rows_kept: list[tuple[tuple[pl.DataFrame, str], dict[str, Any] | None]] = []
 
@@ -176,10 +186,10 @@ class WorkerScreen(TableScreen):
         grid.add_row(Text("Utilisation"), judged)
         grid.add_row(Text("Intake"), self._intake_text(snapshot, row))
         grid.add_row(Text("Weeks over"), self._history_line(row, styles))
-        reductions = snapshot.reductions.filter(pl.col("worker_id") == row["worker_id"])
-        if reductions.is_empty():
+        reductions = self._dates(snapshot, row["worker_id"]).reductions
+        if not reductions:
             grid.add_row(Text("Reductions"), Text("none active", "dim"))
-        for index, reduction in enumerate(reductions.iter_rows(named=True)):
+        for index, reduction in enumerate(reductions):
             line = Text(f"{format_number(reduction['percent'], 0)}% ")
             line.append(visible(reduction["reason"]))
             end = reduction["end_date"]
@@ -203,12 +213,12 @@ class WorkerScreen(TableScreen):
         judged.append(f" · {format_count(row['cases'])} cases", "dim")
         return judged
 
-    def _own(self, snapshot: Snapshot, worker_id: int) -> Snapshot:
+    def _own(self, snapshot: Snapshot, worker_id: int) -> _Own:
         """The snapshot narrowed to the cases that matter to one worker: theirs, and every
         holding of those cases and of their families' (so co-workers and siblings are
-        found without joining the whole organisation's cases). Kept for the Snapshot
-        drawn: the table and the intake line both want it (two scans of England's 5M
-        allocations otherwise)."""
+        found without joining the whole organisation's cases), and the worker's own rows.
+        Kept for the Snapshot drawn: the table and the intake line both want it (two
+        scans of England's 5M allocations otherwise)."""
         kept = self._own_kept
         if kept is not None and kept[0] is snapshot and kept[1] == worker_id:
             return kept[2]
@@ -217,24 +227,30 @@ class WorkerScreen(TableScreen):
         return own
 
     @staticmethod
-    def _narrowed(snapshot: Snapshot, worker_id: int) -> Snapshot:
+    def _narrowed(snapshot: Snapshot, worker_id: int) -> _Own:
         cases = snapshot.worker_cases
         mine = cases.filter(pl.col("worker_id") == worker_id)
+        families = [ref for ref in mine.get_column("family_ref").to_list() if ref is not None]
         related = cases.filter(
-            pl.col("case_id").is_in(mine.get_column("case_id").implode())
-            | pl.col("family_ref").is_in(mine.get_column("family_ref").drop_nulls().implode())
+            pl.col("case_id").is_in(mine.get_column("case_id").to_list())
+            | pl.col("family_ref").is_in(families)
         )
-        return dataclasses.replace(snapshot, worker_cases=related)
+        return _Own(dataclasses.replace(snapshot, worker_cases=related), mine)
 
     def _dates_text(self, snapshot: Snapshot, row: dict[str, Any]) -> Text:
         """` · in post since 2021-03-01 · ASYE`. A move changes neither the worker's dates
         nor their reductions, so the line is kept while those frames are the same."""
+        return self._dates(snapshot, row["worker_id"]).line.copy()
+
+    def _dates(self, snapshot: Snapshot, worker_id: int) -> _Dates:
+        """The worker's dates line and their reductions on the day. A move changes
+        neither, so both are kept while the reductions frame is the same."""
         kept = self._dates_kept
-        if kept is not None and kept[0] is snapshot.reductions and kept[1] == row["worker_id"]:
-            return kept[2].copy()
+        if kept is not None and kept[0] is snapshot.reductions and kept[1] == worker_id:
+            return kept[2]
         dates = worker_dates(
             dataclasses.replace(
-                snapshot, workers=snapshot.workers.filter(pl.col("worker_id") == row["worker_id"])
+                snapshot, workers=snapshot.workers.filter(pl.col("worker_id") == worker_id)
             )
         )
         text = Text()
@@ -244,20 +260,14 @@ class WorkerScreen(TableScreen):
                 text.append(f" · in post since {found['start_date'].isoformat()}", "dim")
             if found["asye"]:
                 text.append(" · ASYE (newly qualified)", "bold")
-        self._dates_kept = (snapshot.reductions, row["worker_id"], text.copy())
-        return text
+        reductions = snapshot.reductions.filter(pl.col("worker_id") == worker_id).to_dicts()
+        found_dates = _Dates(text, reductions)
+        self._dates_kept = (snapshot.reductions, worker_id, found_dates)
+        return found_dates
 
     def _intake_text(self, snapshot: Snapshot, row: dict[str, Any]) -> Text:
         """`2 in the last 7 days · 5 in the last 30`: cases allocated to them lately."""
-        own = self._own(snapshot, row["worker_id"])
-        intake = recent_intake(
-            dataclasses.replace(
-                own, workers=snapshot.workers.filter(pl.col("worker_id") == row["worker_id"])
-            )
-        )
-        if intake.is_empty():
-            return Text("–", "dim")
-        found = intake.row(0, named=True)
+        found = intake_of(self._own(snapshot, row["worker_id"]).mine)
         return Text(
             f"{format_count(found['intake_7_days'])} in the last 7 days · "
             f"{format_count(found['intake_30_days'])} in the last 30 (cases still held)"
@@ -299,49 +309,35 @@ class WorkerScreen(TableScreen):
 
     def rows(self, snapshot: Snapshot) -> pl.DataFrame:
         row = self._worker_row(snapshot)
-        cases = snapshot.worker_cases
         worker_id = row["worker_id"] if row else -1
         own = self._own(snapshot, worker_id)
-        with_whom = co_workers(own).select(
-            "case_id",
-            pl.col("co_workers").list.join(", ").alias("co_workers"),
-        )
-        families = family_siblings(own).filter(pl.col("worker_id") == worker_id)
-        notes = families.select(
+        shared = shared_work(own.snapshot, worker_id)
+        mine = own.mine
+        families = [
+            None
+            if family_ref is None or family_ref not in shared.families
+            else shared.families[family_ref].note()
+            for family_ref in mine.get_column("family_ref").to_list()
+        ]
+        with_whom = [
+            ", ".join(shared.co_workers[case_id]) if case_id in shared.co_workers else None
+            for case_id in mine.get_column("case_id").to_list()
+        ]
+        return mine.with_columns(
+            pl.Series("co_workers", with_whom, pl.String),
+            pl.Series("family_note", families, pl.String),
+        ).select(
+            "case_ref",
+            "case_type",
+            "complexity",
+            "weight",
+            "opened_on",
+            "allocated_since",
+            "days_held",
+            "co_workers",
             "family_ref",
-            pl.Series(
-                "family_note",
-                [
-                    family_note(r)
-                    if r["family_cases"] > 1 or r["siblings_elsewhere"] or r["siblings_unallocated"]
-                    else ""
-                    for r in families.iter_rows(named=True)
-                ],
-                pl.String,
-            ),
-        )
-        return (
-            cases.filter(pl.col("worker_id") == worker_id)
-            .join(
-                with_whom.filter(pl.col("co_workers") != ""),
-                on="case_id",
-                how="left",
-                maintain_order="left",
-            )
-            .join(notes, on="family_ref", how="left", maintain_order="left")
-            .select(
-                "case_ref",
-                "case_type",
-                "complexity",
-                "weight",
-                "opened_on",
-                "allocated_since",
-                "days_held",
-                "co_workers",
-                "family_ref",
-                "family_cases",
-                "family_note",
-            )
+            "family_cases",
+            "family_note",
         )
 
     def columns(self, frame: pl.DataFrame) -> list[Column]:
