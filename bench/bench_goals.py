@@ -194,12 +194,40 @@ def trend_against_snapshot(
     return figures
 
 
+OVERLAPPING_ALLOCATIONS = """
+DELETE FROM allocations WHERE id IN (
+    SELECT later.id FROM allocations AS earlier JOIN allocations AS later
+    ON later.case_id = earlier.case_id AND later.worker_id = earlier.worker_id
+    AND later.id > earlier.id
+    AND later.start_date < COALESCE(earlier.end_date, '9999-12-31')
+    AND earlier.start_date < COALESCE(later.end_date, '9999-12-31'))
+"""
+"""The random shape gives a few cases to one worker twice at once, which an import refuses
+(it stops at its checks, before the comparison). The bench's copy loses the later of each
+such pair, so its own dump is importable and the whole path is measured."""
+
+
+def importable_copy(source: Path, work: Path, shape: str) -> Path:
+    """A copy of the bench database that its own dump can be imported into."""
+    clean = work / f"importable-{shape}.db"
+    if not clean.exists():
+        subprocess.run(["cp", str(source), str(clean)], check=True)
+        connection = sqlite3.connect(clean)
+        try:
+            removed = connection.execute(OVERLAPPING_ALLOCATIONS).rowcount
+            connection.commit()
+        finally:
+            connection.close()
+        print(f"  {shape}: {removed} overlapping allocation(s) left out of the copy", flush=True)
+    return clean
+
+
 def update_memory(trees: dict[str, Path], work: Path, data: Path) -> list[Figure]:
     """`import --update` of the database's own dump into a copy of it (nothing changes:
     the read, check and compare path at full size)."""
     figures = []
     for shape in SHAPES:
-        source = data / f"england-{shape}.db"
+        source = importable_copy(data / f"england-{shape}.db", work, shape)
         dumped = work / f"csv-{shape}"
         if not dumped.exists():
             run(cfmonitor("dump", "--db", str(source), "--dir", str(dumped)), tree=trees["after"],
