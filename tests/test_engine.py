@@ -160,3 +160,60 @@ def test_fte_is_summed_exactly_whatever_the_order(tmp_path: Path, backend) -> No
     assert snapshot.organisation_row["establishment_fte"] == 3.9
     series = engine.trend(day - dt.timedelta(weeks=2), day).organisation
     assert series.get_column("fte_in_post").to_list() == [3.9, 3.9, 3.9]
+
+
+@pytest.mark.parametrize("idle_workers", [0, 3])
+def test_the_report_counts_long_runs_from_the_over_workers_history(
+    builder: DatabaseBuilder, db_path: Path, monkeypatch, idle_workers: int
+) -> None:
+    """The report reads the over workers' history once: by the worker index while they
+    are at most half the workers, in one pass over the table otherwise. Counted by
+    hand, with a maximum of 3 cases:
+    - SW0001 holds 4 cases from 69 weeks before the day to 60 weeks before (closed
+      then), and 4 others from then on: over at 70 weekly points in a row;
+    - SW0002 was over for a year until 55 weeks before, then holds 4 cases from 9 weeks
+      before: over at 10 points (the old run is broken);
+    - SW0003 holds 2 cases: not over; the idle workers hold none."""
+    day = dt.date(2024, 6, 3)
+    policy = Policy(cohorts={"experienced": 3.0, "nqsw": 2.0, "manager": 0.0}, sustained_weeks=4)
+    team = builder.team()
+    long_run, broken_run, under = (builder.worker(team) for _ in range(3))
+    for _ in range(idle_workers):
+        builder.worker(team)
+
+    def weeks_before(weeks: int) -> str:
+        return (day - dt.timedelta(weeks=weeks)).isoformat()
+
+    def hold(worker: int, count: int, start: str, end: str | None = None) -> None:
+        """`count` cases, each closed when the worker's allocation of it ends."""
+        for _ in range(count):
+            case = builder.case(team, opened_on=start, closed_on=end)
+            builder.allocate(case, worker, start_date=start, end_date=end)
+
+    hold(long_run, 4, weeks_before(69), weeks_before(60))
+    hold(long_run, 4, weeks_before(60))
+    hold(broken_run, 4, weeks_before(107), weeks_before(55))
+    hold(broken_run, 4, weeks_before(9))
+    hold(under, 2, weeks_before(100))
+    builder.write(db_path)
+
+    reads: list[str] = []
+    read = reading.ReadSession._read_table
+
+    def recorded(self, table: str, *, where=None, columns=None):
+        reads.append(f"{table}: {where}")
+        return read(self, table, where=where, columns=columns)
+
+    monkeypatch.setattr(reading.ReadSession, "_read_table", recorded)
+    reported = Caseloads(DatabaseChoice(db_path, is_demo=False), policy).report(day)
+    rows = reported.workers.select("staff_ref", "weeks_over", "sustained").iter_rows()
+    expected = {"SW0001": (70, True), "SW0002": (10, True), "SW0003": (0, False)}
+    expected |= {f"SW{n:04d}": (0, False) for n in range(4, 4 + idle_workers)}
+    assert {staff: (weeks, flag) for staff, weeks, flag in rows} == expected
+    assert _tui_weeks_over(db_path, day, policy) == expected
+
+    history = [where for where in reads if "cfm_" in where]
+    assert len(history) == 2  # their allocations, then the cases those name
+    by_index = idle_workers > 0  # 2 over of 6: the index; 2 of 3: one pass
+    assert ("+worker_id" in history[0]) is not by_index
+    assert history[1].startswith("cases") and "temp.cfm_cases" in history[1]
