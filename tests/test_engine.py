@@ -10,6 +10,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -162,9 +163,10 @@ def test_fte_is_summed_exactly_whatever_the_order(tmp_path: Path, backend) -> No
     assert series.get_column("fte_in_post").to_list() == [3.9, 3.9, 3.9]
 
 
+@pytest.mark.parametrize("reader", ["sqlite3", "arrow"])
 @pytest.mark.parametrize("idle_workers", [0, 3])
 def test_the_report_counts_long_runs_from_the_over_workers_history(
-    builder: DatabaseBuilder, db_path: Path, monkeypatch, idle_workers: int
+    builder: DatabaseBuilder, db_path: Path, monkeypatch, idle_workers: int, reader: str
 ) -> None:
     """The report reads the over workers' history once: by the worker index while they
     are at most half the workers, in one pass over the table otherwise. Counted by
@@ -205,6 +207,7 @@ def test_the_report_counts_long_runs_from_the_over_workers_history(
         return read(self, table, where=where, columns=columns)
 
     monkeypatch.setattr(reading.ReadSession, "_read_table", recorded)
+    monkeypatch.setattr(reading, "SMALL_DATABASE_BYTES", 2**62 if reader == "sqlite3" else 0)
     reported = Caseloads(DatabaseChoice(db_path, is_demo=False), policy).report(day)
     rows = reported.workers.select("staff_ref", "weeks_over", "sustained").iter_rows()
     expected = {"SW0001": (70, True), "SW0002": (10, True), "SW0003": (0, False)}
@@ -217,3 +220,29 @@ def test_the_report_counts_long_runs_from_the_over_workers_history(
     by_index = idle_workers > 0  # 2 over of 6: the index; 2 of 3: one pass
     assert ("+worker_id" in history[0]) is not by_index
     assert history[1].startswith("cases") and "temp.cfm_cases" in history[1]
+
+
+def test_a_query_naming_kept_ids_falls_back_to_sqlite3(
+    builder: DatabaseBuilder, db_path: Path, monkeypatch
+) -> None:
+    """Kept ids go on the Arrow reader's connection; when the driver gives up on a
+    query (a column whose type changes part-way), sqlite3 reads it on the transaction's
+    own connection, and the ids are put there first."""
+    team = builder.team()
+    cases = [builder.case(team) for _ in range(5)]
+    builder.write(db_path)
+    monkeypatch.setattr(reading, "SMALL_DATABASE_BYTES", 0)
+
+    def refused(*args, **kwargs):
+        raise TypeError("column id came back as String")
+
+    session = reading.ReadSession(db_path)
+    try:
+        where = f"id IN ({session._id_set('cfm_chosen', pl.Series([cases[1], cases[3]]))})"
+        by_arrow = session._read_table("cases", where=where)
+        monkeypatch.setattr(session, "_read_arrow", refused)
+        by_sqlite = session._read_table("cases", where=where)
+    finally:
+        session.close()
+    assert by_arrow.get_column("id").to_list() == [cases[1], cases[3]]
+    assert by_sqlite.equals(by_arrow)

@@ -105,6 +105,9 @@ class ReadSession:
         """The big tables' rows chosen by `DAY_ROWS` (before the few extra ones)."""
         self._day_frames: Frames | None = None
         self._history: Frames | None = None
+        self._kept: dict[str, list[int]] = {}
+        """Temporary tables of ids (`_keep_ids`), by name."""
+        self._kept_on_connection: set[str] = set()
 
     _arrow: ArrowReader | None = None
 
@@ -145,6 +148,7 @@ class ReadSession:
                     # The driver guesses each column's type from its first rows and
                     # refuses a column that changes type further on; sqlite3 is the judge.
                     pass
+            self._put_on_connection(where)
             frame = read_with_sqlite(self.connection, strict, schema)
             if frame.is_empty():
                 return pl.DataFrame(schema=schema)
@@ -260,26 +264,39 @@ class ReadSession:
         return rows.join(have.select("id"), on="id", how="anti")
 
     def _keep_ids(self, name: str, ids_given: pl.Series) -> None:
-        """`ids_given` as the temporary table `name`, on the transaction's own connection
-        (and the Arrow reader's, when it reads): held in memory, never on disk."""
+        """`ids_given` as the temporary table `name` (in memory, never on disk), for the
+        queries of this load to name rather than list them. A large file is read by the
+        Arrow reader, so they go on its connection; on the transaction's own only when
+        sqlite3 reads a query that names them (`_put_on_connection`)."""
         ids = [int(found) for found in ids_given.drop_nulls().unique()]
-        statements = (
-            "PRAGMA temp_store = MEMORY",
-            f"CREATE TEMP TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY)",
-            f"DELETE FROM temp.{name}",
-        )
+        self._kept[name] = ids
+        self._kept_on_connection.discard(name)
+        if not self._large:
+            return
         try:
-            for sql in statements:
-                self.connection.execute(sql)
-            self.connection.executemany(f"INSERT INTO temp.{name} VALUES (?)", [(i,) for i in ids])
-            if self._large:
-                arrow = self._arrow_reader()
-                for sql in statements:
-                    arrow.run(sql)
-                listed = pl.DataFrame({"ids": [json.dumps(ids)]})
-                arrow.run(f"INSERT INTO temp.{name} SELECT value FROM json_each(?)", listed)
+            arrow = self._arrow_reader()
+            for sql in _temporary_table(name):
+                arrow.run(sql)
+            listed = pl.DataFrame({"ids": [json.dumps(ids)]})
+            arrow.run(f"INSERT INTO temp.{name} SELECT value FROM json_each(?)", listed)
         except Exception as error:
             raise explain(self.path, error) from None
+
+    def _id_set(self, name: str, ids: pl.Series) -> str:
+        """What `IN (…)` is to name for a set of ids: a kept temporary table, so the
+        query does not list thousands of them (PostgreSQL's session lists them)."""
+        self._keep_ids(name, ids)
+        return f"SELECT id FROM temp.{name}"
+
+    def _put_on_connection(self, where: str | None) -> None:
+        """The kept id tables `where` names, on the transaction's own connection."""
+        for name, ids in self._kept.items():
+            if name in self._kept_on_connection or where is None or f"temp.{name}" not in where:
+                continue
+            for sql in _temporary_table(name):
+                self.connection.execute(sql)
+            self.connection.executemany(f"INSERT INTO temp.{name} VALUES (?)", [(i,) for i in ids])
+            self._kept_on_connection.add(name)
 
     def _with_waiting_history(self, frames: dict[str, pl.DataFrame], day: dt.date) -> pl.DataFrame:
         """Add the ended allocations of the cases open on `day` with nobody in post allocated:
@@ -303,8 +320,10 @@ class ReadSession:
         )
         if waiting.is_empty():
             return allocations
-        ids = ", ".join(str(int(case_id)) for case_id in waiting)  # whole numbers, made here
-        where = f"case_id IN ({ids}) AND end_date <= '{day.isoformat()}' AND end_date >= start_date"
+        where = (
+            f"case_id IN ({self._id_set('cfm_waiting', waiting)})"
+            f" AND end_date <= '{day.isoformat()}' AND end_date >= start_date"
+        )
         ended = self._read_table("allocations", where=where)
         return pl.concat([allocations, ended]).sort("id")
 
@@ -323,9 +342,18 @@ class ReadSession:
         )
         if wanted.is_empty():
             return cases
-        ids = ", ".join(str(case_id) for case_id in wanted["id"])
-        extra = self._read_table("cases", where=f"id IN ({ids})")
+        named = self._id_set("cfm_named", wanted.get_column("id"))
+        extra = self._read_table("cases", where=f"id IN ({named})")
         return pl.concat([cases, extra]).sort("id")
+
+
+def _temporary_table(name: str) -> tuple[str, ...]:
+    """An empty temporary table `name` of ids, held in memory."""
+    return (
+        "PRAGMA temp_store = MEMORY",
+        f"CREATE TEMP TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY)",
+        f"DELETE FROM temp.{name}",
+    )
 
 
 def _with_rows(have: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
