@@ -78,19 +78,22 @@ class SharedWork:
     families: dict[str, Family]
 
 
-def shared_work(snapshot: Snapshot, worker_id: int) -> SharedWork:
+def shared_work(snapshot: Snapshot, worker_id: int, held: pl.DataFrame | None = None) -> SharedWork:
     """Who else holds this worker's cases, and where their families' other cases are.
     One worker's cases are a handful, so after four look-ups the rest is counted in
     Python (a move redraws this: at the demo size each frame operation costs more than
     the counting). A sibling this worker co-works is theirs too, not "with someone
-    else"."""
+    else". `held`: the worker's own rows of `worker_cases`, when the caller has them.
+    """
     cases = snapshot.worker_cases
-    mine = cases.filter(pl.col("worker_id") == worker_id)
+    mine = cases.filter(pl.col("worker_id") == worker_id) if held is None else held
+    if mine.is_empty():
+        return SharedWork(co_workers={}, families={})
     my_cases = set(mine.get_column("case_id").to_list())
-    held = Counter(ref for ref in mine.get_column("family_ref").to_list() if ref is not None)
+    my_families = Counter(ref for ref in mine.get_column("family_ref").to_list() if ref is not None)
     related = cases.filter(
         (pl.col("worker_id") != worker_id)
-        & (pl.col("case_id").is_in(list(my_cases)) | pl.col("family_ref").is_in(list(held)))
+        & (pl.col("case_id").is_in(list(my_cases)) | pl.col("family_ref").is_in(list(my_families)))
     )
     others = list(
         zip(
@@ -112,7 +115,7 @@ def shared_work(snapshot: Snapshot, worker_id: int) -> SharedWork:
         )
     )
     waiting = Counter(
-        snapshot.unallocated_cases.filter(pl.col("family_ref").is_in(list(held)))
+        snapshot.unallocated_cases.filter(pl.col("family_ref").is_in(list(my_families)))
         .get_column("family_ref")
         .to_list()
     )
@@ -124,7 +127,7 @@ def shared_work(snapshot: Snapshot, worker_id: int) -> SharedWork:
             continue
         if case_id in my_cases:
             with_whom[case_id].add(staff[other])
-        elif family_ref in held:
+        elif family_ref in my_families:
             elsewhere[family_ref].add(case_id)
             holders[family_ref].add(staff[other])
     return SharedWork(
@@ -136,7 +139,7 @@ def shared_work(snapshot: Snapshot, worker_id: int) -> SharedWork:
                 sibling_holders=tuple(sorted(holders[family_ref])),
                 siblings_unallocated=waiting[family_ref],
             )
-            for family_ref, count in held.items()
+            for family_ref, count in my_families.items()
         },
     )
 

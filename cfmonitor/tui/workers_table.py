@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 from rich.text import Text
 
-from cfmonitor.data.engine import History, Snapshot, intake_counts
+from cfmonitor.data.engine import Snapshot, intake_counts
 from cfmonitor.scalars import as_float, as_floats, as_str
 from cfmonitor.tui import requests
 from cfmonitor.tui.columns import (
@@ -21,6 +21,7 @@ from cfmonitor.tui.columns import (
     text_width,
     utilisation_series,
 )
+from cfmonitor.tui.kept import Kept
 from cfmonitor.tui.screens.base import TableScreen
 from cfmonitor.tui.table_view import TableView
 from cfmonitor.tui.widgets.cells import sparkline, utilisation_bar
@@ -39,7 +40,9 @@ class WorkersScreen(TableScreen):
         exported_as={"status_rank": "status"},
     )
 
-    _series_kept: tuple[History | None, frozenset[int], pl.DataFrame] | None = None
+    def __init__(self) -> None:
+        super().__init__()
+        self._series_kept: Kept[pl.DataFrame] = Kept()
 
     def team_names(self) -> list[str]:
         """The teams whose workers are listed."""
@@ -85,13 +88,10 @@ class WorkersScreen(TableScreen):
     def _series(self, ids: pl.Series) -> pl.DataFrame:
         """The workers' two-year utilisation. A move changes neither the history nor who
         is in the teams, so it is kept while both are the same."""
-        key = frozenset(ids.to_list())
-        kept = self._series_kept
-        if kept is not None and kept[0] is self.history and kept[1] == key:
-            return kept[2]
-        series = utilisation_series(self.history, ids)
-        self._series_kept = (self.history, key, series)
-        return series
+        history = self.history
+        return self._series_kept.get(
+            (history, frozenset(ids.to_list())), lambda: utilisation_series(history, ids)
+        )
 
     def columns(self, frame: pl.DataFrame) -> list[Column]:
         styles = self.status_styles()

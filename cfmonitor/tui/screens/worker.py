@@ -20,6 +20,7 @@ from cfmonitor.tui import requests
 from cfmonitor.tui.bindings import BACK_BINDING, TREND_BINDING, WHAT_IF_BINDING
 from cfmonitor.tui.changes import before_after_text
 from cfmonitor.tui.columns import case_columns, date_cell, text_width
+from cfmonitor.tui.kept import Kept
 from cfmonitor.tui.screens.base import TableScreen
 from cfmonitor.tui.table_view import TableView
 from cfmonitor.tui.widgets.cells import (
@@ -36,15 +37,6 @@ if TYPE_CHECKING:
     from cfmonitor.data.engine import Trend
 
 COMPLEXITIES = ("standard", "complex", "intense")
-
-
-@dataclasses.dataclass(frozen=True)
-class _Own:
-    """What one worker's screen reads of a Snapshot: the snapshot narrowed to the cases
-    that touch theirs, and their own rows of it."""
-
-    snapshot: Snapshot
-    mine: pl.DataFrame
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,10 +98,12 @@ class WorkerScreen(TableScreen):
         self.subject = staff_ref
         self._worker_name = ""
         self._team = ""
-        self._own_kept: tuple[Snapshot, int, _Own] | None = None
-        self._dates_kept: tuple[pl.DataFrame, int, _Dates] | None = None
-        self._series_kept: tuple[Trend, int, list[float | None]] | None = None
-        self._rows_kept: list[tuple[tuple[pl.DataFrame, str], dict[str, Any] | None]] = []
+        # Kept while the frames they come from are the same (`Kept`): a move's redraw
+        # asks for each several times, and changes the dates and the series not at all.
+        self._rows_kept: Kept[dict[str, Any] | None] = Kept(size=2)  # after, and before
+        self._mine_kept: Kept[pl.DataFrame] = Kept()
+        self._dates_kept: Kept[_Dates] = Kept()
+        self._series_kept: Kept[list[float | None]] = Kept()
 
     @property
     def staff_ref(self) -> str:
@@ -140,14 +134,12 @@ class WorkerScreen(TableScreen):
     def _worker_row(self, snapshot: Snapshot) -> dict[str, Any] | None:
         """The open worker's row of `snapshot` (kept for the two Snapshots drawn last: a
         move's draw asks for it four times, of the figures and of those before)."""
-        key = (snapshot.workers, self.staff_ref)
-        for kept_key, kept_row in self._rows_kept:
-            if kept_key[0] is key[0] and kept_key[1] == key[1]:
-                return kept_row
-        rows = snapshot.workers.filter(pl.col("staff_ref") == self.staff_ref)
-        row = rows.row(0, named=True) if rows.height else None
-        self._rows_kept = [(key, row), *self._rows_kept[:1]]
-        return row
+
+        def find() -> dict[str, Any] | None:
+            rows = snapshot.workers.filter(pl.col("staff_ref") == self.staff_ref)
+            return rows.row(0, named=True) if rows.height else None
+
+        return self._rows_kept.get((snapshot.workers, self.staff_ref), find)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         row = self._worker_row(snapshot)
@@ -213,29 +205,13 @@ class WorkerScreen(TableScreen):
         judged.append(f" · {format_count(row['cases'])} cases", "dim")
         return judged
 
-    def _own(self, snapshot: Snapshot, worker_id: int) -> _Own:
-        """The snapshot narrowed to the cases that matter to one worker: theirs, and every
-        holding of those cases and of their families' (so co-workers and siblings are
-        found without joining the whole organisation's cases), and the worker's own rows.
-        Kept for the Snapshot drawn: the table and the intake line both want it (two
-        scans of England's 5M allocations otherwise)."""
-        kept = self._own_kept
-        if kept is not None and kept[0] is snapshot and kept[1] == worker_id:
-            return kept[2]
-        own = self._narrowed(snapshot, worker_id)
-        self._own_kept = (snapshot, worker_id, own)
-        return own
-
-    @staticmethod
-    def _narrowed(snapshot: Snapshot, worker_id: int) -> _Own:
+    def _mine(self, snapshot: Snapshot, worker_id: int) -> pl.DataFrame:
+        """The worker's own rows of `worker_cases`: the table, its notes and the intake
+        line all want them (one scan of England's allocations for all three)."""
         cases = snapshot.worker_cases
-        mine = cases.filter(pl.col("worker_id") == worker_id)
-        families = [ref for ref in mine.get_column("family_ref").to_list() if ref is not None]
-        related = cases.filter(
-            pl.col("case_id").is_in(mine.get_column("case_id").to_list())
-            | pl.col("family_ref").is_in(families)
+        return self._mine_kept.get(
+            (cases, worker_id), lambda: cases.filter(pl.col("worker_id") == worker_id)
         )
-        return _Own(dataclasses.replace(snapshot, worker_cases=related), mine)
 
     def _dates_text(self, snapshot: Snapshot, row: dict[str, Any]) -> Text:
         """` · in post since 2021-03-01 · ASYE`. A move changes neither the worker's dates
@@ -245,9 +221,12 @@ class WorkerScreen(TableScreen):
     def _dates(self, snapshot: Snapshot, worker_id: int) -> _Dates:
         """The worker's dates line and their reductions on the day. A move changes
         neither, so both are kept while the reductions frame is the same."""
-        kept = self._dates_kept
-        if kept is not None and kept[0] is snapshot.reductions and kept[1] == worker_id:
-            return kept[2]
+        return self._dates_kept.get(
+            (snapshot.reductions, worker_id), lambda: self._find_dates(snapshot, worker_id)
+        )
+
+    @staticmethod
+    def _find_dates(snapshot: Snapshot, worker_id: int) -> _Dates:
         dates = worker_dates(
             dataclasses.replace(
                 snapshot, workers=snapshot.workers.filter(pl.col("worker_id") == worker_id)
@@ -261,13 +240,11 @@ class WorkerScreen(TableScreen):
             if found["asye"]:
                 text.append(" · ASYE (newly qualified)", "bold")
         reductions = snapshot.reductions.filter(pl.col("worker_id") == worker_id).to_dicts()
-        found_dates = _Dates(text, reductions)
-        self._dates_kept = (snapshot.reductions, worker_id, found_dates)
-        return found_dates
+        return _Dates(text, reductions)
 
     def _intake_text(self, snapshot: Snapshot, row: dict[str, Any]) -> Text:
         """`2 in the last 7 days · 5 in the last 30`: cases allocated to them lately."""
-        found = intake_of(self._own(snapshot, row["worker_id"]).mine)
+        found = intake_of(self._mine(snapshot, row["worker_id"]))
         return Text(
             f"{format_count(found['intake_7_days'])} in the last 7 days · "
             f"{format_count(found['intake_30_days'])} in the last 30 (cases still held)"
@@ -295,24 +272,21 @@ class WorkerScreen(TableScreen):
     def _utilisation_series(self, trend: Trend, worker_id: int) -> list[float | None]:
         """The worker's weekly utilisation, oldest first: the history's, which no move
         changes (kept while the trend is the same)."""
-        kept = self._series_kept
-        if kept is not None and kept[0] is trend and kept[1] == worker_id:
-            return kept[2]
-        series = (
-            trend.workers.filter(pl.col("worker_id") == worker_id)
-            .sort("date")
-            .get_column("utilisation")
-            .to_list()
+        return self._series_kept.get(
+            (trend, worker_id),
+            lambda: (
+                trend.workers.filter(pl.col("worker_id") == worker_id)
+                .sort("date")
+                .get_column("utilisation")
+                .to_list()
+            ),
         )
-        self._series_kept = (trend, worker_id, series)
-        return series
 
     def rows(self, snapshot: Snapshot) -> pl.DataFrame:
         row = self._worker_row(snapshot)
         worker_id = row["worker_id"] if row else -1
-        own = self._own(snapshot, worker_id)
-        shared = shared_work(own.snapshot, worker_id)
-        mine = own.mine
+        mine = self._mine(snapshot, worker_id)
+        shared = shared_work(snapshot, worker_id, mine)
         families = [
             None
             if family_ref is None or family_ref not in shared.families
