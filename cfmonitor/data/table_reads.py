@@ -133,6 +133,12 @@ def dates_from_text(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.D
     )
 
 
+BATCH_ROWS_OPTION = "adbc.sqlite.query.batch_rows"
+BATCH_ROWS = 65_536
+"""Rows per Arrow batch. The driver's default (1,024) leaves a large table in thousands
+of chunks, each with its own buffers: England's cases took 1.2 GiB for 0.3 GiB of data."""
+
+
 class ArrowReader:
     """SQLite's rows straight into Polars as Arrow, through ADBC's SQLite driver.
 
@@ -153,6 +159,7 @@ class ArrowReader:
     def read(self, query: str) -> pl.DataFrame:
         statement = self._lib.AdbcStatement(self._connection)
         try:
+            statement.set_options(**{BATCH_ROWS_OPTION: str(BATCH_ROWS)})
             statement.set_sql_query(query)
             stream, _ = statement.execute_query()
             return pl.DataFrame(stream)
