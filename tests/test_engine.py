@@ -13,9 +13,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
+from polars.testing import assert_frame_equal
 
 from cfmonitor.data import reading
+from cfmonitor.data.contract import HISTORY_COLUMNS
+from cfmonitor.data.direction import direction_of_travel
 from cfmonitor.data.engine import Caseloads
+from cfmonitor.data.trend import compute_trend
 from cfmonitor.database import pg_reading
 from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy
@@ -220,6 +224,59 @@ def test_the_report_counts_long_runs_from_the_over_workers_history(
     by_index = idle_workers > 0  # 2 over of 6: the index; 2 of 3: one pass
     assert ("+worker_id" in history[0]) is not by_index
     assert history[1].startswith("cases") and "temp.cfm_cases" in history[1]
+
+
+@pytest.mark.parametrize("reader", ["sqlite3", "arrow"])
+def test_a_trend_reads_its_window_and_the_earlier_history_of_long_runs(
+    backend, builder: DatabaseBuilder, tmp_path: Path, monkeypatch, reader: str
+) -> None:
+    """A trend reads the rows that count in its range, and for the workers whose runs
+    of weeks over began before it, their earlier history. Counted by hand, with a
+    maximum of 3 cases, over the four weeks to the day (weeks over looks three weeks
+    further back, so the window starts 6 weeks before the day):
+    - SW0001 holds 3 cases from 30 weeks before; a 4th closed 8 weeks before, though its
+      allocation was never ended, and a 5th from then on: over at 31 points in a row;
+    - SW0002 holds 4 cases from 20 weeks to 7 weeks before, then 4 others: 21 points;
+    - SW0003 holds 4 cases, all ended 10 weeks before: over at none of the dates.
+    Everything else equals the trend of the whole history."""
+    day = dt.date(2024, 6, 3)
+    policy = Policy(cohorts={"experienced": 3.0, "nqsw": 2.0, "manager": 0.0}, sustained_weeks=4)
+    team = builder.team()
+    outlived, handed_on, finished = (builder.worker(team) for _ in range(3))
+
+    def weeks_before(weeks: int) -> str:
+        return (day - dt.timedelta(weeks=weeks)).isoformat()
+
+    def hold(worker: int, count: int, start: str, end: str | None, *, closed: str | None) -> None:
+        for _ in range(count):
+            case = builder.case(team, opened_on=start, closed_on=closed)
+            builder.allocate(case, worker, start_date=start, end_date=end)
+
+    hold(outlived, 3, weeks_before(30), None, closed=None)
+    hold(outlived, 1, weeks_before(30), None, closed=weeks_before(8))
+    hold(outlived, 1, weeks_before(8), None, closed=None)
+    hold(handed_on, 4, weeks_before(20), weeks_before(7), closed=weeks_before(7))
+    hold(handed_on, 4, weeks_before(7), None, closed=None)
+    hold(finished, 4, weeks_before(40), weeks_before(10), closed=weeks_before(10))
+    database = backend.database(builder.write(tmp_path / "runs.db"))
+    monkeypatch.setattr(reading, "SMALL_DATABASE_BYTES", 2**62 if reader == "sqlite3" else 0)
+
+    start = day - dt.timedelta(weeks=3)
+    engine = Caseloads(database.choice(), policy)
+    trend = engine.trend(start, day)
+    last = trend.workers.filter(pl.col("date") == day).join(
+        trend.worker_details.select("worker_id", "staff_ref"), on="worker_id"
+    )
+    weeks = dict(last.select("staff_ref", "weeks_over").iter_rows())
+    assert weeks == {"SW0001": 31, "SW0002": 21, "SW0003": 0}
+
+    whole = reading.load_frames(builder.write(tmp_path / "whole.db"), columns=HISTORY_COLUMNS)
+    expected = compute_trend(whole, policy, start, day)
+    for part in ("workers", "teams", "organisation", "worker_details"):
+        assert_frame_equal(getattr(trend, part), getattr(expected, part))
+    # The direction of travel (a year back) reads its own window; it agrees as well.
+    direction = engine.direction(day)
+    assert_frame_equal(direction.teams, direction_of_travel(whole, policy, day).teams)
 
 
 def test_a_query_naming_kept_ids_falls_back_to_sqlite3(

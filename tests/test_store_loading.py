@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,32 @@ def test_small_files_hold_dates_to_the_contract(builder, db_path, literal) -> No
     _spoil(builder, db_path, "cases", "opened_on", literal)
     with pytest.raises(StoreError, match=r"table cases, row id 1, column opened_on: .* ISO date"):
         load_frames(db_path, as_of=None)
+
+
+def test_a_large_file_reads_the_cases_beside_the_other_tables(monkeypatch, demo_db) -> None:
+    """On a large file the cases come through a second connection, in a thread, while
+    the other tables are read; should that read fail, the cases are read again the
+    usual way. Either way the frames are those sqlite3 gives."""
+    by_sqlite, _ = _load_both_ways(monkeypatch, demo_db, DEMO_DAY)
+    monkeypatch.setattr(reading, "SMALL_DATABASE_BYTES", 0)
+    threads: list[tuple[str, str]] = []
+    read_arrow = reading.ReadSession._read_arrow
+
+    def recorded(self, table, schema, where, reader=None):
+        threads.append((table, threading.current_thread().name))
+        return read_arrow(self, table, schema, where, reader)
+
+    monkeypatch.setattr(reading.ReadSession, "_read_arrow", recorded)
+    beside = load_frames(demo_db, as_of=DEMO_DAY)
+    named = dict(threads)
+    assert named["cases"].startswith("cfmonitor-read")
+    assert named["allocations"] == threading.main_thread().name
+
+    def failing(self, table, where, columns):
+        raise OSError("the second connection could not be opened")
+
+    monkeypatch.setattr(reading.ReadSession, "_read_beside", failing)
+    again = load_frames(demo_db, as_of=DEMO_DAY)
+    for table in contract.TABLE_NAMES:
+        assert getattr(beside, table).equals(getattr(by_sqlite, table)), table
+        assert getattr(again, table).equals(getattr(by_sqlite, table)), table

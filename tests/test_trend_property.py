@@ -20,11 +20,14 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from cfmonitor import report
+from cfmonitor.data import reading
 from cfmonitor.data import series as series_module
 from cfmonitor.data.caseload import compute_snapshot
+from cfmonitor.data.engine import Caseloads
 from cfmonitor.data.reading import load_frames
 from cfmonitor.data.rules import STATUS_OVER
 from cfmonitor.data.trend import add_history, compute_trend, frames_on
+from cfmonitor.locate import DatabaseChoice
 from cfmonitor.policy import Policy
 from tests.factory import DatabaseBuilder
 
@@ -180,3 +183,36 @@ def _check(path: Path, policy: Policy, start: dt.date, length: int, every: str) 
         for worker_id in running:
             counts[worker_id] += 1
     assert ends == counts
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    builder=databases(),
+    policy=policies,
+    first=st.integers(-20, SPAN),
+    length=st.integers(0, 90),
+    every=st.sampled_from(["week", "month"]),
+    small=st.booleans(),
+)
+def test_the_engine_trend_from_its_window_equals_the_whole_history(
+    builder: DatabaseBuilder, policy: Policy, first: int, length: int, every: str, small: bool
+) -> None:
+    """`Caseloads.trend` reads only the rows that count in its range (and the earlier
+    history of runs that began before it): the series is that of the whole history,
+    through either reader."""
+    start = BASE + dt.timedelta(days=first)
+    end = start + dt.timedelta(days=length)
+    with (
+        mock.patch.object(reading, "SMALL_DATABASE_BYTES", 2**62 if small else 0),
+        tempfile.TemporaryDirectory(prefix="cfmonitor-trend-") as folder,
+    ):
+        path = builder.write(Path(folder) / "random.db")
+        windowed = Caseloads(DatabaseChoice(path, is_demo=False), policy).trend(start, end, every)
+        whole = compute_trend(load_frames(path), policy, start, end, every)
+    for part in ("workers", "teams", "organisation", "worker_details"):
+        assert_frame_equal(getattr(windowed, part), getattr(whole, part), check_exact=True)

@@ -27,14 +27,23 @@ class Direction:
     """The same without team and service_area."""
 
 
-def direction_of_travel(frames: Frames, policy: Policy, as_of: dt.date) -> Direction:
-    """Change in average caseload, over count, vacancy and agency rates over the last
-    12 weeks and 12 months, for each team and the organisation."""
+def _moments(as_of: dt.date) -> dict[str, dt.date]:
     weeks_ago = as_of - dt.timedelta(weeks=12)
     months_ago = pl.select(pl.lit(as_of, dtype=pl.Date).dt.offset_by("-12mo")).item()
-    points = pl.Series("date", sorted({months_ago, weeks_ago, as_of}), dtype=pl.Date)
-    _, teams, organisation = levels(frames, policy, points)
-    moments = {"now": as_of, "weeks_12_ago": weeks_ago, "months_12_ago": months_ago}
+    return {"now": as_of, "weeks_12_ago": weeks_ago, "months_12_ago": months_ago}
+
+
+def direction_points(as_of: dt.date) -> pl.Series:
+    """The dates the direction of travel up to `as_of` compares, sorted."""
+    return pl.Series("date", sorted(set(_moments(as_of).values())), dtype=pl.Date)
+
+
+def direction_of_travel(frames: Frames, policy: Policy, as_of: dt.date) -> Direction:
+    """Change in average caseload, over count, vacancy and agency rates over the last
+    12 weeks and 12 months, for each team and the organisation. `frames` holds at
+    least the rows that count from `direction_points(as_of)`'s first on."""
+    moments = _moments(as_of)
+    _, teams, organisation = levels(frames, policy, direction_points(as_of))
 
     def measured(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
         long = frame.select(

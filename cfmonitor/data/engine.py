@@ -212,10 +212,14 @@ class Caseloads:
         self.policy = policy
         self._reading: ReadSession | None = None
         self._history: Frames | None = None
+        self._window: tuple[dt.date, Frames] | None = None
+        """The latest window read (`load_window`): from when, and its rows."""
 
     @property
     def last_source(self) -> Source | None:
-        """The state of the file behind the latest whole-history read (trend, direction)."""
+        """The state of the file behind the latest history read (trend, direction)."""
+        if self._window is not None:
+            return self._window[1].source
         return None if self._history is None else self._history.source
 
     @property
@@ -273,7 +277,7 @@ class Caseloads:
 
         Only the day's rows are read; the transaction stays open for the history."""
         self.close()
-        self._history = None
+        self._history = self._window = None
         for attempt in range(READ_ATTEMPTS):
             session = self._session()
             try:
@@ -340,23 +344,50 @@ class Caseloads:
         trend = compute_trend(frames, self.policy, start, end, every="week")
         return History(snapshot.as_of, trend, direction_of_travel(frames, self.policy, end))
 
-    def _read_history(self) -> Frames:
+    def _read_window(self, since: dt.date, compute: Callable[[Frames, ReadSession], _T]) -> _T:
+        """`compute(window, session)` on the rows that count from `since` on, in the
+        window's read transaction (so a look further back reads the same state)."""
         self.close()
-        self._history = self._consistently(lambda session: session.load_history())
-        return self._history
+
+        def read(session: ReadSession) -> _T:
+            window = session.load_window(since)
+            result = compute(window, session)
+            self._window = (since, window)
+            return result
+
+        return self._consistently(read)
 
     def trend(self, start: dt.date, end: dt.date, every: str = "week") -> Trend:
-        """The series from `start` to `end`, sampled each week or month."""
-        from cfmonitor.data.trend import compute_trend
+        """The series from `start` to `end`, sampled each week or month: only the rows
+        that count in the range are read, and the earlier history of the few workers
+        whose runs of weeks over began before it."""
+        from cfmonitor.data.trend import compute_trend, first_point
 
-        return compute_trend(self._read_history(), self.policy, start, end, every)
+        since = first_point(self.policy, start, end, every)
+
+        def compute(window: Frames, session: ReadSession) -> Trend:
+            def earlier(worker_ids: pl.Series) -> Frames:
+                return session.before_window(window, since, worker_ids)
+
+            return compute_trend(window, self.policy, start, end, every, earlier)
+
+        return self._read_window(since, compute)
 
     def direction(self, day: dt.date) -> Direction:
-        """How the headline measures moved over the 12 weeks and 12 months up to `day`."""
-        from cfmonitor.data.direction import direction_of_travel
+        """How the headline measures moved over the 12 weeks and 12 months up to `day`
+        (from the trend's rows when they reach back a year before `day`)."""
+        from cfmonitor.data.direction import direction_of_travel, direction_points
 
-        frames = self._history or self._read_history()
-        return direction_of_travel(frames, self.policy, day)
+        since = direction_points(day).min()
+        assert isinstance(since, dt.date)
+        frames = self._history
+        if frames is None and self._window is not None and self._window[0] <= since:
+            frames = self._window[1]
+        if frames is not None:
+            return direction_of_travel(frames, self.policy, day)
+        return self._read_window(
+            since, lambda window, _: direction_of_travel(window, self.policy, day)
+        )
 
     def scenario(self, snapshot: Snapshot, moves: Sequence[str] = ()) -> Scenario:
         """A what-if on `snapshot`: the moves (`CASE:STAFF`, `CASE:unallocated`) made in

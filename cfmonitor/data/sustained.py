@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 import polars as pl
 
@@ -63,11 +64,14 @@ def weeks_over_runs(
     points: pl.Series,
     targets: pl.Series,
     weeks: int,
+    earlier: Callable[[pl.Series], Frames] | None = None,
 ) -> pl.DataFrame:
     """`weeks_over` at each target date for the workers over then (others are 0).
 
     Runs that reach back to the first evaluated point are continued by looking further
     back, only for those workers, until every run is broken (or nobody was in post).
+    `frames` need hold only the rows that count from the first point on, when
+    `earlier(worker_ids)` gives those workers' whole history for looking further back.
     """
     runs = _runs(over).filter(pl.col("date").is_in(targets.implode()))
     earliest = frames.workers.get_column("start_date").min()
@@ -78,8 +82,10 @@ def weeks_over_runs(
     ).select("worker_id", pl.col("carry_from").alias("date"))
     if pending.is_empty():
         return runs.drop("run_from", "carry_from")
+    pending = pending.unique()
+    history = frames if earlier is None else earlier(pending.get_column("worker_id").unique())
     # Few runs get this far, and those that do tend to be long: look a year back at once.
-    carried = weeks_over_at(frames, policy, pending.unique(), max(weeks * 4, 52)).rename(
+    carried = weeks_over_at(history, policy, pending, max(weeks * 4, 52)).rename(
         {"date": "carry_from", "weeks_over": "carried"}
     )
     return (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,7 @@ __all__ = [
     "compute_trend",
     "default_range",
     "direction_of_travel",
+    "first_point",
     "frames_on",
     "load_history",
     "sample_dates",
@@ -51,16 +53,37 @@ def load_history(path: Path | str, *, is_demo: bool = False) -> Frames:
     return load_frames(path, as_of=None, is_demo=is_demo, columns=HISTORY_COLUMNS)
 
 
+def _lookback_weeks(policy: Policy) -> int:
+    return max(policy.sustained_weeks, 4)
+
+
+def first_point(policy: Policy, start: dt.date, end: dt.date, every: str = "week") -> dt.date:
+    """The earliest date the series from `start` to `end` judges (its sample dates and
+    the weekly points before them that weeks over looks at): the window to read."""
+    targets = pl.Series("date", sample_dates(start, end, every), dtype=pl.Date)
+    first = lookback(targets, _lookback_weeks(policy)).min()
+    assert isinstance(first, dt.date)
+    return first
+
+
 def compute_trend(
-    frames: Frames, policy: Policy, start: dt.date, end: dt.date, every: str = "week"
+    frames: Frames,
+    policy: Policy,
+    start: dt.date,
+    end: dt.date,
+    every: str = "week",
+    earlier: Callable[[pl.Series], Frames] | None = None,
 ) -> Trend:
     """The snapshot rows at each sample date from `start` to `end`.
 
-    `frames` must hold the whole history (`load_history`, or `load_frames(as_of=None)`).
+    `frames` holds the whole history (`load_history`, or `load_frames(as_of=None)`), or
+    the rows that count from `first_point` on (`ReadSession.load_window`) with
+    `earlier(worker_ids)` giving those workers' whole history, for runs of weeks over
+    that started before it.
     """
     dates = sample_dates(start, end, every)
     targets = pl.Series("date", dates, dtype=pl.Date)
-    weeks = max(policy.sustained_weeks, 4)
+    weeks = _lookback_weeks(policy)
     points = lookback(targets, weeks)
     workers, worker_totals, held = judged_workers(frames, policy, points)
     over = (
@@ -68,7 +91,7 @@ def compute_trend(
         .filter(pl.col("status") == STATUS_OVER)
         .select("worker_id", "date", "_position")
     )
-    found = weeks_over_runs(frames, policy, over, points, targets, weeks)
+    found = weeks_over_runs(frames, policy, over, points, targets, weeks, earlier)
     weeks_over = np.zeros(workers.height, dtype=np.int64)
     weeks_over[found.get_column("_position").to_numpy()] = found.get_column("weeks_over")
     workers = workers.with_columns(pl.Series("weeks_over", weeks_over)).with_columns(

@@ -44,7 +44,9 @@ def _held(frames: Frames, points: pl.Series, workers: pl.DataFrame) -> pl.DataFr
         & (pl.col("start_date") <= last)
         & (pl.col("end_date").fill_null(far) > first)
     )
-    cases = frames.cases.select(
+    # Only the cases those name (a few workers' among millions) are made unique and joined.
+    named = pl.col("id").is_in(allocations.get_column("case_id").implode())
+    cases = frames.cases.filter(named).select(
         pl.col("id").alias("case_id"),
         complexity_level(),
         "opened_on",
