@@ -298,11 +298,14 @@ class ReadSession:
             self._history = self.load_frames(columns=HISTORY_COLUMNS)
             return self._history
         frames = {table: getattr(day_frames, table) for table in TABLE_NAMES}
-        for table, columns in HISTORY_COLUMNS.items():
-            others = self._read_table(
-                table, where=_where(table, self._day, rest=True), columns=columns
-            )
-            chosen = self._day_rows[table].select(columns)
+        rest = self._read_tables(
+            {
+                table: (_where(table, self._day, rest=True), columns)
+                for table, columns in HISTORY_COLUMNS.items()
+            }
+        )
+        for table, others in rest.items():
+            chosen = self._day_rows[table].select(HISTORY_COLUMNS[table])
             frames[table] = pl.concat([chosen, others]).sort("id")
         self._check_unchanged()
         self._history = Frames(source=self.source, **frames)
