@@ -113,18 +113,13 @@ def cli(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from cfmonitor.data.engine import Caseloads
     from cfmonitor.locate import choose_database
     from cfmonitor.policy import load_policy
+    from cfmonitor.tui.app import run_app
 
     policy = load_policy(policy_path)
     choice = choose_database(db, _today())
-    # The first figures are read while Textual is imported and draws its first screen.
-    engine = Caseloads(choice, policy)
-    engine.begin_snapshot(as_of or _today())
-    from cfmonitor.tui.app import run_app
-
-    run_app(choice, policy=policy, as_of=as_of, present=present, engine=engine)
+    run_app(choice, policy=policy, as_of=as_of, present=present)
 
 
 @cli.command()

@@ -19,7 +19,6 @@ from cfmonitor.data import reading
 from cfmonitor.data.contract import HISTORY_COLUMNS
 from cfmonitor.data.direction import direction_of_travel
 from cfmonitor.data.engine import Caseloads
-from cfmonitor.data.store import StoreError
 from cfmonitor.data.trend import compute_trend
 from cfmonitor.database import pg_reading
 from cfmonitor.locate import DatabaseChoice
@@ -304,31 +303,3 @@ def test_a_query_naming_kept_ids_falls_back_to_sqlite3(
         session.close()
     assert by_arrow.get_column("id").to_list() == [cases[1], cases[3]]
     assert by_sqlite.equals(by_arrow)
-
-
-def test_a_snapshot_begun_early_is_the_one_asked_for(sqlite_demo: Path, tmp_path: Path) -> None:
-    """`begin_snapshot` (the TUI's first read, started before Textual is imported) reads
-    in a thread; `snapshot` takes it for that day, reads afresh for another, and says a
-    failed early read's sentence as its own. The history still comes after it."""
-    choice = DatabaseChoice(sqlite_demo, is_demo=True)
-    plain = Caseloads(choice, Policy()).report(TODAY)
-
-    engine = Caseloads(choice, Policy())
-    engine.begin_snapshot(TODAY)
-    early = engine.with_history(engine.snapshot(TODAY))
-    assert early.workers.equals(plain.workers)
-    assert early.teams.equals(plain.teams)
-
-    engine.begin_snapshot(TODAY)
-    other = TODAY - dt.timedelta(days=30)
-    assert engine.snapshot(other).as_of == other
-
-    broken = tmp_path / "not-a-database.db"
-    broken.write_bytes(b"this is not SQLite" * 1000)
-    missing = Caseloads(DatabaseChoice(broken, is_demo=False), Policy())
-    with pytest.raises(StoreError) as direct:
-        missing.snapshot(TODAY)
-    missing.begin_snapshot(TODAY)
-    with pytest.raises(StoreError) as begun:
-        missing.snapshot(TODAY)
-    assert str(begun.value) == str(direct.value)

@@ -18,7 +18,6 @@ they need are re-exported here (a test walks their imports).
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -57,7 +56,6 @@ from cfmonitor.data.store import Frames, Source, StoreError, inspect
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Callable, Sequence
-    from concurrent.futures import Future
 
     from cfmonitor.data.comparison import Comparison, compare, compare_scenario, proposal
     from cfmonitor.data.direction import Direction
@@ -216,8 +214,6 @@ class Caseloads:
         self._history: Frames | None = None
         self._window: tuple[dt.date, Frames] | None = None
         """The latest window read (`load_window`): from when, and its rows."""
-        self._early: tuple[dt.date, Future[Snapshot]] | None = None
-        """A snapshot's read begun before anyone asked (`begin_snapshot`)."""
 
     @property
     def last_source(self) -> Source | None:
@@ -276,34 +272,10 @@ class Caseloads:
         finally:
             session.close()
 
-    def begin_snapshot(self, day: dt.date) -> None:
-        """Start reading `day`'s snapshot now, in a thread; `snapshot(day)` takes it.
-
-        The terminal UI calls this before importing Textual and drawing its first
-        screen, which take about half a second that the read (SQLite and Polars, in
-        native code) need not wait for."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cfmonitor-first-read")
-        self._early = (day, pool.submit(self._read_snapshot, day))
-        pool.shutdown(wait=False)
-
     def snapshot(self, day: dt.date) -> Snapshot:
         """The day's figures, without weeks over (`with_history` adds them).
 
-        Only the day's rows are read; the transaction stays open for the history. A
-        read begun early (`begin_snapshot`) is taken if it was for this day (its error,
-        if it failed, is raised here); for another day it is finished and let go."""
-        early, self._early = self._early, None
-        if early is not None:
-            early_day, reading = early
-            if early_day == day:
-                return reading.result()
-            with suppress(Exception):
-                reading.result()
-        return self._read_snapshot(day)
-
-    def _read_snapshot(self, day: dt.date) -> Snapshot:
+        Only the day's rows are read; the transaction stays open for the history."""
         self.close()
         self._history = self._window = None
         for attempt in range(READ_ATTEMPTS):

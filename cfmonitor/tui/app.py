@@ -811,16 +811,10 @@ def _redactor(snapshot: Snapshot | None) -> Redactor:
 
 
 def run_app(
-    choice: DatabaseChoice,
-    *,
-    policy: Policy,
-    as_of: dt.date | None,
-    present: bool = False,
-    engine: Engine | None = None,
+    choice: DatabaseChoice, *, policy: Policy, as_of: dt.date | None, present: bool = False
 ) -> None:
-    """Open the terminal UI on `choice` (called by `cfmonitor` with no subcommand);
-    `engine` may already be reading the first figures (`Caseloads.begin_snapshot`)."""
-    app = CfmonitorApp(choice, policy=policy, as_of=as_of, present=present, engine=engine)
+    """Open the terminal UI on `choice` (called by `cfmonitor` with no subcommand)."""
+    app = CfmonitorApp(choice, policy=policy, as_of=as_of, present=present)
     app.run()
     if app.crashed_with is not None:
         raise CfmonitorError(
