@@ -105,17 +105,29 @@ def _rows_on(frame: pl.DataFrame, when: dt.date) -> pl.DataFrame:
     return frame.filter(pl.col("date") == when).drop("date")
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+def _examples(count: int) -> settings:
+    """Random databases are slow to write and large: no deadline, and no health check
+    that says so."""
+    return settings(
+        max_examples=count,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+RANGES = {
+    "builder": databases(),
+    "policy": policies,
+    "first": st.integers(-20, SPAN),
+    "length": st.integers(0, 90),
+}
+"""A random database, a policy, and a range's first day (from BASE) and length."""
+
+
+@_examples(60)
 @given(
-    builder=databases(),
-    policy=policies,
-    first=st.integers(-20, SPAN),
-    length=st.integers(0, 90),
+    **RANGES,
     every=st.sampled_from(["week", "week", "month"]),
     block=st.sampled_from([1, 3, series_module.BLOCK_DATES]),
 )
@@ -185,17 +197,9 @@ def _check(path: Path, policy: Policy, start: dt.date, length: int, every: str) 
     assert ends == counts
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@_examples(25)
 @given(
-    builder=databases(),
-    policy=policies,
-    first=st.integers(-20, SPAN),
-    length=st.integers(0, 90),
+    **RANGES,
     every=st.sampled_from(["week", "month"]),
     small=st.booleans(),
 )
