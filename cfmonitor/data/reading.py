@@ -72,21 +72,27 @@ The rest of the history is the same condition's complement (`IS NOT 1`: false or
 
 WINDOW_ROWS = {
     # A row counts at a sample date d when it started by d and ends after it (half-open):
-    # from `since` on, only the rows ending after `since`, or not at all, can count.
-    "allocations": "end_date > '{since}' OR end_date IS NULL",
-    "cases": "closed_on > '{since}' OR closed_on IS NULL",
+    # from `since` (the `{day}` here) on, only the rows ending after it, or never, can count.
+    "allocations": "end_date > '{day}' OR end_date IS NULL",
+    "cases": "closed_on > '{day}' OR closed_on IS NULL",
 }
 """The rows of the big tables a series from `since` on reads (`ReadSession.load_window`);
 the other tables are read whole. England, two years of six: under half the rows."""
 
 
+def _chosen(rows: Mapping[str, str], table: str, date: dt.date, *, rest: bool) -> str | None:
+    """`rows`' condition for `table` at `date` (or, with `rest`, its complement: false or
+    null); None for a table `rows` does not narrow (read whole)."""
+    if table not in rows:
+        return None
+    condition = rows[table].format(day=date.isoformat())
+    return f"({condition}) IS NOT 1" if rest else condition
+
+
 def _window(table: str, since: dt.date, *, before: bool = False) -> str | None:
     """The condition choosing a table's rows that can count on or after `since` (or,
     with `before`, those that cannot); None for the whole table."""
-    if table not in WINDOW_ROWS:
-        return None
-    condition = WINDOW_ROWS[table].format(since=since.isoformat())
-    return f"({condition}) IS NOT 1" if before else condition
+    return _chosen(WINDOW_ROWS, table, since, rest=before)
 
 
 TableRead = tuple[str | None, Sequence[str] | None]
@@ -109,10 +115,7 @@ def _schema(table: str, columns: Sequence[str] | None) -> dict[str, pl.DataType]
 def _where(table: str, day: dt.date | None, *, rest: bool = False) -> str | None:
     """The condition choosing a table's rows for `day` (or, with `rest`, all the others);
     None for the whole table."""
-    if day is None or table not in DAY_ROWS:
-        return None
-    condition = DAY_ROWS[table].format(day=day.isoformat())
-    return f"({condition}) IS NOT 1" if rest else condition
+    return None if day is None else _chosen(DAY_ROWS, table, day, rest=rest)
 
 
 SMALL_DATABASE_BYTES = 4 * 2**20
@@ -335,7 +338,7 @@ class ReadSession:
             columns=HISTORY_COLUMNS["allocations"],
         )
         still_open = window.allocations.filter(pl.col("worker_id").is_in(worker_ids.implode()))
-        allocations = pl.concat([still_open.select(earlier.columns), earlier]).sort("id")
+        allocations = _with_rows(still_open, earlier)
         named = allocations.get_column("case_id").drop_nulls().unique()
         held = window.cases.filter(pl.col("id").is_in(named.implode()))
         missing = named.filter(~named.is_in(held.get_column("id").implode()))
@@ -349,8 +352,7 @@ class ReadSession:
             else held.head(0)
         )
         self._check_unchanged()
-        cases = pl.concat([held.select(closed.columns), closed]).sort("id")
-        return dataclasses.replace(window, allocations=allocations, cases=cases)
+        return dataclasses.replace(window, allocations=allocations, cases=_with_rows(held, closed))
 
     def for_workers(self, worker_ids: pl.Series) -> Frames:
         """After `load_day`: the day's rows plus the rest of the history of `worker_ids`
@@ -483,7 +485,7 @@ def _temporary_table(name: str) -> tuple[str, ...]:
 
 
 def _with_rows(have: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
-    """The day's rows in the history's columns, with `rows` added, in id order."""
+    """Rows already read (in `rows`' columns), with `rows` added, in id order."""
     return pl.concat([have.select(rows.columns), rows]).sort("id")
 
 
