@@ -251,14 +251,18 @@ def update_memory(trees: dict[str, Path], work: Path, data: Path) -> list[Figure
 
 
 def tui_suite(trees: dict[str, Path], work: Path) -> list[Figure]:
-    """`pytest tests/tui -n 2` in each tree (the tests come from the tree they test)."""
-    figure = Figure("pytest tests/tui -n 2", goal="halved")
-    for side, tree in trees.items():
-        tests = tree if side == "before" else ROOT
-        args = [sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:cacheprovider",
-                "tests/tui"]  # fmt: skip
-        figure.sides[side] = [run(args, tree=tests, cwd=tests)]
-    return [figure]
+    """`pytest tests/tui` in each tree (the tests come from the tree they test): with two
+    workers, and with `-n auto` as the README runs it (the tree's own choice of workers)."""
+    figures = []
+    for workers in ("2", "auto"):
+        figure = Figure(f"pytest tests/tui -n {workers}", goal="halved")
+        for side, tree in trees.items():
+            tests = tree if side == "before" else ROOT
+            args = [sys.executable, "-m", "pytest", "-q", "-n", workers, "-p",
+                    "no:cacheprovider", "tests/tui"]  # fmt: skip
+            figure.sides[side] = [run(args, tree=tests, cwd=tests)]
+        figures.append(figure)
+    return figures
 
 
 # --- The TUI in a real terminal -------------------------------------------------------------

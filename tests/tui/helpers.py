@@ -11,6 +11,8 @@ import datetime as dt
 from pathlib import Path
 
 from rich.segment import Segment
+from textual import events
+from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets._toast import Toast
 
@@ -34,6 +36,33 @@ async def settle(pilot: Pilot) -> None:
             break
         await pilot.pause(0.025)
     await pilot.pause()
+
+
+async def paste(pilot: Pilot, text: str) -> None:
+    """Put `text` into the focused input at once, as a terminal's paste does. Pressed key
+    by key, each character costs Pilot a round of waiting for the app to go idle (about
+    0.1 s); a query of forty characters is then four seconds of a test spent typing.
+    The real-terminal walk still types into the palette a key at a time."""
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+async def palette_offers(pilot: Pilot, text: str, tries: int = 200) -> bool:
+    """Wait (at most ~5 s) until the palette's highlighted option holds `text`. Its answers
+    arrive in batches up to a quarter of a second apart, so a fixed pause is either slow or,
+    on a loaded machine, too short."""
+    for _ in range(tries):
+        await pilot.pause(0.025)
+        lists = pilot.app.screen.query(CommandList)
+        options = lists.first() if lists else None
+        at = None if options is None else options.highlighted
+        if (
+            options is not None
+            and at is not None
+            and text in str(options.get_option_at_index(at).prompt)
+        ):
+            return True
+    return False
 
 
 def toasts(app) -> list[str]:

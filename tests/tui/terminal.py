@@ -40,6 +40,8 @@ KEYS = {
     "ctrl+q": "\x11",
 }
 """Textual's key names as the bytes a terminal sends for them."""
+ESCAPE_GAP = 0.2
+"""Seconds after a bare ESC before the next key: twice Textual's default ESCDELAY."""
 
 
 class AppStopped(AssertionError):
@@ -84,6 +86,9 @@ class Terminal:
             cwd=str(home),
             dimensions=(lines, columns),
         )
+        # pexpect sleeps 50 ms before every send by default (for programs that turn echo
+        # off late); Textual reads the terminal raw from the start, so keys go at once.
+        self.child.delaybeforesend = None
 
     # --- reading ------------------------------------------------------------------
 
@@ -95,6 +100,12 @@ class Terminal:
         except pexpect.EOF:
             raise AppStopped(f"the app stopped; its last screen:\n{self.text()}") from None
         self.stream.feed(data)
+
+    def _pump_for(self, seconds: float) -> None:
+        """Read what arrives for `seconds`, however much comes before."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            self._pump(left)
 
     def text(self) -> str:
         return "\n".join(line.rstrip() for line in self.screen.display)
@@ -137,9 +148,13 @@ class Terminal:
         """Send keys by Textual's names ("enter", "ctrl+p") or as the characters typed."""
         for key in keys:
             self.child.send(KEYS.get(key, key))
-            # A bare ESC followed at once by another key reads as alt+key (as in any
-            # terminal): give escape the terminal's own disambiguation time, as a person does.
-            self._pump(0.25 if key == "escape" else 0.02)
+            if key == "escape":
+                # A bare ESC followed at once by another key reads as alt+key (as in any
+                # terminal): wait out Textual's disambiguation time (ESCDELAY, 100 ms),
+                # as a person does, however soon the screen answers.
+                self._pump_for(ESCAPE_GAP)
+            else:
+                self._pump(0.02)
         self.assert_running()
 
     def type(self, text: str) -> None:

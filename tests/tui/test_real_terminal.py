@@ -419,8 +419,15 @@ def walk(term: Terminal, database: Path, exported: Path) -> None:
     term.wait_for("Work out the figures as of", "enter applies")
     term.press("escape")
     term.wait_for("The database could not be read", absent=["Work out the figures"])
-    term.press("escape")  # the figures read before, without the history the failure cut off
-    term.wait_for("Open cases", "history not available", absent=["could not be read"])
+    term.press("escape")
+    # The figures read before. Their history is there if it was worked out before the read
+    # failed, and is said to be missing if the failure cut it off (which one is a race
+    # between the history's read and the key: on a loaded machine either comes first).
+    term.wait_for("Open cases", absent=["could not be read"])
+    term.wait_until(
+        lambda t: ("history not available" in t.text()) != ("Workers over" in t.text()),
+        "the figures read before, with their history or saying it is not available",
+    )
     term.press("r")
     term.wait_for("The database could not be read")
     database.write_bytes(saved)

@@ -14,7 +14,15 @@ from cfmonitor.tui.screens.overview import OverviewScreen
 from cfmonitor.tui.screens.team import TeamScreen
 from cfmonitor.tui.screens.unallocated import UnallocatedScreen
 from cfmonitor.tui.screens.worker import WorkerScreen
-from tests.tui.helpers import HOSTILE, assert_safe, hostile_database, screen_lines, settle, table
+from tests.tui.helpers import (
+    HOSTILE,
+    assert_safe,
+    hostile_database,
+    palette_offers,
+    screen_lines,
+    settle,
+    table,
+)
 
 
 async def test_hostile_names_show_literally_and_run_nothing(tmp_path, make_app):
@@ -79,7 +87,7 @@ async def test_the_palette_jumps_to_a_worker_by_name(demo_db, make_app):
         row = app.snapshot.workers.row(40, named=True)
         await pilot.press("ctrl+p")
         app.screen.query_one("#--input Input").value = row["name"]
-        await pilot.pause(0.5)
+        assert await palette_offers(pilot, row["name"])
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, WorkerScreen)
@@ -95,7 +103,7 @@ async def test_the_palette_jumps_to_a_team(demo_db, make_app):
         team = app.snapshot.teams.item(5, "team")
         await pilot.press("ctrl+p")
         app.screen.query_one("#--input Input").value = team
-        await pilot.pause(0.5)
+        assert await palette_offers(pilot, team)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, TeamScreen) and app.screen.team == team
@@ -110,7 +118,7 @@ async def test_the_palette_has_no_silent_screenshot(demo_db, make_app, tmp_path,
         assert "Screenshot" not in titles
         assert "Save screenshot…" in titles
         await pilot.press("ctrl+p", *"save scr")
-        await pilot.pause(0.5)
+        assert await palette_offers(pilot, "Save screenshot")
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert sorted(tmp_path.iterdir()) == [demo_db]  # nothing written yet

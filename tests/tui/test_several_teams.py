@@ -25,6 +25,8 @@ from tests.tui.helpers import (
     assert_safe,
     crumbs,
     hostile_database,
+    palette_offers,
+    paste,
     screen_lines,
     settle,
     shows_toast,
@@ -224,15 +226,15 @@ async def test_the_palette_opens_an_area_and_the_marked_teams(demo_db, make_app)
         count = snapshot.teams.filter(pl.col("service_area") == area).height
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)
-        await pilot.press(*"marked")
+        await paste(pilot, "marked")
         await pilot.pause(0.4)
         assert "marked teams" not in screen_text(app)  # none marked: not offered
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)
-        await pilot.press(*f"workers in service area {area}".lower())
-        await pilot.pause(0.4)
+        await paste(pilot, f"workers in service area {area}".lower())
+        assert await palette_offers(pilot, area)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, TeamsScreen)
@@ -244,8 +246,8 @@ async def test_the_palette_opens_an_area_and_the_marked_teams(demo_db, make_app)
         last = str(table(pilot).cursor_key)
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)
-        await pilot.press(*"workers in the marked")
-        await pilot.pause(0.4)
+        await paste(pilot, "workers in the marked")
+        assert await palette_offers(pilot, "marked teams")
         assert "marked teams" in screen_text(app)  # the matched letters are drawn apart
         await pilot.press("enter")
         await pilot.pause()
@@ -300,7 +302,7 @@ async def test_hostile_team_and_area_names_show_literally(tmp_path, make_app):
         assert_safe(app)
         await pilot.press("escape", "ctrl+p")
         await pilot.pause(0.2)
-        await pilot.press(*"workers in service")
+        await paste(pilot, "workers in service")
         await pilot.pause(0.4)
         assert_safe(app)
         await pilot.press("escape")

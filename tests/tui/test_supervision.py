@@ -221,19 +221,20 @@ async def test_p_presents_and_no_name_or_reference_shows_on_any_screen(demo_db, 
             return found
 
         pages = [
-            (),
-            ("t",),
-            ("escape", "u"),
-            ("escape", "p"),
-            ("escape", "question_mark"),
-            ("escape", "down", "down", "enter"),
-            ("t",),
-            ("escape", "u"),
-            ("escape", "ctrl+p", *"a"),
+            ((), "OverviewScreen"),
+            (("t",), "TrendScreen"),
+            (("escape", "u"), "UnallocatedScreen"),
+            (("escape", "p"), "ProblemsScreen"),
+            (("escape", "question_mark"), "HelpScreen"),
+            (("escape", "down", "down", "enter"), "TeamScreen"),
+            (("t",), "TrendScreen"),
+            (("escape", "u"), "UnallocatedScreen"),
+            (("escape", "ctrl+p", *"a"), "CommandPalette"),
         ]
-        for keys in pages:
+        for keys, page in pages:
             await pilot.press(*keys)
-            await pilot.pause(0.3)
+            await pilot.pause(0.3 if "ctrl+p" in keys else None)  # the palette's batch
+            assert type(app.screen).__name__ == page  # what is looked at is that page
             assert shown() == [], keys
         await pilot.press("escape")
         await pilot.pause()

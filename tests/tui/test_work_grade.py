@@ -20,7 +20,7 @@ from cfmonitor.tui.screens.worker import WorkerScreen
 from cfmonitor.tui.widgets.keybar import KeyBar
 from tests.cli_runner import run_cli
 from tests.factory import DatabaseBuilder
-from tests.tui.helpers import settle, table
+from tests.tui.helpers import palette_offers, paste, settle, table
 
 
 def screen_lines(app: CfmonitorApp) -> list[str]:
@@ -204,18 +204,23 @@ async def test_the_filter_matches_the_words_shown_in_any_order(demo_db, make_app
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"horsham interv")
+        await pilot.press("slash", *"horsham")  # typed: the filter follows each key
+        assert table(pilot).row_count == 2  # Horsham's two teams
+        await paste(pilot, " interv")
         assert table(pilot).visible_frame.get_column("team").to_list() == [
             "Horsham Assessment and Intervention"
         ]
-        await pilot.press("ctrl+a", "ctrl+k", *"interv horsham")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await paste(pilot, "interv horsham")
         assert table(pilot).row_count == 1
-        await pilot.press("ctrl+a", "ctrl+k", *"near")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await paste(pilot, "near")
         teams = app.snapshot.teams
         assert table(pilot).row_count == teams.filter(pl.col("near") > 0).height
         await pilot.press("escape", "enter")
         team = app.screen.team
-        await pilot.press("slash", *"sustained")
+        await pilot.press("slash")
+        await paste(pilot, "sustained")
         expected = app.snapshot.workers.filter((pl.col("team") == team) & pl.col("sustained"))
         assert 0 < table(pilot).row_count == expected.height
 
@@ -226,8 +231,9 @@ async def test_the_palette_opens_the_worker_who_holds_a_case(demo_db, make_app):
         await settle(pilot)
         held = app.snapshot.worker_cases.row(100, named=True)
         holder = app.snapshot.workers.filter(pl.col("worker_id") == held["worker_id"])
-        await pilot.press("ctrl+p", *held["case_ref"])
-        await pilot.pause(0.5)
+        await pilot.press("ctrl+p")
+        await paste(pilot, held["case_ref"])
+        assert await palette_offers(pilot, held["case_ref"])
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, WorkerScreen)
@@ -240,8 +246,9 @@ async def test_the_palette_says_when_nobody_holds_a_case(demo_db, make_app):
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         waiting = app.snapshot.unallocated_cases.row(3, named=True)
-        await pilot.press("ctrl+p", *waiting["case_ref"])
-        await pilot.pause(0.5)
+        await pilot.press("ctrl+p")
+        await paste(pilot, waiting["case_ref"])
+        assert await palette_offers(pilot, waiting["case_ref"])
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, UnallocatedScreen)
