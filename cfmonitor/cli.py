@@ -794,3 +794,13 @@ def main() -> None:
     except Exception as error:
         say(f"unexpected {type(error).__name__}; nothing was changed. Please report what you ran.")
         sys.exit(EXIT_USAGE)
+    except BaseException as error:
+        if type(error).__module__ != "pyo3_runtime":  # SystemExit and the like go on
+            raise
+        # A panic in Polars' Rust code is a BaseException, not an Exception. The one seen
+        # is ctrl-c landing inside it (while it looked NumPy up): say so, as for any other.
+        if "KeyboardInterrupt" in str(error):
+            click.echo("Interrupted; nothing was changed.", err=True)
+            sys.exit(130)
+        say("unexpected error inside Polars; nothing was changed. Please report what you ran.")
+        sys.exit(EXIT_USAGE)

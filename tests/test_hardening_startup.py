@@ -115,3 +115,38 @@ def test_ctrl_c_in_the_middle_of_a_command_is_one_sentence(capsys, monkeypatch) 
     monkeypatch.setattr(cfmonitor.locate, "choose_database", interrupted)
     result = run_cli(capsys, "report")
     assert result.code == 130 and result.err.strip() == "Interrupted; nothing was changed."
+
+
+class PanicException(BaseException):
+    """As pyo3 raises a panic in Rust code (Polars'): a BaseException, not an Exception."""
+
+
+PanicException.__module__ = "pyo3_runtime"
+
+
+@pytest.mark.parametrize(
+    ("panic", "code", "sentence"),
+    [
+        (
+            "Failed to access NumPy array API capsule: PyErr { type: <class 'KeyboardInterrupt'> }",
+            130,
+            "Interrupted; nothing was changed.\n",
+        ),
+        (
+            "index out of bounds",
+            2,
+            "cfmonitor: unexpected error inside Polars; nothing was changed."
+            " Please report what you ran.\n",
+        ),
+    ],
+)
+def test_a_panic_in_polars_is_one_sentence(capsys, monkeypatch, panic, code, sentence):
+    """Seen in CI: ctrl-c while Polars' Rust code looked NumPy up printed a traceback."""
+
+    def panics(*_args: object) -> None:
+        raise PanicException(panic)
+
+    monkeypatch.setattr("cfmonitor.locate.choose_database", panics)
+    result = run_cli(capsys, "report", "--as-of", DAY)
+    assert (result.code, result.err) == (code, sentence)
+    assert "Traceback" not in result.err

@@ -34,6 +34,11 @@ import polars as pl
 
 from cfmonitor.scalars import as_str
 
+# The first frame built from a NumPy array has Polars' Rust code look NumPy's C API up,
+# reading NumPy's version with `numpy.lib.NumpyVersion`. A ctrl-c inside that Rust call is
+# a panic, not a KeyboardInterrupt; done here first, it is over in microseconds there.
+np.lib.NumpyVersion(np.__version__)
+
 EPOCH = dt.date(1970, 1, 1)
 
 # --- The council's shape ---------------------------------------------------------------
